@@ -1,0 +1,134 @@
+package io.descent.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Element-wise and reduction loops on {@code float[]}, on the Vector API. Each method has a
+ * plain scalar twin of the same name and signature in {@link ScalarOps}; tests compare them.
+ * Sums reduce lane-wise and then across lanes in a fixed order, so they are deterministic
+ * (but not bit-equal to the scalar twin's left-to-right sum).
+ */
+public final class VectorOps {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private VectorOps() {}
+
+    /** {@code dst[i] += src[i]}. */
+    public static void addInto(float[] dst, float[] src, int n) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector.fromArray(S, dst, i).add(FloatVector.fromArray(S, src, i)).intoArray(dst, i);
+        }
+        for (; i < n; i++) dst[i] += src[i];
+    }
+
+    /** {@code out[i] = a[i] + b[i]}. */
+    public static void add(float[] a, float[] b, float[] out, int n) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i)).intoArray(out, i);
+        }
+        for (; i < n; i++) out[i] = a[i] + b[i];
+    }
+
+    /** {@code out[i] = a[i] - b[i]}. */
+    public static void sub(float[] a, float[] b, float[] out, int n) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector.fromArray(S, a, i).sub(FloatVector.fromArray(S, b, i)).intoArray(out, i);
+        }
+        for (; i < n; i++) out[i] = a[i] - b[i];
+    }
+
+    /** {@code out[i] = a[i] * b[i]}. */
+    public static void mul(float[] a, float[] b, float[] out, int n) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector.fromArray(S, a, i).mul(FloatVector.fromArray(S, b, i)).intoArray(out, i);
+        }
+        for (; i < n; i++) out[i] = a[i] * b[i];
+    }
+
+    /** {@code out[i] = a[i] / b[i]}. */
+    public static void div(float[] a, float[] b, float[] out, int n) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector.fromArray(S, a, i).div(FloatVector.fromArray(S, b, i)).intoArray(out, i);
+        }
+        for (; i < n; i++) out[i] = a[i] / b[i];
+    }
+
+    /** {@code out[i] = a[i] * c}. */
+    public static void scale(float[] a, float c, float[] out, int n) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector.fromArray(S, a, i).mul(c).intoArray(out, i);
+        }
+        for (; i < n; i++) out[i] = a[i] * c;
+    }
+
+    /** {@code out[i] = a[i] + c}. */
+    public static void addScalar(float[] a, float c, float[] out, int n) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector.fromArray(S, a, i).add(c).intoArray(out, i);
+        }
+        for (; i < n; i++) out[i] = a[i] + c;
+    }
+
+    /** {@code y[yOff + i] += alpha * x[xOff + i]}. */
+    public static void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0;
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    /** Sum of {@code a[off .. off+n)}. */
+    public static float sum(float[] a, int off, int n) {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            acc = acc.add(FloatVector.fromArray(S, a, off + i));
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += a[off + i];
+        return s;
+    }
+
+    /** Dot product of {@code a[aOff..aOff+n)} and {@code b[bOff..bOff+n)}. */
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
+        return s;
+    }
+
+    /** {@code out[i] = max(a[i], 0)}. */
+    public static void relu(float[] a, float[] out, int n) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector.fromArray(S, a, i).max(0f).intoArray(out, i);
+        }
+        for (; i < n; i++) out[i] = Math.max(a[i], 0f);
+    }
+
+    /** {@code out[i] = y[i] > 0 ? g[i] : 0} (ReLU backward from its output). */
+    public static void reluBackward(float[] y, float[] g, float[] out, int n) {
+        int i = 0;
+        FloatVector zero = FloatVector.zero(S);
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector vy = FloatVector.fromArray(S, y, i);
+            FloatVector.fromArray(S, g, i).blend(zero, vy.compare(VectorOperators.LE, 0f)).intoArray(out, i);
+        }
+        for (; i < n; i++) out[i] = y[i] > 0 ? g[i] : 0f;
+    }
+}
