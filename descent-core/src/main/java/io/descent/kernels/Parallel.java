@@ -78,27 +78,30 @@ public final class Parallel {
             if (n > 0) body.run(0, n);
             return;
         }
+        // workers record their own failure: ForkJoinTask.join would re-wrap it in a copy
+        Throwable[] failures = new Throwable[chunks];
         ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
         for (int c = 1; c < chunks; c++) {
-            int from = bound(n, chunks, c), to = bound(n, chunks, c + 1);
-            tasks[c - 1] = p.submit(() -> body.run(from, to));
+            int from = bound(n, chunks, c), to = bound(n, chunks, c + 1), slot = c;
+            tasks[c - 1] = p.submit(() -> {
+                try {
+                    body.run(from, to);
+                } catch (Throwable e) {
+                    failures[slot] = e;
+                }
+            });
         }
-        Throwable failure = null;
         try {
             body.run(0, bound(n, chunks, 1));
         } catch (Throwable e) {
-            failure = e;
+            failures[0] = e;
         }
-        for (ForkJoinTask<?> task : tasks) {
-            try {
-                task.join();
-            } catch (Throwable e) {
-                if (failure == null) failure = e;
-            }
+        for (ForkJoinTask<?> task : tasks) task.join();
+        for (Throwable failure : failures) {
+            if (failure instanceof RuntimeException re) throw re;
+            if (failure instanceof Error er) throw er;
+            if (failure != null) throw new RuntimeException(failure);
         }
-        if (failure instanceof RuntimeException re) throw re;
-        if (failure instanceof Error er) throw er;
-        if (failure != null) throw new RuntimeException(failure);
     }
 
     private static int bound(int n, int chunks, int c) {

@@ -1,0 +1,57 @@
+package io.descent.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.descent.tensor.Rng;
+import org.junit.jupiter.api.Test;
+
+/** Every vector kernel against its scalar twin, at sizes around the vector length. */
+class VectorOpsTest {
+    private static final int[] SIZES = {0, 1, 3, 15, 16, 17, 31, 33, 64, 100, 1000};
+
+    private static float[] rand(int n, long seed) {
+        Rng r = new Rng(seed);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = r.nextFloat() * 4 - 2;
+        return x;
+    }
+
+    @Test
+    void binaryKernelsMatchScalarTwins() {
+        for (int n : SIZES) {
+            float[] a = rand(n, 1), b = rand(n, 2);
+            for (int i = 0; i < n; i++) if (Math.abs(b[i]) < 0.1f) b[i] = 0.5f;
+            float[] v = new float[n], s = new float[n];
+            VectorOps.add(a, b, v, n); ScalarOps.add(a, b, s, n); assertArrayEquals(s, v, "add " + n);
+            VectorOps.sub(a, b, v, n); ScalarOps.sub(a, b, s, n); assertArrayEquals(s, v, "sub " + n);
+            VectorOps.mul(a, b, v, n); ScalarOps.mul(a, b, s, n); assertArrayEquals(s, v, "mul " + n);
+            VectorOps.div(a, b, v, n); ScalarOps.div(a, b, s, n); assertArrayEquals(s, v, "div " + n);
+            VectorOps.scale(a, 1.5f, v, n); ScalarOps.scale(a, 1.5f, s, n); assertArrayEquals(s, v, "scale " + n);
+            VectorOps.addScalar(a, 0.25f, v, n); ScalarOps.addScalar(a, 0.25f, s, n); assertArrayEquals(s, v, "addScalar " + n);
+            VectorOps.relu(a, v, n); ScalarOps.relu(a, s, n); assertArrayEquals(s, v, "relu " + n);
+            VectorOps.reluBackward(a, b, v, n); ScalarOps.reluBackward(a, b, s, n); assertArrayEquals(s, v, "reluBackward " + n);
+            float[] dv = a.clone(), ds = a.clone();
+            VectorOps.addInto(dv, b, n); ScalarOps.addInto(ds, b, n); assertArrayEquals(ds, dv, "addInto " + n);
+        }
+    }
+
+    @Test
+    void axpyWithOffsetsMatches() {
+        for (int n : SIZES) {
+            float[] x = rand(n + 5, 3), y1 = rand(n + 7, 4), y2 = y1.clone();
+            VectorOps.axpy(n, -0.7f, x, 5, y1, 7);
+            ScalarOps.axpy(n, -0.7f, x, 5, y2, 7);
+            for (int i = 0; i < y1.length; i++) assertEquals(y2[i], y1[i], 1e-6f, "axpy " + n);
+        }
+    }
+
+    @Test
+    void reductionsMatchWithinRounding() {
+        for (int n : SIZES) {
+            float[] a = rand(n + 2, 5), b = rand(n + 1, 6);
+            assertEquals(ScalarOps.sum(a, 2, n), VectorOps.sum(a, 2, n), 1e-4f * (n + 1), "sum " + n);
+            assertEquals(ScalarOps.dot(a, 2, b, 1, n), VectorOps.dot(a, 2, b, 1, n), 1e-4f * (n + 1), "dot " + n);
+        }
+    }
+}
