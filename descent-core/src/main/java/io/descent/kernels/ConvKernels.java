@@ -1,0 +1,135 @@
+package io.descent.kernels;
+
+import java.util.Arrays;
+
+/**
+ * 2-D convolution on {@code float[]} as im2col + GEMM, per image and per group
+ * ({@link Im2col}; for group γ, {@code W_γ} is the [o/groups, K] slice of the weight and
+ * {@code cols_γ} the [K, oh·ow] column matrix, K = (c/groups)·kh·kw):
+ * <ul>
+ *   <li>forward: {@code y_γ = W_γ · cols_γ + b} — the bias is written first and the GEMM
+ *       adds onto it (β = 1), so no separate pass;</li>
+ *   <li>input gradient: {@code dx_γ = col2im(W_γᵀ · dy_γ)} — also the forward pass of a
+ *       transposed convolution, which is this operator's adjoint;</li>
+ *   <li>weight gradient: {@code dW_γ = Σ_images dy_γ · cols_γᵀ}, the columns recomputed from
+ *       the saved input rather than kept (they are kh·kw times larger);</li>
+ *   <li>bias gradient: {@code db_o = Σ_{images, pixels} dy}.</li>
+ * </ul>
+ * A 1×1 stride-1 unpadded kernel skips im2col: the input planes are the column matrix.
+ *
+ * <p>Images are spread over {@link Parallel} workers, each with its own scratch; GEMMs issued
+ * from a worker run single-threaded, and with one image the GEMM parallelises itself. The
+ * weight gradient sums per-chunk partials in chunk order, so results are bit-identical for a
+ * given thread count. Scalar reference: {@code ConvReference} in the tests (a direct
+ * seven-loop convolution).
+ */
+public final class ConvKernels {
+    private ConvKernels() {}
+
+    /** {@code y[n, o, oh, ow] = conv(x, w) + bias}; {@code bias} may be null; y is overwritten. */
+    public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        int k = g.k(), p = g.p(), og = g.og(), planes = g.cg() * g.h() * g.w();
+        boolean pointwise = g.isPointwise();
+        Parallel.forRange(g.n(), 1, (from, to) -> {
+            float[] cols = pointwise ? null : new float[k * p];
+            for (int i = from; i < to; i++) {
+                for (int gr = 0; gr < g.groups(); gr++) {
+                    int xOff = i * g.imageSize() + gr * planes, yOff = i * g.outImageSize() + gr * og * p;
+                    float beta = initPlanes(y, yOff, og, p, bias, gr * og);
+                    if (pointwise) {
+                        Gemm.sgemm(false, false, og, p, k, 1f, w, gr * og * k, k, x, xOff, p, beta, y, yOff, p);
+                    } else {
+                        Im2col.im2col(g, x, xOff, cols);
+                        Gemm.sgemm(false, false, og, p, k, 1f, w, gr * og * k, k, cols, 0, p, beta, y, yOff, p);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * {@code dx[n, c, h, w] = col2im(Wᵀ · dy) + bias}: the input gradient of the convolution
+     * (bias null), or the forward pass of the transposed convolution whose input is {@code dy}
+     * (with its bias over the c channels). {@code dx} is overwritten.
+     */
+    public static void backwardData(ConvGeometry g, float[] dy, float[] w, float[] bias, float[] dx) {
+        int k = g.k(), p = g.p(), og = g.og(), hw = g.h() * g.w(), planes = g.cg() * hw;
+        boolean pointwise = g.isPointwise();
+        Parallel.forRange(g.n(), 1, (from, to) -> {
+            float[] cols = pointwise ? null : new float[k * p];
+            for (int i = from; i < to; i++) {
+                for (int gr = 0; gr < g.groups(); gr++) {
+                    int dxOff = i * g.imageSize() + gr * planes, dyOff = i * g.outImageSize() + gr * og * p;
+                    float beta = initPlanes(dx, dxOff, g.cg(), hw, bias, gr * g.cg());
+                    if (pointwise) {
+                        Gemm.sgemm(true, false, k, p, og, 1f, w, gr * og * k, k, dy, dyOff, p, beta, dx, dxOff, p);
+                    } else {
+                        if (beta == 0f) Arrays.fill(dx, dxOff, dxOff + planes, 0f);
+                        Gemm.sgemm(true, false, k, p, og, 1f, w, gr * og * k, k, dy, dyOff, p, 0f, cols, 0, p);
+                        Im2col.col2im(g, cols, dx, dxOff);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * {@code dw[o, c/groups, kh, kw] = Σ_images dy · colsᵀ} (overwritten). Each parallel chunk
+     * of images accumulates its own partial (the first chunk directly in {@code dw}); the
+     * partials are then added in chunk order.
+     */
+    public static void backwardWeight(ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        int k = g.k(), p = g.p(), og = g.og(), planes = g.cg() * g.h() * g.w(), n = g.n();
+        if (n == 0) {
+            Arrays.fill(dw, 0, g.weightSize(), 0f);
+            return;
+        }
+        boolean pointwise = g.isPointwise();
+        float[][] partials = new float[n][];
+        Parallel.forRange(n, 1, (from, to) -> {
+            float[] acc = from == 0 ? dw : new float[g.weightSize()];
+            float[] cols = pointwise ? null : new float[k * p];
+            for (int i = from; i < to; i++) {
+                float beta = i == from ? 0f : 1f;
+                for (int gr = 0; gr < g.groups(); gr++) {
+                    int xOff = i * g.imageSize() + gr * planes, dyOff = i * g.outImageSize() + gr * og * p;
+                    float[] b = x;
+                    int bOff = xOff;
+                    if (!pointwise) {
+                        Im2col.im2col(g, x, xOff, cols);
+                        b = cols;
+                        bOff = 0;
+                    }
+                    Gemm.sgemm(false, true, og, k, p, 1f, dy, dyOff, p, b, bOff, p, beta, acc, gr * og * k, k);
+                }
+            }
+            partials[from] = acc;
+        });
+        for (int i = 1; i < n; i++) if (partials[i] != null) VectorOps.addInto(dw, partials[i], g.weightSize());
+    }
+
+    /**
+     * {@code db[ch] = Σ_images Σ_pixels dy[image, ch, ·]} for dy laid out [n, channels, pixels];
+     * each plane summed by {@link VectorOps#sum}, the planes added in image order in double.
+     */
+    public static void biasGrad(float[] dy, int n, int channels, int pixels, float[] db) {
+        Parallel.forRange(channels, Math.max(1, 16384 / Math.max(1, n * pixels)), (from, to) -> {
+            for (int ch = from; ch < to; ch++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) s += VectorOps.sum(dy, (i * channels + ch) * pixels, pixels);
+                db[ch] = (float) s;
+            }
+        });
+    }
+
+    /**
+     * Fills {@code count} planes of {@code pixels} values at {@code dst[off]} with
+     * {@code bias[biasOff + plane]} and returns 1, the GEMM β that keeps them; without a bias
+     * writes nothing and returns 0 (the GEMM then overwrites).
+     */
+    private static float initPlanes(float[] dst, int off, int count, int pixels, float[] bias, int biasOff) {
+        if (bias == null) return 0f;
+        for (int i = 0; i < count; i++) Arrays.fill(dst, off + i * pixels, off + (i + 1) * pixels, bias[biasOff + i]);
+        return 1f;
+    }
+}

@@ -1,0 +1,96 @@
+package io.descent.kernels;
+
+/**
+ * The column matrix of one group of one image, and its adjoint. Row
+ * {@code r = (ch·kh + ki)·kw + kj}, column {@code q = oy·ow + ox} of {@code cols} holds input
+ * pixel {@code (ch, oy·sh − ph + ki·dh, ox·sw − pw + kj·dw)}, or 0 where that falls in the
+ * padding; then a convolution is the product {@code W[o/groups, K] · cols[K, oh·ow]}
+ * (Chellapilla et al., "High Performance Convolutional Neural Networks for Document
+ * Processing", 2006). {@link #col2im} is the exact transpose of {@link #im2col}: it adds every
+ * column entry back onto the pixel it came from, which gives the input gradient of a
+ * convolution and the forward pass of a transposed convolution.
+ *
+ * <p>For each kernel offset the range of output columns that read inside the image is found
+ * once ({@link #lo}, {@link #hi}), so the inner loops carry no bounds tests and, at stride 1,
+ * are plain array copies. Plain Java with no Vector API: the copies are memory-bound and the
+ * JIT vectorizes the stride-1 accumulation of {@link #col2im}; tests check both against a
+ * direct convolution.
+ */
+public final class Im2col {
+    private Im2col() {}
+
+    /**
+     * Writes the [(c/groups)·kh·kw, oh·ow] column matrix of the {@code c/groups} input planes
+     * starting at {@code x[xOff]} into {@code cols[0 ..)} (every entry is written).
+     */
+    public static void im2col(ConvGeometry g, float[] x, int xOff, float[] cols) {
+        int h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow(), p = oh * ow, sw = g.sw();
+        int row = 0;
+        for (int ch = 0; ch < g.cg(); ch++) {
+            int plane = xOff + ch * h * w;
+            for (int ki = 0; ki < g.kh(); ki++) {
+                int y0 = ki * g.dh() - g.ph();
+                int oyLo = lo(y0, g.sh(), oh), oyHi = Math.max(oyLo, hi(y0, g.sh(), h, oh));
+                for (int kj = 0; kj < g.kw(); kj++, row++) {
+                    int x0 = kj * g.dw() - g.pw();
+                    int oxLo = lo(x0, sw, ow), oxHi = Math.max(oxLo, hi(x0, sw, w, ow));
+                    int r = row * p;
+                    java.util.Arrays.fill(cols, r, r + oyLo * ow, 0f);
+                    for (int oy = oyLo; oy < oyHi; oy++) {
+                        int dst = r + oy * ow;
+                        int src = plane + (oy * g.sh() + y0) * w + oxLo * sw + x0;
+                        java.util.Arrays.fill(cols, dst, dst + oxLo, 0f);
+                        if (sw == 1) {
+                            System.arraycopy(x, src, cols, dst + oxLo, oxHi - oxLo);
+                        } else {
+                            for (int ox = oxLo; ox < oxHi; ox++, src += sw) cols[dst + ox] = x[src];
+                        }
+                        java.util.Arrays.fill(cols, dst + oxHi, dst + ow, 0f);
+                    }
+                    java.util.Arrays.fill(cols, r + oyHi * ow, r + p, 0f);
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds the column matrix {@code cols[0 ..)} back onto the {@code c/groups} planes starting
+     * at {@code x[xOff]} (accumulates: the caller initialises them).
+     */
+    public static void col2im(ConvGeometry g, float[] cols, float[] x, int xOff) {
+        int h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow(), p = oh * ow, sw = g.sw();
+        int row = 0;
+        for (int ch = 0; ch < g.cg(); ch++) {
+            int plane = xOff + ch * h * w;
+            for (int ki = 0; ki < g.kh(); ki++) {
+                int y0 = ki * g.dh() - g.ph();
+                int oyLo = lo(y0, g.sh(), oh), oyHi = Math.max(oyLo, hi(y0, g.sh(), h, oh));
+                for (int kj = 0; kj < g.kw(); kj++, row++) {
+                    int x0 = kj * g.dw() - g.pw();
+                    int oxLo = lo(x0, sw, ow), oxHi = Math.max(oxLo, hi(x0, sw, w, ow));
+                    int r = row * p;
+                    for (int oy = oyLo; oy < oyHi; oy++) {
+                        int src = r + oy * ow;
+                        int dst = plane + (oy * g.sh() + y0) * w + oxLo * sw + x0;
+                        if (sw == 1) {
+                            for (int ox = oxLo; ox < oxHi; ox++, dst++) x[dst] += cols[src + ox];
+                        } else {
+                            for (int ox = oxLo; ox < oxHi; ox++, dst += sw) x[dst] += cols[src + ox];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The first output index q (≤ count) whose input position {@code q·s + off} is ≥ 0. */
+    static int lo(int off, int s, int count) {
+        return off >= 0 ? 0 : Math.min(count, (-off + s - 1) / s);
+    }
+
+    /** One past the last output index q (≤ count) whose input position {@code q·s + off} is < size. */
+    static int hi(int off, int s, int size, int count) {
+        int last = size - 1 - off;
+        return last < 0 ? 0 : Math.min(count, last / s + 1);
+    }
+}

@@ -1,0 +1,116 @@
+package io.descent.kernels;
+
+/**
+ * Max and average pooling over the planes ([N·C] of them, each {@code ay.size() × ax.size()})
+ * of an NCHW array, windows given per axis by {@link PoolAxis}. Planes are split over
+ * {@link Parallel} workers; each plane's outputs (and, backward, its input gradient) belong
+ * to one worker, so results do not depend on the thread count.
+ *
+ * <p>Plain scalar loops: pooling windows are a few pixels wide and, at stride ≥ 2 in NCHW,
+ * lane-strided, so the Vector API buys nothing here; the work is memory-bound.
+ */
+public final class PoolKernels {
+    private PoolKernels() {}
+
+    /**
+     * {@code y = max over each window}, and {@code idx} the flat position (in its plane) of
+     * the maximum. Ties keep the first; a NaN wins and stays, as PyTorch's
+     * {@code (val > max) || isnan(val)}.
+     */
+    public static void maxForward(int planes, PoolAxis ay, PoolAxis ax, float[] x, float[] y, int[] idx) {
+        int w = ax.size(), inPlane = ay.size() * w, oh = ay.out(), ow = ax.out(), outPlane = oh * ow;
+        int dy = ay.step(), dx = ax.step();
+        Parallel.forRange(planes, grain(outPlane, ay, ax), (from, to) -> {
+            for (int pl = from; pl < to; pl++) {
+                int xo = pl * inPlane, o = pl * outPlane;
+                for (int i = 0; i < oh; i++) {
+                    int ys = ay.start()[i], ye = ay.end()[i];
+                    for (int j = 0; j < ow; j++, o++) {
+                        int xs = ax.start()[j], xe = ax.end()[j];
+                        int best = ys * w + xs;
+                        float max = Float.NEGATIVE_INFINITY;
+                        for (int iy = ys; iy < ye; iy += dy) {
+                            for (int ix = xs; ix < xe; ix += dx) {
+                                float v = x[xo + iy * w + ix];
+                                if (v > max || Float.isNaN(v)) {
+                                    max = v;
+                                    best = iy * w + ix;
+                                }
+                            }
+                        }
+                        y[o] = max;
+                        idx[o] = best;
+                    }
+                }
+            }
+        });
+    }
+
+    /** {@code dx[plane, idx] += dy} (dx initialised by the caller). */
+    public static void maxBackward(int planes, int inPlane, int outPlane, float[] dy, int[] idx, float[] dx) {
+        Parallel.forRange(planes, Math.max(1, 16384 / Math.max(1, outPlane)), (from, to) -> {
+            for (int pl = from; pl < to; pl++) {
+                int xo = pl * inPlane;
+                for (int o = pl * outPlane, e = o + outPlane; o < e; o++) dx[xo + idx[o]] += dy[o];
+            }
+        });
+    }
+
+    /** {@code y = Σ window / (count_y · count_x)}; an empty window gives 0. */
+    public static void avgForward(int planes, PoolAxis ay, PoolAxis ax, float[] x, float[] y) {
+        int w = ax.size(), inPlane = ay.size() * w, oh = ay.out(), ow = ax.out(), outPlane = oh * ow;
+        Parallel.forRange(planes, grain(outPlane, ay, ax), (from, to) -> {
+            for (int pl = from; pl < to; pl++) {
+                int xo = pl * inPlane, o = pl * outPlane;
+                for (int i = 0; i < oh; i++) {
+                    int ys = ay.start()[i], ye = ay.end()[i];
+                    for (int j = 0; j < ow; j++, o++) {
+                        int xs = ax.start()[j], xe = ax.end()[j];
+                        if (ys >= ye || xs >= xe) {
+                            y[o] = 0f;
+                            continue;
+                        }
+                        float sum = 0f;
+                        for (int iy = ys; iy < ye; iy++) {
+                            for (int ix = xo + iy * w + xs, e = xo + iy * w + xe; ix < e; ix++) sum += x[ix];
+                        }
+                        y[o] = sum / (ay.count()[i] * ax.count()[j]);
+                    }
+                }
+            }
+        });
+    }
+
+    /** {@code dx[window] += dy / (count_y · count_x)} for every window (dx initialised by the caller). */
+    public static void avgBackward(int planes, PoolAxis ay, PoolAxis ax, float[] dy, float[] dx) {
+        int w = ax.size(), inPlane = ay.size() * w, oh = ay.out(), ow = ax.out(), outPlane = oh * ow;
+        Parallel.forRange(planes, grain(outPlane, ay, ax), (from, to) -> {
+            for (int pl = from; pl < to; pl++) {
+                int xo = pl * inPlane, o = pl * outPlane;
+                for (int i = 0; i < oh; i++) {
+                    int ys = ay.start()[i], ye = ay.end()[i];
+                    for (int j = 0; j < ow; j++, o++) {
+                        int xs = ax.start()[j], xe = ax.end()[j];
+                        if (ys >= ye || xs >= xe) continue;
+                        float g = dy[o] / (ay.count()[i] * ax.count()[j]);
+                        for (int iy = ys; iy < ye; iy++) {
+                            for (int ix = xo + iy * w + xs, e = xo + iy * w + xe; ix < e; ix++) dx[ix] += g;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Planes per parallel chunk so that each chunk does some 16k window reads. */
+    private static int grain(int outPlane, PoolAxis ay, PoolAxis ax) {
+        long window = (long) Math.max(1, maxCount(ay)) * Math.max(1, maxCount(ax));
+        return (int) Math.max(1, 16384 / Math.max(1, outPlane * window));
+    }
+
+    private static int maxCount(PoolAxis a) {
+        int m = 0;
+        for (int c : a.count()) m = Math.max(m, c);
+        return m;
+    }
+}

@@ -1,0 +1,122 @@
+package io.descent.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.descent.tensor.Rng;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** im2col + GEMM convolution kernels against the direct definition ({@link ConvReference}). */
+class ConvKernelsTest {
+    /** A geometry whose output size is the convolution's natural one. */
+    static ConvGeometry conv(int n, int c, int h, int w, int o, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
+        return new ConvGeometry(n, c, h, w, o, kh, kw, sh, sw, ph, pw, dh, dw, groups,
+                ConvGeometry.outSize(h, kh, sh, ph, dh, false), ConvGeometry.outSize(w, kw, sw, pw, dw, false));
+    }
+
+    static Stream<ConvGeometry> geometries() {
+        return Stream.of(
+                conv(2, 3, 7, 6, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),
+                conv(3, 2, 9, 8, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1),
+                conv(1, 2, 9, 9, 3, 3, 3, 1, 1, 2, 2, 2, 2, 1),
+                conv(2, 4, 6, 5, 6, 3, 2, 1, 2, 1, 0, 1, 1, 2),
+                conv(2, 3, 6, 6, 3, 3, 3, 1, 1, 1, 1, 1, 1, 3),
+                conv(5, 5, 4, 3, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1),     // pointwise, no im2col
+                conv(2, 4, 4, 3, 4, 1, 1, 1, 1, 0, 0, 1, 1, 2),     // pointwise, grouped
+                conv(2, 3, 5, 7, 2, 1, 1, 2, 2, 0, 0, 1, 1, 1),     // 1x1 strided: goes through im2col
+                conv(1, 2, 5, 11, 2, 2, 5, 2, 3, 0, 2, 1, 1, 1),
+                conv(2, 2, 3, 3, 2, 3, 3, 1, 1, 2, 2, 1, 1, 1),     // padding wider than needed
+                // a transposed convolution's geometry: output shorter than the natural size
+                new ConvGeometry(2, 2, 6, 5, 3, 2, 3, 1, 2, 1, 0, 2, 2, 1, 4, 1));
+    }
+
+    static float[] random(long seed, int n) {
+        Rng rng = new Rng(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = rng.nextFloat() * 2 - 1;
+        return a;
+    }
+
+    static void close(String what, float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            int idx = i;
+            assertTrue(Math.abs(expected[i] - actual[i]) <= 1e-5 + 1e-5 * Math.abs(expected[i]),
+                    () -> what + ": element " + idx + " expected " + expected[idx] + " but was " + actual[idx]);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void kernelsMatchTheDirectDefinition(ConvGeometry g) {
+        float[] x = random(1, g.n() * g.imageSize()), w = random(2, g.weightSize()), b = random(3, g.o());
+        float[] dy = random(4, g.n() * g.outImageSize());
+
+        float[] y = new float[g.n() * g.outImageSize()];
+        ConvKernels.forward(g, x, w, b, y);
+        close(g + " forward", ConvReference.forward(g, x, w, b), y);
+        ConvKernels.forward(g, x, w, null, y);
+        close(g + " forward without bias", ConvReference.forward(g, x, w, null), y);
+
+        float[] dx = random(5, g.n() * g.imageSize()); // garbage: must be overwritten
+        ConvKernels.backwardData(g, dy, w, null, dx);
+        close(g + " input gradient", ConvReference.backwardData(g, dy, w), dx);
+
+        float[] dw = random(6, g.weightSize());
+        ConvKernels.backwardWeight(g, x, dy, dw);
+        close(g + " weight gradient", ConvReference.backwardWeight(g, x, dy), dw);
+
+        float[] db = new float[g.o()];
+        ConvKernels.biasGrad(dy, g.n(), g.o(), g.p(), db);
+        float[] dbRef = new float[g.o()];
+        for (int i = 0; i < dy.length; i++) dbRef[(i / g.p()) % g.o()] += dy[i];
+        close(g + " bias gradient", dbRef, db);
+    }
+
+    @Test
+    void transposedForwardAddsItsBiasPerInputChannel() {
+        ConvGeometry g = conv(2, 3, 5, 4, 2, 3, 3, 2, 1, 1, 1, 1, 1, 1);
+        float[] dy = random(1, g.n() * g.outImageSize()), w = random(2, g.weightSize()), bias = {0.5f, -1f, 2f};
+        float[] plain = new float[g.n() * g.imageSize()], biased = new float[plain.length];
+        ConvKernels.backwardData(g, dy, w, null, plain);
+        ConvKernels.backwardData(g, dy, w, bias, biased);
+        for (int i = 0; i < plain.length; i++) assertEquals(plain[i] + bias[(i / (g.h() * g.w())) % g.c()], biased[i], 1e-6);
+    }
+
+    @Test
+    void im2colThenCol2imIsTheAdjoint() {
+        ConvGeometry g = conv(1, 2, 7, 6, 1, 3, 2, 2, 1, 1, 2, 2, 1, 1);
+        float[] x = random(1, g.imageSize()), c = random(2, g.k() * g.p());
+        float[] cols = new float[g.k() * g.p()], back = new float[g.imageSize()];
+        Im2col.im2col(g, x, 0, cols);
+        Im2col.col2im(g, c, back, 0);
+        double lhs = 0, rhs = 0;
+        for (int i = 0; i < cols.length; i++) lhs += (double) cols[i] * c[i];
+        for (int i = 0; i < x.length; i++) rhs += (double) x[i] * back[i];
+        assertEquals(lhs, rhs, 1e-9 * Math.max(1, Math.abs(lhs)) + 1e-5);
+    }
+
+    @Test
+    void deterministicForAThreadCount() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            ConvGeometry g = conv(5, 3, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+            float[] x = random(1, g.n() * g.imageSize()), dy = random(2, g.n() * g.outImageSize());
+            float[] a = new float[g.weightSize()], b = new float[g.weightSize()];
+            ConvKernels.backwardWeight(g, x, dy, a);
+            ConvKernels.backwardWeight(g, x, dy, b);
+            assertArrayEquals(a, b);
+            Parallel.setThreads(1);
+            float[] serial = new float[g.weightSize()];
+            ConvKernels.backwardWeight(g, x, dy, serial);
+            close("1 vs 2 threads", serial, a);
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+}
