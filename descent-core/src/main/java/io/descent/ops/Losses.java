@@ -172,15 +172,175 @@ public final class Losses {
             throw new IllegalArgumentException("mse_loss: prediction " + Shape.str(prediction.shape()) + " and target " + Shape.str(target.shape()) + " differ");
         }
         Tensor d = Arithmetic.sub(prediction, target);
-        Tensor sq = Arithmetic.mul(d, d);
-        return switch (reduction) {
-            case NONE -> sq;
-            case SUM -> Reductions.sum(sq);
-            case MEAN -> Reductions.mean(sq);
-        };
+        return reduce(Arithmetic.mul(d, d), reduction);
     }
 
     public static Tensor mse(Tensor prediction, Tensor target) {
         return mse(prediction, target, Reduction.MEAN);
+    }
+
+    /** Applies a reduction to per-element losses. */
+    public static Tensor reduce(Tensor perElement, Reduction reduction) {
+        return switch (reduction) {
+            case NONE -> perElement;
+            case SUM -> Reductions.sum(perElement);
+            case MEAN -> Reductions.mean(perElement);
+        };
+    }
+
+    private static void sameShape(String op, Tensor a, Tensor b) {
+        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
+            throw new IllegalArgumentException(op + ": input " + Shape.str(a.shape()) + " and target " + Shape.str(b.shape()) + " differ");
+        }
+    }
+
+    /** Mean absolute error (PyTorch's l1_loss). */
+    public static Tensor l1(Tensor input, Tensor target, Reduction reduction) {
+        sameShape("l1_loss", input, target);
+        return reduce(Unary.abs(Arithmetic.sub(input, target)), reduction);
+    }
+
+    /**
+     * Smooth L1 (PyTorch's smooth_l1_loss): 0.5·d²/β where |d| < β, else |d| − 0.5·β
+     * (β = 0 is plain L1).
+     */
+    public static Tensor smoothL1(Tensor input, Tensor target, float beta, Reduction reduction) {
+        sameShape("smooth_l1_loss", input, target);
+        if (!(beta >= 0)) throw new IllegalArgumentException("smooth_l1_loss: beta must be >= 0, got " + beta);
+        Tensor d = Arithmetic.sub(input, target);
+        Tensor ad = Unary.abs(d);
+        if (beta == 0) return reduce(ad, reduction);
+        Tensor quad = Arithmetic.mulScalar(Arithmetic.mul(d, d), 0.5f / beta);
+        Tensor lin = Arithmetic.addScalar(ad, -0.5f * beta);
+        return reduce(Where.where(lessThan(ad, beta), quad, lin), reduction);
+    }
+
+    /** Huber (PyTorch's huber_loss): 0.5·d² where |d| < δ, else δ·(|d| − 0.5·δ). */
+    public static Tensor huber(Tensor input, Tensor target, float delta, Reduction reduction) {
+        sameShape("huber_loss", input, target);
+        if (!(delta > 0)) throw new IllegalArgumentException("huber_loss: delta must be positive, got " + delta);
+        Tensor d = Arithmetic.sub(input, target);
+        Tensor ad = Unary.abs(d);
+        Tensor quad = Arithmetic.mulScalar(Arithmetic.mul(d, d), 0.5f);
+        Tensor lin = Arithmetic.mulScalar(Arithmetic.addScalar(ad, -0.5f * delta), delta);
+        return reduce(Where.where(lessThan(ad, delta), quad, lin), reduction);
+    }
+
+    private static Tensor lessThan(Tensor a, float c) {
+        float[] x = a.data(), m = new float[x.length];
+        for (int i = 0; i < x.length; i++) m[i] = x[i] < c ? 1f : 0f;
+        return Tensor.wrap(m, a.shape());
+    }
+
+    /**
+     * Binary cross-entropy on probabilities (PyTorch's binary_cross_entropy): each log is
+     * clamped at −100 as PyTorch does, so p = 0 or 1 gives a finite loss.
+     */
+    public static Tensor bce(Tensor input, Tensor target, Tensor weight, Reduction reduction) {
+        sameShape("binary_cross_entropy", input, target);
+        for (float p : input.data()) {
+            if (!(p >= 0f && p <= 1f)) throw new IllegalArgumentException("binary_cross_entropy: input values must be in [0, 1], got " + p);
+        }
+        Tensor logP = Unary.clamp(Unary.log(input), -100f, Float.POSITIVE_INFINITY);
+        Tensor log1mP = Unary.clamp(Unary.log(Arithmetic.addScalar(Arithmetic.mulScalar(input, -1f), 1f)), -100f, Float.POSITIVE_INFINITY);
+        Tensor oneMinusT = Arithmetic.addScalar(Arithmetic.mulScalar(target, -1f), 1f);
+        Tensor l = Arithmetic.mulScalar(Arithmetic.add(Arithmetic.mul(target, logP), Arithmetic.mul(oneMinusT, log1mP)), -1f);
+        if (weight != null) l = Arithmetic.mul(l, weight);
+        return reduce(l, reduction);
+    }
+
+    /**
+     * BCE on logits, the stable form (PyTorch's binary_cross_entropy_with_logits):
+     * (1 − t)·x + (1 + (pw − 1)·t)·(log(1 + e^(−|x|)) + max(−x, 0)).
+     */
+    public static Tensor bceWithLogits(Tensor input, Tensor target, Tensor weight, Tensor posWeight, Reduction reduction) {
+        sameShape("binary_cross_entropy_with_logits", input, target);
+        Tensor oneMinusT = Arithmetic.addScalar(Arithmetic.mulScalar(target, -1f), 1f);
+        Tensor softplusNegAbs = Unary.log(Arithmetic.addScalar(Unary.exp(Arithmetic.mulScalar(Unary.abs(input), -1f)), 1f));
+        Tensor logSigmoidNeg = Arithmetic.add(softplusNegAbs, Activations.relu(Arithmetic.mulScalar(input, -1f))); // −log σ(x)
+        Tensor coef = posWeight == null ? null : Arithmetic.addScalar(Arithmetic.mul(Arithmetic.addScalar(posWeight, -1f), target), 1f);
+        Tensor l = Arithmetic.add(Arithmetic.mul(oneMinusT, input), coef == null ? logSigmoidNeg : Arithmetic.mul(coef, logSigmoidNeg));
+        if (weight != null) l = Arithmetic.mul(l, weight);
+        return reduce(l, reduction);
+    }
+
+    /**
+     * Kullback–Leibler divergence (PyTorch's kl_div): input holds log-probabilities; target
+     * holds probabilities (or log-probabilities with {@code logTarget}). Pointwise
+     * t·(log t − x), with 0 where t = 0. {@code batchMean} divides the sum by the batch size
+     * (PyTorch's reduction='batchmean', the mathematically correct KL).
+     */
+    public static Tensor klDiv(Tensor input, Tensor target, boolean logTarget, Reduction reduction, boolean batchMean) {
+        sameShape("kl_div", input, target);
+        Tensor l;
+        if (logTarget) {
+            l = Arithmetic.mul(Unary.exp(target), Arithmetic.sub(target, input));
+        } else {
+            float[] t = target.data(), xlogy = new float[t.length];
+            for (int i = 0; i < t.length; i++) xlogy[i] = t[i] == 0f ? 0f : (float) (t[i] * Math.log(t[i]));
+            Tensor tConst = target.requiresGrad() ? target : target.detach();
+            l = Arithmetic.sub(Tensor.wrap(xlogy, target.shape()), Arithmetic.mul(tConst, input));
+        }
+        if (batchMean) return Arithmetic.mulScalar(Reductions.sum(l), 1f / Math.max(1, input.size(0)));
+        return reduce(l, reduction);
+    }
+
+    /**
+     * Negative log-likelihood of log-probabilities [N, C] (PyTorch's nll_loss): −w[y]·x[n, y],
+     * ignored targets contribute nothing; the mean divides by the summed weights of the rest.
+     */
+    public static Tensor nll(Tensor logProbs, int[] targetIndices, Tensor weight, int ignoreIndex, Reduction reduction) {
+        int[] targets = targetIndices.clone();
+        int[] s = logProbs.shape();
+        if (s.length != 2 || targets.length != s[0]) {
+            throw new IllegalArgumentException("nll_loss: expected input [N, C] and N targets, got " + Shape.str(s) + " and " + targets.length + " targets");
+        }
+        int n = s[0], c = s[1];
+        float[] w = weights(new CrossEntropyOptions(weight, ignoreIndex, 0f, reduction), c);
+        float[] x = logProbs.data();
+        float[] perRow = new float[n];
+        float[] coef = new float[n];
+        double total = 0, wsum = 0;
+        for (int i = 0; i < n; i++) {
+            int t = targets[i];
+            if (t == ignoreIndex) continue;
+            if (t < 0 || t >= c) throw new IllegalArgumentException("nll_loss: target " + t + " is out of range for " + c + " classes");
+            coef[i] = w[t];
+            perRow[i] = -w[t] * x[i * c + t];
+            total += perRow[i];
+            wsum += w[t];
+        }
+        Tensor out = switch (reduction) {
+            case NONE -> Tensor.wrap(perRow, n);
+            case SUM -> Tensor.scalar((float) total);
+            case MEAN -> Tensor.scalar((float) (total / wsum));
+        };
+        if (!Autograd.needsGrad(logProbs)) return out;
+        final double denom = wsum;
+        return Autograd.record(out, new Node(logProbs) {
+            {
+                account(4L * n);
+            }
+
+            @Override
+            public String name() {
+                return "NllLossBackward";
+            }
+
+            @Override
+            protected Tensor[] backward(Tensor gOut) {
+                float[] g = gOut.data(), gx = new float[n * c];
+                for (int i = 0; i < n; i++) {
+                    if (coef[i] == 0f) continue;
+                    double a = switch (reduction) {
+                        case NONE -> g[i];
+                        case SUM -> g[0];
+                        case MEAN -> g[0] / denom;
+                    };
+                    gx[i * c + targets[i]] = (float) (-a * coef[i]);
+                }
+                return new Tensor[] {Tensor.wrap(gx, n, c)};
+            }
+        });
     }
 }
