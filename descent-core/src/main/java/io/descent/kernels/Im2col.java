@@ -11,10 +11,11 @@ package io.descent.kernels;
  * convolution and the forward pass of a transposed convolution.
  *
  * <p>For each kernel offset the range of output columns that read inside the image is found
- * once ({@link #lo}, {@link #hi}), so the inner loops carry no bounds tests and, at stride 1,
- * are plain array copies. Plain Java with no Vector API: the copies are memory-bound and the
- * JIT vectorizes the stride-1 accumulation of {@link #col2im}; tests check both against a
- * direct convolution.
+ * once ({@link #lo}, {@link #hi}), so the inner loops carry no bounds tests; at stride 1 they
+ * are array copies, and for "same" convolutions one copy per kernel offset and channel
+ * ({@link #rowsContiguous}). The only arithmetic, col2im's accumulation of those spans, goes
+ * through {@link VectorOps#axpy} (scalar twin in {@link ScalarOps}); tests check both
+ * directions against a direct convolution.
  */
 public final class Im2col {
     private Im2col() {}
@@ -35,6 +36,14 @@ public final class Im2col {
                     int x0 = kj * g.dw() - g.pw();
                     int oxLo = lo(x0, sw, ow), oxHi = Math.max(oxLo, hi(x0, sw, w, ow));
                     int r = row * p;
+                    if (rowsContiguous(g) && oyLo < oyHi && oxLo < oxHi) {
+                        int dst = r + oyLo * ow + oxLo, len = (oyHi - oyLo - 1) * ow + (oxHi - oxLo);
+                        java.util.Arrays.fill(cols, r, dst, 0f);
+                        System.arraycopy(x, plane + (oyLo + y0) * w + x0 + oxLo, cols, dst, len);
+                        zeroGaps(cols, r, ow, oyLo, oyHi, oxLo, oxHi);
+                        java.util.Arrays.fill(cols, dst + len, r + p, 0f);
+                        continue;
+                    }
                     java.util.Arrays.fill(cols, r, r + oyLo * ow, 0f);
                     for (int oy = oyLo; oy < oyHi; oy++) {
                         int dst = r + oy * ow;
@@ -55,7 +64,8 @@ public final class Im2col {
 
     /**
      * Adds the column matrix {@code cols[0 ..)} back onto the {@code c/groups} planes starting
-     * at {@code x[xOff]} (accumulates: the caller initialises them).
+     * at {@code x[xOff]} (accumulates: the caller initialises them). {@code cols} is scratch:
+     * its entries that correspond to padding may be zeroed.
      */
     public static void col2im(ConvGeometry g, float[] cols, float[] x, int xOff) {
         int h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow(), p = oh * ow, sw = g.sw();
@@ -69,6 +79,13 @@ public final class Im2col {
                     int x0 = kj * g.dw() - g.pw();
                     int oxLo = lo(x0, sw, ow), oxHi = Math.max(oxLo, hi(x0, sw, w, ow));
                     int r = row * p;
+                    if (rowsContiguous(g) && oyLo < oyHi && oxLo < oxHi) {
+                        int src = r + oyLo * ow + oxLo, len = (oyHi - oyLo - 1) * ow + (oxHi - oxLo);
+                        int dst = plane + (oyLo + y0) * w + x0 + oxLo;
+                        zeroGaps(cols, r, ow, oyLo, oyHi, oxLo, oxHi);
+                        VectorOps.axpy(len, 1f, cols, src, x, dst); // fma with 1 is an exact add
+                        continue;
+                    }
                     for (int oy = oyLo; oy < oyHi; oy++) {
                         int src = r + oy * ow;
                         int dst = plane + (oy * g.sh() + y0) * w + oxLo * sw + x0;
@@ -80,6 +97,25 @@ public final class Im2col {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Stride 1 and an output as wide as the input ("same" convolutions): consecutive output
+     * rows then read consecutive input rows, so a kernel offset's whole block of valid rows is
+     * one contiguous span of the input plane, copied (or added) in one go. The span also
+     * crosses the few columns that fall in the left or right padding; {@link #zeroGaps}
+     * clears those entries of the column matrix.
+     */
+    private static boolean rowsContiguous(ConvGeometry g) {
+        return g.sw() == 1 && g.sh() == 1 && g.ow() == g.w();
+    }
+
+    /** Zeroes, in rows oyLo..oyHi−1 of one column-matrix row, the entries outside [oxLo, oxHi) that lie between them. */
+    private static void zeroGaps(float[] cols, int r, int ow, int oyLo, int oyHi, int oxLo, int oxHi) {
+        if (oxLo == 0 && oxHi == ow) return;
+        for (int oy = oyLo; oy < oyHi - 1; oy++) {
+            for (int q = r + oy * ow + oxHi, e = r + (oy + 1) * ow + oxLo; q < e; q++) cols[q] = 0f;
         }
     }
 

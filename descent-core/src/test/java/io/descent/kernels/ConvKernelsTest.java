@@ -30,6 +30,7 @@ class ConvKernelsTest {
                 conv(2, 3, 5, 7, 2, 1, 1, 2, 2, 0, 0, 1, 1, 1),     // 1x1 strided: goes through im2col
                 conv(1, 2, 5, 11, 2, 2, 5, 2, 3, 0, 2, 1, 1, 1),
                 conv(2, 2, 3, 3, 2, 3, 3, 1, 1, 2, 2, 1, 1, 1),     // padding wider than needed
+                conv(2, 2, 4, 3, 2, 3, 5, 1, 1, 1, 2, 1, 1, 1),     // "same" output, kernel wider than the image
                 // a transposed convolution's geometry: output shorter than the natural size
                 new ConvGeometry(2, 2, 6, 5, 3, 2, 3, 1, 2, 1, 0, 2, 2, 1, 4, 1));
     }

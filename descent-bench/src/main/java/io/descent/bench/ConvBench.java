@@ -1,0 +1,152 @@
+package io.descent.bench;
+
+import io.descent.kernels.ConvGeometry;
+import io.descent.kernels.ConvKernels;
+import io.descent.kernels.Parallel;
+import io.descent.tensor.Rng;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Convolution throughput: the forward pass, the input gradient and the weight gradient of a
+ * ResNet-style layer (batch 128, 32→64 channels, 14×14, 3×3, padding 1, stride 1) at 1 and 2
+ * threads, in GFLOPS with {@code FLOPs = 2·N·O·H'·W'·(C/groups)·kH·kW} per pass (each pass is
+ * the same number of multiply-adds). Each figure is the median of timed repetitions after a
+ * warm-up, so one slow outlier (GC, another process) does not move it.
+ *
+ * <p>{@code main} prints a table, and with {@code --json FILE} writes the rows as a JSON list
+ * of {@code {layer, pass, threads, gflops}} (the {@code descent bench conv} contract).
+ * Options: {@code --threads 1,2}, {@code --seconds S} (timed time per figure, default 2).
+ */
+public final class ConvBench {
+    /** One measured figure. */
+    public record Row(String layer, String pass, int threads, double gflops) {
+        /** The row as a JSON object. */
+        public String toJson() {
+            return String.format(Locale.ROOT, "{\"layer\": \"%s\", \"pass\": \"%s\", \"threads\": %d, \"gflops\": %.2f}", layer, pass, threads, gflops);
+        }
+    }
+
+    /** A pass of a convolution layer on prepared buffers. */
+    public enum Pass {
+        FORWARD("forward"), INPUT_GRAD("input-grad"), WEIGHT_GRAD("weight-grad");
+
+        final String label;
+
+        Pass(String label) {
+            this.label = label;
+        }
+
+        /** Runs the pass once. */
+        public void run(Layer l) {
+            switch (this) {
+                case FORWARD -> ConvKernels.forward(l.g, l.x, l.w, l.bias, l.y);
+                case INPUT_GRAD -> ConvKernels.backwardData(l.g, l.y, l.w, null, l.dx);
+                case WEIGHT_GRAD -> ConvKernels.backwardWeight(l.g, l.x, l.y, l.dw);
+            }
+        }
+    }
+
+    /** A layer's geometry and its input, weight, output and gradient buffers (random values). */
+    public static final class Layer {
+        final String name;
+        final ConvGeometry g;
+        final float[] x, w, bias, y, dx, dw;
+
+        public Layer(String name, ConvGeometry g) {
+            this.name = name;
+            this.g = g;
+            Rng rng = new Rng(42);
+            x = fill(rng, g.n() * g.imageSize());
+            w = fill(rng, g.weightSize());
+            bias = fill(rng, g.o());
+            y = fill(rng, g.n() * g.outImageSize());
+            dx = new float[x.length];
+            dw = new float[w.length];
+        }
+
+        private static float[] fill(Rng rng, int n) {
+            float[] a = new float[n];
+            for (int i = 0; i < n; i++) a[i] = rng.nextFloat() - 0.5f;
+            return a;
+        }
+    }
+
+    private ConvBench() {}
+
+    /** The benchmarked layer: N=128, C=32 → O=64, 14×14, 3×3 kernel, padding 1, stride 1. */
+    public static Layer resnetLayer() {
+        return new Layer("n128-c32-o64-14x14-k3-p1-s1", new ConvGeometry(128, 32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 14, 14));
+    }
+
+    /** Measures every pass of {@code layer} at each thread count, about {@code seconds} each. */
+    public static List<Row> run(Layer layer, int[] threadCounts, double seconds) {
+        List<Row> rows = new ArrayList<>();
+        int before = Parallel.threads();
+        try {
+            for (int t : threadCounts) {
+                Parallel.setThreads(t);
+                for (Pass pass : Pass.values()) rows.add(new Row(layer.name, pass.label, t, layer.g.flops() / 1e9 / medianSeconds(pass, layer, seconds)));
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+        return rows;
+    }
+
+    /** Median wall time of one pass: warm-up for a quarter of the budget, then time repetitions (at least 5). */
+    static double medianSeconds(Pass pass, Layer layer, double seconds) {
+        long warmEnd = System.nanoTime() + (long) (seconds * 0.25e9);
+        do pass.run(layer); while (System.nanoTime() < warmEnd);
+        List<Long> times = new ArrayList<>();
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (times.size() < 5 || System.nanoTime() < end) {
+            long t0 = System.nanoTime();
+            pass.run(layer);
+            times.add(System.nanoTime() - t0);
+        }
+        long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
+        return sorted[sorted.length / 2] / 1e9;
+    }
+
+    /** The rows as a JSON list. */
+    public static String toJson(List<Row> rows) {
+        StringBuilder sb = new StringBuilder("[\n");
+        for (int i = 0; i < rows.size(); i++) sb.append("  ").append(rows.get(i).toJson()).append(i + 1 < rows.size() ? ",\n" : "\n");
+        return sb.append("]\n").toString();
+    }
+
+    /** The rows as an aligned text table. */
+    public static String table(List<Row> rows) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-30s %-12s %7s %9s%n", "layer", "pass", "threads", "GFLOPS"));
+        for (Row r : rows) sb.append(String.format(Locale.ROOT, "%-30s %-12s %7d %9.1f%n", r.layer(), r.pass(), r.threads(), r.gflops()));
+        return sb.toString();
+    }
+
+    public static void main(String[] args) throws IOException {
+        int[] threads = {1, 2};
+        double seconds = 2;
+        Path json = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--threads" -> threads = Arrays.stream(value(args, ++i).split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+                case "--seconds" -> seconds = Double.parseDouble(value(args, ++i));
+                case "--json" -> json = Path.of(value(args, ++i));
+                default -> throw new IllegalArgumentException("ConvBench: unknown option " + args[i] + " (options: --threads 1,2 --seconds S --json FILE)");
+            }
+        }
+        List<Row> rows = run(resnetLayer(), threads, seconds);
+        System.out.print(table(rows));
+        if (json != null) Files.writeString(json, toJson(rows));
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) throw new IllegalArgumentException("ConvBench: " + args[i - 1] + " needs a value");
+        return args[i];
+    }
+}
