@@ -110,3 +110,10 @@ if __name__ == "__main__":
     case("resnet18_small", small_stem_resnet18(1, 10), (2, 1, 28, 28), [0, 4])
     case("resnet50", torchvision.models.resnet50(num_classes=10), (2, 3, 64, 64), [2, 5])
     case("vgg11_bn", torchvision.models.vgg11_bn(num_classes=10), (2, 3, 32, 32), [6, 8])
+    # A real torch.save file: a small CNN (12 px input keeps it ~370 KB) with PyTorch's own
+    # random init, and its eval logits; Descent loads the .pth by name and must match.
+    cnn = small_cnn(1, 10, 12).eval()
+    xin = golden.seeded(12, 3, 1, 12, 12)
+    torch.save(cnn.state_dict(), os.path.join(golden.ROOT, "small_cnn12.pth"))
+    with torch.no_grad():
+        golden.write("small_cnn12_logits", {"x": xin, "logits": cnn(xin)})

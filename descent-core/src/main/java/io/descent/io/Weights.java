@@ -1,0 +1,53 @@
+package io.descent.io;
+
+import io.descent.nn.Module;
+import io.descent.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Model weights on disk: reads safetensors or PyTorch .pth/.pt by extension, and loads them into a module by name. */
+public final class Weights {
+    private Weights() {}
+
+    /** The state dict stored in {@code path} (.safetensors, or .pth/.pt written by torch.save). */
+    public static LinkedHashMap<String, Tensor> read(Path path) throws IOException {
+        if (!Files.isRegularFile(path)) throw new IOException("weights file not found: " + path);
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".safetensors")) return Safetensors.read(path);
+        if (name.endsWith(".pth") || name.endsWith(".pt") || name.endsWith(".bin")) return Pth.readStateDict(path);
+        throw new IOException("unknown weights format for " + path + ": expected .safetensors, .pth or .pt");
+    }
+
+    /** Writes a module's state dict as safetensors, atomically. */
+    public static void save(Module model, Path path) throws IOException {
+        Safetensors.write(path, model.stateDict());
+    }
+
+    /**
+     * Loads {@code path} into {@code model}. Entries whose names start with one of
+     * {@code skipPrefixes} are dropped first (e.g. {@code "fc."} to keep a new head); with
+     * {@code strict}, every other key must match the model exactly.
+     */
+    public static void load(Module model, Path path, boolean strict, List<String> skipPrefixes) throws IOException {
+        Map<String, Tensor> state = read(path);
+        if (!skipPrefixes.isEmpty()) {
+            state = new LinkedHashMap<>(state);
+            state.keySet().removeIf(k -> skipPrefixes.stream().anyMatch(k::startsWith));
+            if (strict) {
+                // the model's own entries under the skipped prefixes are expected to be absent
+                Map<String, Tensor> own = model.stateDict();
+                for (String k : own.keySet()) if (skipPrefixes.stream().anyMatch(k::startsWith)) state.put(k, own.get(k));
+            }
+        }
+        model.loadStateDict(state, strict);
+    }
+
+    public static void load(Module model, Path path) throws IOException {
+        load(model, path, true, List.of());
+    }
+}

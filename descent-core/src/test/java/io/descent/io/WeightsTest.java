@@ -1,0 +1,62 @@
+package io.descent.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.descent.Golden;
+import io.descent.autograd.GradMode;
+import io.descent.models.Models;
+import io.descent.models.ResNet;
+import io.descent.nn.Module;
+import io.descent.tensor.Tensor;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WeightsTest {
+    private static Path resource(String name) throws URISyntaxException {
+        return Path.of(WeightsTest.class.getResource("/golden/" + name).toURI());
+    }
+
+    @Test
+    void torchSavedSmallCnnGivesPyTorchsLogits() throws Exception {
+        Module m = Models.create("small-cnn", new Models.Config(10, 1, 12, ResNet.Stem.SMALL, 16, 0));
+        Weights.load(m, resource("small_cnn12.pth"));
+        Map<String, Tensor> f = Golden.load("small_cnn12_logits");
+        m.eval();
+        try (var ng = GradMode.noGrad()) {
+            Golden.assertClose("logits", Golden.get(f, "logits"), m.forward(Golden.get(f, "x")), 1e-5, 1e-4);
+        }
+    }
+
+    @Test
+    void safetensorsRoundTripIsBitIdentical(@TempDir Path dir) throws Exception {
+        Module a = Models.create("resnet18", new Models.Config(5, 1, 28, ResNet.Stem.SMALL, 16, 1));
+        Module b = Models.create("resnet18", new Models.Config(5, 1, 28, ResNet.Stem.SMALL, 16, 2));
+        a.stateDict().get("bn1.num_batches_tracked").data()[0] = 7;
+        Path file = dir.resolve("r18.safetensors");
+        Weights.save(a, file);
+        Weights.load(b, file);
+        for (var e : a.stateDict().entrySet()) {
+            assertArrayEquals(e.getValue().data(), b.stateDict().get(e.getKey()).data(), e.getKey());
+        }
+    }
+
+    @Test
+    void headCanBeSkippedWhenLoadingIntoANewTask(@TempDir Path dir) throws Exception {
+        Module src = Models.create("small-cnn", new Models.Config(10, 1, 12, ResNet.Stem.SMALL, 16, 1));
+        Module dst = Models.create("small-cnn", new Models.Config(5, 1, 12, ResNet.Stem.SMALL, 16, 2));
+        Path file = dir.resolve("w.safetensors");
+        Weights.save(src, file);
+        var e = assertThrows(IllegalArgumentException.class, () -> Weights.load(dst, file));
+        assertTrue(e.getMessage().contains("size mismatch for '9.weight': checkpoint has [10, 128], model has [5, 128]"), e.getMessage());
+        float[] head = dst.stateDict().get("9.weight").toArray();
+        Weights.load(dst, file, true, List.of("9."));
+        assertArrayEquals(src.stateDict().get("0.weight").data(), dst.stateDict().get("0.weight").data());
+        assertArrayEquals(head, dst.stateDict().get("9.weight").data(), "the new head keeps its own weights");
+    }
+}
