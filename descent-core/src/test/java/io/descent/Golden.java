@@ -65,7 +65,7 @@ public final class Golden {
         for (int i = 0; i < e.length; i++) {
             double tol = atol + rtol * Math.abs(e[i]);
             int idx = i;
-            assertTrue(Math.abs(e[i] - a[i]) <= tol || (Float.isNaN(e[i]) && Float.isNaN(a[i])),
+            assertTrue(Math.abs(e[i] - a[i]) <= tol || Float.compare(e[i], a[i]) == 0,
                     () -> what + ": element " + idx + " expected " + e[idx] + " but was " + a[idx]);
         }
     }

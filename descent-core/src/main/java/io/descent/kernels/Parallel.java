@@ -72,7 +72,7 @@ public final class Parallel {
      */
     public static void forRange(int n, int grain, RangeBody body) {
         int t = threads;
-        int chunks = grain <= 0 ? t : (int) Math.min(t, Math.max(1, n / (long) grain));
+        int chunks = (int) Math.min(Math.min(t, Math.max(1, n)), Math.max(1, n / (long) Math.max(1, grain)));
         ForkJoinPool p = pool;
         if (chunks <= 1 || p == null || inWorker()) {
             if (n > 0) body.run(0, n);

@@ -6,7 +6,7 @@ import io.descent.tensor.Tensor;
 public final class Unary {
     private Unary() {}
 
-    /** {@code x^p} for a constant exponent p. */
+    /** {@code x^p} for a constant exponent p (p = 0 has a zero gradient everywhere, as in PyTorch). */
     public static Tensor pow(Tensor a, float p) {
         return new Pointwise("Pow", Pointwise.Saves.INPUT) {
             float f(float x) {
@@ -14,6 +14,7 @@ public final class Unary {
             }
 
             float df(float x, float y) {
+                if (p == 0f) return 0f; // 0·x^(−1) would be NaN at x = 0
                 return p == 2f ? 2f * x : (float) (p * Math.pow(x, p - 1));
             }
         }.apply(a);

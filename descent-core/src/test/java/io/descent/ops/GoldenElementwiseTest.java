@@ -8,7 +8,6 @@ import io.descent.Golden;
 import io.descent.tensor.Tensor;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -63,8 +62,6 @@ class GoldenElementwiseTest {
     }
 
     @Test
-    @Disabled("bug: Unary.pow(x, 0) backward gives NaN at x = 0 (0 * 0^-1 = 0 * Infinity); "
-            + "PyTorch gives 0 (pow_0 grad_x element 0: expected 0.0 but was NaN)")
     void pow0GradientAtZeroIsZero() {
         POW_0.check(FIXTURE);
     }
