@@ -21,26 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConvertCommandTest {
     /** The PyTorch fixtures of descent-core (tools/golden/gen_pth.py); tests run in descent-cli/. */
-    private static final Path FIXTURES = Path.of("..", "descent-core", "src", "test", "resources", "io");
+    private static final Path FIXTURES = Cli.CORE_RESOURCES.resolve("io");
 
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
 
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     private static void assertSame(Map<String, Tensor> expected, Map<String, Tensor> actual) {
         assertEquals(List.copyOf(expected.keySet()), List.copyOf(actual.keySet()));
@@ -53,9 +39,9 @@ class ConvertCommandTest {
     @Test
     void convertsAStateDictToSafetensors() throws IOException {
         Path in = FIXTURES.resolve("bn_state.pth"), out = dir.resolve("bn.safetensors");
-        Run r = run("convert", in.toString(), out.toString());
-        assertEquals(0, r.code, r.err);
-        assertEquals("converted 9 tensors (96 values) from " + in + " to " + out, r.out.strip());
+        Cli.Run r = Cli.run("convert", in.toString(), out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("converted 9 tensors (96 values) from " + in + " to " + out, r.out().strip());
         assertSame(Pth.readStateDict(in), Safetensors.read(out));
         assertEquals(Map.of("format", "pt", "source", "bn_state.pth"), Safetensors.readHeader(out).metadata());
     }
@@ -63,23 +49,23 @@ class ConvertCommandTest {
     @Test
     void findsOrNamesTheStateDictOfACheckpoint() throws IOException {
         Path in = FIXTURES.resolve("checkpoint.pth"), out = dir.resolve("ck.safetensors");
-        assertEquals(0, run("convert", in.toString(), out.toString()).code);
+        assertEquals(0, Cli.run("convert", in.toString(), out.toString()).code());
         assertSame(Pth.readStateDict(in), Safetensors.read(out));
         Files.delete(out);
-        assertEquals(0, run("convert", "--key", "state_dict", in.toString(), out.toString()).code);
+        assertEquals(0, Cli.run("convert", "--key", "state_dict", in.toString(), out.toString()).code());
         assertSame(Pth.readStateDict(in), Safetensors.read(out));
     }
 
     @Test
     void refusesAHostileFileInOneLineAndWritesNothing() {
         Path in = FIXTURES.resolve("hostile_global.pth"), out = dir.resolve("x.safetensors");
-        Run r = run("convert", in.toString(), out.toString());
-        assertEquals(1, r.code);
-        assertEquals("descent: " + in + ": pickle byte 2: unsupported pickle global posix.system", r.err.strip());
+        Cli.Run r = Cli.run("convert", in.toString(), out.toString());
+        assertEquals(1, r.code());
+        assertEquals("descent: " + in + ": pickle byte 2: unsupported pickle global posix.system", r.err().strip());
         assertFalse(Files.exists(out));
-        Run missing = run("convert", dir.resolve("nope.pth").toString(), out.toString());
-        assertEquals(1, missing.code);
-        assertTrue(missing.err.startsWith("descent: ") && !missing.err.contains("\tat "), missing.err);
-        assertEquals(2, run("convert", in.toString()).code);
+        Cli.Run missing = Cli.run("convert", dir.resolve("nope.pth").toString(), out.toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().startsWith("descent: ") && !missing.err().contains("\tat "), missing.err());
+        assertEquals(2, Cli.run("convert", in.toString()).code());
     }
 }
