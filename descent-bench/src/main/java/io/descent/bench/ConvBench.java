@@ -91,7 +91,7 @@ public final class ConvBench {
         try {
             for (int t : threadCounts) {
                 Parallel.setThreads(t);
-                for (Pass pass : Pass.values()) rows.add(new Row(layer.name, pass.label, t, layer.g.flops() / 1e9 / medianSeconds(pass, layer, seconds)));
+                for (Pass pass : Pass.values()) rows.add(new Row(layer.name, pass.label, t, layer.g.flops() / 1e9 / Timing.medianSeconds(() -> pass.run(layer), seconds, 1, 5)));
             }
         } finally {
             Parallel.setThreads(before);
@@ -99,26 +99,9 @@ public final class ConvBench {
         return rows;
     }
 
-    /** Median wall time of one pass: warm-up for a quarter of the budget, then time repetitions (at least 5). */
-    static double medianSeconds(Pass pass, Layer layer, double seconds) {
-        long warmEnd = System.nanoTime() + (long) (seconds * 0.25e9);
-        do pass.run(layer); while (System.nanoTime() < warmEnd);
-        List<Long> times = new ArrayList<>();
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        while (times.size() < 5 || System.nanoTime() < end) {
-            long t0 = System.nanoTime();
-            pass.run(layer);
-            times.add(System.nanoTime() - t0);
-        }
-        long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
-        return sorted[sorted.length / 2] / 1e9;
-    }
-
     /** The rows as a JSON list. */
     public static String toJson(List<Row> rows) {
-        StringBuilder sb = new StringBuilder("[\n");
-        for (int i = 0; i < rows.size(); i++) sb.append("  ").append(rows.get(i).toJson()).append(i + 1 < rows.size() ? ",\n" : "\n");
-        return sb.append("]\n").toString();
+        return Timing.jsonList(rows.stream().map(Row::toJson).toList());
     }
 
     /** The rows as an aligned text table. */
