@@ -58,6 +58,7 @@ public final class LinePlot {
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, WIDTH, height);
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
@@ -134,14 +135,16 @@ public final class LinePlot {
         }
         g.setClip(null);
         if (panel.series().size() > 1) {
-            int ly = y1 + 8;
+            int total = 0;
+            for (Series s : panel.series()) total += 24 + fm.stringWidth(s.name()) + 16;
+            int lx = x1 - total + 16;
             k = 0;
             for (Series s : panel.series()) {
                 g.setColor(COLORS[k++ % COLORS.length]);
-                g.fillRect(x1 - 150, ly + 3, 18, 4);
+                g.fillRect(lx, y1 - 10, 18, 4);
                 g.setColor(Color.BLACK);
-                g.drawString(s.name(), x1 - 126, ly + fm.getAscent() - 2);
-                ly += fm.getHeight();
+                g.drawString(s.name(), lx + 24, y1 - 5);
+                lx += 24 + fm.stringWidth(s.name()) + 16;
             }
         }
     }

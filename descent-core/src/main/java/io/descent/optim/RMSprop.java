@@ -50,26 +50,20 @@ public final class RMSprop extends Optimizer {
         double alpha = group.get("alpha");
         float[] sq = state.buffer("square_avg", param);
         OptimMath.emaSquare(sq, g, alpha);
-        float[] avg = new float[p.length];
-        float eps = (float) group.get("eps");
-        if (group.flag("centered")) {
-            float[] ga = state.buffer("grad_avg", param);
-            OptimMath.ema(ga, g, alpha);
-            for (int i = 0; i < avg.length; i++) avg[i] = (float) Math.sqrt(OptimMath.addProduct(sq[i], -1f, ga[i], ga[i])) + eps;
-        } else {
-            for (int i = 0; i < avg.length; i++) avg[i] = (float) Math.sqrt(sq[i]) + eps;
-        }
+        float eps = (float) group.get("eps"), lr = (float) -group.get("lr");
+        float[] ga = group.flag("centered") ? state.buffer("grad_avg", param) : null;
+        if (ga != null) OptimMath.ema(ga, g, alpha);
         double momentum = group.get("momentum");
-        if (momentum > 0) {
-            float[] buf = state.buffer("momentum_buffer", param);
-            float mu = (float) momentum, lr = (float) -group.get("lr");
-            for (int i = 0; i < buf.length; i++) {
-                buf[i] = OptimMath.addQuotient(buf[i] * mu, 1f, g[i], avg[i]);
+        float[] buf = momentum > 0 ? state.buffer("momentum_buffer", param) : null;
+        float mu = (float) momentum;
+        for (int i = 0; i < p.length; i++) {
+            float avg = (float) Math.sqrt(ga == null ? sq[i] : OptimMath.addProduct(sq[i], -1f, ga[i], ga[i])) + eps;
+            if (buf != null) {
+                buf[i] = OptimMath.addQuotient(buf[i] * mu, 1f, g[i], avg);
                 p[i] = OptimMath.addScaled(p[i], lr, buf[i]);
+            } else {
+                p[i] = OptimMath.addQuotient(p[i], lr, g[i], avg);
             }
-        } else {
-            float step = (float) -group.get("lr");
-            for (int i = 0; i < p.length; i++) p[i] = OptimMath.addQuotient(p[i], step, g[i], avg[i]);
         }
     }
 

@@ -59,6 +59,7 @@ public final class SGD extends Optimizer {
     protected void update(ParamGroup group, Tensor param, float[] grad, ParamState state) {
         float[] p = param.data();
         float[] d = OptimMath.gradient(grad, p, group.get("weight_decay"), group.flag("maximize"));
+        float step = (float) -group.get("lr");
         double momentum = group.get("momentum");
         if (momentum != 0) {
             float mu = (float) momentum;
@@ -72,14 +73,11 @@ public final class SGD extends Optimizer {
                 for (int i = 0; i < buf.length; i++) buf[i] = OptimMath.addScaled(buf[i] * mu, keep, d[i]);
             }
             if (group.flag("nesterov")) {
-                float[] n = new float[d.length];
-                for (int i = 0; i < n.length; i++) n[i] = OptimMath.addScaled(d[i], mu, buf[i]);
-                d = n;
-            } else {
-                d = buf;
+                for (int i = 0; i < p.length; i++) p[i] = OptimMath.addScaled(p[i], step, OptimMath.addScaled(d[i], mu, buf[i]));
+                return;
             }
+            d = buf;
         }
-        float step = (float) -group.get("lr");
         for (int i = 0; i < p.length; i++) p[i] = OptimMath.addScaled(p[i], step, d[i]);
     }
 

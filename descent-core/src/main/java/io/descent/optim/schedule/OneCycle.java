@@ -123,15 +123,30 @@ public final class OneCycle implements Schedule {
      */
     public static Schedule lecture(double maxLr, long totalSteps, double pctStart, double divFactor, double finalDivFactor) {
         Schedule.nonNegative("OneCycle", "max_lr", maxLr);
-        Schedule.atLeast("OneCycle", "total_steps", totalSteps, 1);
-        if (!(pctStart > 0 && pctStart < 1)) throw new IllegalArgumentException("OneCycle: pct_start must be in (0, 1), got " + pctStart);
         double initial = maxLr / Schedule.positive("OneCycle", "div_factor", divFactor);
         double min = initial / Schedule.positive("OneCycle", "final_div_factor", finalDivFactor);
+        return lectureCurve(totalSteps, pctStart, initial, maxLr, min);
+    }
+
+    /**
+     * The momentum of the textbook form, moving inversely: cosine from {@code max_momentum}
+     * down to {@code base_momentum} while the lr rises, back up to {@code max_momentum} while
+     * it falls.
+     */
+    public static Schedule lectureMomentum(long totalSteps, double pctStart, double baseMomentum, double maxMomentum) {
+        Schedule.nonNegative("OneCycle", "base_momentum", baseMomentum);
+        Schedule.nonNegative("OneCycle", "max_momentum", maxMomentum);
+        return lectureCurve(totalSteps, pctStart, maxMomentum, baseMomentum, maxMomentum);
+    }
+
+    private static Schedule lectureCurve(long totalSteps, double pctStart, double from, double peak, double to) {
+        Schedule.atLeast("OneCycle", "total_steps", totalSteps, 1);
+        if (!(pctStart > 0 && pctStart < 1)) throw new IllegalArgumentException("OneCycle: pct_start must be in (0, 1), got " + pctStart);
         double up = pctStart * totalSteps;
         return step -> {
             Schedule.checkStep(step);
-            if (step <= up) return Anneal.COS.apply(initial, maxLr, step / up);
-            return Anneal.COS.apply(maxLr, min, Math.min(1.0, (step - up) / (totalSteps - up)));
+            if (step <= up) return Anneal.COS.apply(from, peak, step / up);
+            return Anneal.COS.apply(peak, to, Math.min(1.0, (step - up) / (totalSteps - up)));
         };
     }
 }

@@ -132,6 +132,11 @@ class ScheduleContractTest {
         assertClose(min + (1 - min) * (1 + Math.cos(Math.PI * 35 / 70)) / 2, s.at(65));
         assertClose(min, s.at(100));
         assertClose(min, s.at(120));
+        Schedule m = OneCycle.lectureMomentum(100, 0.3, 0.85, 0.95);
+        assertClose(0.95, m.at(0));
+        assertClose(0.85, m.at(30));
+        assertClose(0.85 + 0.1 * (1 - Math.cos(Math.PI * 35 / 70)) / 2, m.at(65));
+        assertClose(0.95, m.at(100));
     }
 
     @Test
