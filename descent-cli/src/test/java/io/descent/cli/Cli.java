@@ -10,7 +10,17 @@ final class Cli {
     /** Fixtures of descent-core's tests; the cli module's tests run in descent-cli/. */
     static final Path CORE_RESOURCES = Path.of("..", "descent-core", "src", "test", "resources");
 
-    record Run(int code, String out, String err) {}
+    record Run(int code, String out, String err) {
+        /** Standard output, line by line. */
+        java.util.List<String> lines() {
+            return out.lines().toList();
+        }
+
+        /** Column {@code col} of CSV data row {@code row} (after the header) of standard output. */
+        double value(int row, int col) {
+            return Double.parseDouble(lines().get(row + 1).split(",")[col]);
+        }
+    }
 
     private Cli() {}
 
