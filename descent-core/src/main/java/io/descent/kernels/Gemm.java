@@ -1,16 +1,27 @@
 package io.descent.kernels;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
+import java.util.Arrays;
 
 /**
  * Single-precision matrix multiply, row-major: {@code C = alpha * op(A) * op(B) + beta * C}
- * (BLAS sgemm semantics; {@code beta == 0} ignores C's old values, NaN included).
- * {@code op(A)} is m×k (A stored k×m with leading dimension lda when {@code transA});
- * {@code op(B)} is k×n (B stored n×k when {@code transB}). Scalar twin: {@link GemmScalar}.
+ * (BLAS sgemm semantics; {@code beta == 0} ignores C's old values, NaN included, and
+ * {@code alpha == 0} or {@code k == 0} only scales C). {@code op(A)} is m×k (A stored k×m with
+ * leading dimension lda when {@code transA}); {@code op(B)} is k×n (B stored n×k when
+ * {@code transB}). Scalar twin: {@link GemmScalar}.
+ *
+ * <p>The work is the Goto/BLIS scheme: {@link GemmDriver} blocks for the caches and packs,
+ * {@link GemmPacking} lays the operands out (folding in the transposes), and
+ * {@link GemmMicroKernel} does the arithmetic in registers. With several threads, C is cut
+ * into disjoint blocks of whole tiles along m or n (whichever costs less, counting the operand
+ * each thread must pack in full), never along k; each element's summation order depends on
+ * nothing but k, so results are bit-identical for any thread count and from run to run.
+ * Called from inside a {@link Parallel} worker, it runs on that thread.
  */
 public final class Gemm {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Below this many multiply-adds a second thread costs more than it saves. */
+    static final long PARALLEL_MIN_WORK = 48L * 48 * 48;
+    /** Cost of packing one float, in units of one tile-row-column multiply-add (1/32 cycle). */
+    private static final long PACK_COST = 32;
 
     private Gemm() {}
 
@@ -19,25 +30,53 @@ public final class Gemm {
                              float beta, float[] c, int cOff, int ldc) {
         checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         if (m == 0 || n == 0) return;
-        if (transB) { // make B row-major k×n
-            float[] bt = new float[k * n];
-            for (int j = 0; j < n; j++) for (int p = 0; p < k; p++) bt[p * n + j] = b[bOff + j * ldb + p];
-            b = bt; bOff = 0; ldb = n;
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
         }
-        final float[] bb = b;
-        final int bo = bOff, lb = ldb;
-        long work = (long) m * n * k;
-        Parallel.forRange(m, work < 64 * 64 * 64 ? m : 4, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                int ci = cOff + i * ldc;
-                if (beta == 0f) java.util.Arrays.fill(c, ci, ci + n, 0f);
-                else if (beta != 1f) for (int j = 0; j < n; j++) c[ci + j] *= beta;
-                for (int p = 0; p < k; p++) {
-                    float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
-                    if (av != 0f) VectorOps.axpy(n, av, bb, bo + p * lb, c, ci);
-                }
-            }
-        });
+        GemmDriver.Problem q = new GemmDriver.Problem(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        int t = Parallel.threads();
+        int tilesM = ceilDiv(m, GemmMicroKernel.MR), tilesN = ceilDiv(n, GemmMicroKernel.NR);
+        if (t == 1 || (long) m * n * k < PARALLEL_MIN_WORK || Parallel.inWorker() || (tilesM < 2 && tilesN < 2)) {
+            GemmDriver.run(q, 0, m, 0, n);
+            return;
+        }
+        long alongM = splitCost(tilesM, t, GemmMicroKernel.MR, GemmDriver.roundUp(n, GemmMicroKernel.NR), k, true);
+        long alongN = splitCost(tilesN, t, GemmMicroKernel.NR, GemmDriver.roundUp(m, GemmMicroKernel.MR), k, false);
+        if (alongM <= alongN) {
+            Parallel.forRange(tilesM, 1, (from, to) ->
+                    GemmDriver.run(q, from * GemmMicroKernel.MR, Math.min(m, to * GemmMicroKernel.MR), 0, n));
+        } else {
+            Parallel.forRange(tilesN, 1, (from, to) ->
+                    GemmDriver.run(q, 0, m, from * GemmMicroKernel.NR, Math.min(n, to * GemmMicroKernel.NR)));
+        }
+    }
+
+    /**
+     * Estimated time of the busiest thread when {@code tiles} tiles of width {@code tile} are
+     * shared out among {@code threads} and each thread also covers the whole other dimension
+     * {@code other}: its tile arithmetic plus packing its own slice and the whole other operand
+     * (A is packed once per NC block, B once).
+     */
+    private static long splitCost(int tiles, int threads, int tile, int other, int k, boolean rows) {
+        long mine = (long) ceilDiv(tiles, Math.min(threads, tiles)) * tile;
+        long rowsPerThread = rows ? mine : other, colsPerThread = rows ? other : mine;
+        long packed = rowsPerThread * ceilDiv((int) colsPerThread, GemmDriver.NC) + colsPerThread;
+        return rowsPerThread * colsPerThread * k + PACK_COST * packed * k;
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    /** {@code C = beta * C}, with {@code beta == 0} writing zeros whatever C held. */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        if (beta == 1f) return;
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (beta == 0f) Arrays.fill(c, ci, ci + n, 0f);
+            else for (int j = 0; j < n; j++) c[ci + j] *= beta;
+        }
     }
 
     static void checkArgs(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
