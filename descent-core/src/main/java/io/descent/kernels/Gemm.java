@@ -12,16 +12,20 @@ import java.util.Arrays;
  * <p>The work is the Goto/BLIS scheme: {@link GemmDriver} blocks for the caches and packs,
  * {@link GemmPacking} lays the operands out (folding in the transposes), and
  * {@link GemmMicroKernel} does the arithmetic in registers. With several threads, C is cut
- * into disjoint blocks of whole tiles along m or n (whichever costs less, counting the operand
- * each thread must pack in full), never along k; each element's summation order depends on
+ * into disjoint blocks of whole tiles along m or n, never along k. Operands of moderate size
+ * are packed once up front by all threads together; larger ones are packed block by block by
+ * each thread, which then packs the whole of the operand it does not split, so the split goes
+ * along the dimension that makes that cheaper. Each element's summation order depends on
  * nothing but k, so results are bit-identical for any thread count and from run to run.
  * Called from inside a {@link Parallel} worker, it runs on that thread.
  */
 public final class Gemm {
     /** Below this many multiply-adds a second thread costs more than it saves. */
     static final long PARALLEL_MIN_WORK = 48L * 48 * 48;
-    /** Cost of packing one float, in units of one tile-row-column multiply-add (1/32 cycle). */
-    private static final long PACK_COST = 32;
+    /** Largest packed copy of both operands (floats) that is made up front and shared. */
+    static final long PREPACK_MAX = 4L << 20;
+    /** Cost of packing one float, counted in multiply-adds of the micro-kernel. */
+    private static final long PACK_COST = 24;
 
     private Gemm() {}
 
@@ -36,33 +40,38 @@ public final class Gemm {
         }
         GemmDriver.Problem q = new GemmDriver.Problem(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         int t = Parallel.threads();
-        int tilesM = ceilDiv(m, GemmMicroKernel.MR), tilesN = ceilDiv(n, GemmMicroKernel.NR);
+        int mr = GemmMicroKernel.MR, nr = GemmMicroKernel.NR;
+        int tilesM = ceilDiv(m, mr), tilesN = ceilDiv(n, nr);
         if (t == 1 || (long) m * n * k < PARALLEL_MIN_WORK || Parallel.inWorker() || (tilesM < 2 && tilesN < 2)) {
             GemmDriver.run(q, 0, m, 0, n);
             return;
         }
-        long alongM = splitCost(tilesM, t, GemmMicroKernel.MR, GemmDriver.roundUp(n, GemmMicroKernel.NR), k, true);
-        long alongN = splitCost(tilesN, t, GemmMicroKernel.NR, GemmDriver.roundUp(m, GemmMicroKernel.MR), k, false);
-        if (alongM <= alongN) {
-            Parallel.forRange(tilesM, 1, (from, to) ->
-                    GemmDriver.run(q, from * GemmMicroKernel.MR, Math.min(m, to * GemmMicroKernel.MR), 0, n));
+        boolean shared = GemmDriver.prepackedSize(m, n, k) <= PREPACK_MAX;
+        long packWeight = shared ? 0 : PACK_COST;
+        long alongM = splitCost(tilesM, t, mr, GemmDriver.roundUp(n, nr), packWeight, true);
+        long alongN = splitCost(tilesN, t, nr, GemmDriver.roundUp(m, mr), packWeight, false);
+        boolean splitRows = alongM < alongN;
+        if (shared) {
+            GemmDriver.runPrepacked(q, splitRows);
+        } else if (splitRows) {
+            Parallel.forRange(tilesM, 1, (from, to) -> GemmDriver.run(q, from * mr, Math.min(m, to * mr), 0, n));
         } else {
-            Parallel.forRange(tilesN, 1, (from, to) ->
-                    GemmDriver.run(q, 0, m, from * GemmMicroKernel.NR, Math.min(n, to * GemmMicroKernel.NR)));
+            Parallel.forRange(tilesN, 1, (from, to) -> GemmDriver.run(q, 0, m, from * nr, Math.min(n, to * nr)));
         }
     }
 
     /**
-     * Estimated time of the busiest thread when {@code tiles} tiles of width {@code tile} are
-     * shared out among {@code threads} and each thread also covers the whole other dimension
-     * {@code other}: its tile arithmetic plus packing its own slice and the whole other operand
-     * (A is packed once per NC block, B once).
+     * Estimated work per unit of k of the busiest thread when {@code tiles} tiles of width
+     * {@code tile} are shared out among {@code threads} and each thread covers the whole other
+     * dimension {@code other}: its tile arithmetic, plus (weighted by {@code packWeight}) the
+     * packing it does alone: its own slice, and the whole other operand (A is packed once per
+     * NC block, B once).
      */
-    private static long splitCost(int tiles, int threads, int tile, int other, int k, boolean rows) {
+    private static long splitCost(int tiles, int threads, int tile, int other, long packWeight, boolean rows) {
         long mine = (long) ceilDiv(tiles, Math.min(threads, tiles)) * tile;
         long rowsPerThread = rows ? mine : other, colsPerThread = rows ? other : mine;
         long packed = rowsPerThread * ceilDiv((int) colsPerThread, GemmDriver.NC) + colsPerThread;
-        return rowsPerThread * colsPerThread * k + PACK_COST * packed * k;
+        return rowsPerThread * colsPerThread + packWeight * packed;
     }
 
     private static int ceilDiv(int x, int y) {

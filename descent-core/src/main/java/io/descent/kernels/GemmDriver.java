@@ -4,23 +4,31 @@ import static io.descent.kernels.GemmMicroKernel.MR;
 import static io.descent.kernels.GemmMicroKernel.NR;
 
 /**
- * The cache-blocked loop nest of {@link Gemm} over one rectangle of C (Goto's algorithm as
- * BLIS lays it out): for each NC-wide column block and KC-deep slab of k, B's KC×NC block is
- * packed once; for each MC-tall row block A's MC×KC block is packed and the micro-kernel sweeps
- * its tiles, NR-column sliver of B outermost so that sliver stays in L1 while the A slivers
- * stream from L2. Sizes for a core with 48 KiB L1d and 1–2 MiB L2: a B sliver is
- * KC·NR·4 = 32 KiB, the A block MC·KC·4 = 192 KiB, the B block at most KC·NC·4 = 4 MiB (L3).
+ * The cache-blocked loop nests of {@link Gemm} (Goto's algorithm as BLIS lays it out, with the
+ * operands' cache roles chosen for a row-major C). For each NC-wide column block and KC-deep
+ * slab of k, B's KC×NC block is packed and stays in L2; for each MC-tall row block, A's MC×KC
+ * block is packed and the macro-kernel sweeps its tiles with the A sliver (MR×KC, 12 KiB) held
+ * in L1 while the B slivers stream from L2, so consecutive tiles walk along C's rows, which
+ * the hardware prefetchers follow. Sizes for a core with 48 KiB L1d and 1–2 MiB L2 (and
+ * measured best on the benchmark machine): KC = 256, NC = 32·NR (1,024 columns with AVX-512,
+ * a 1 MiB B block), MC = 32·MR = 384 rows. Each slab of k reads and writes C once.
  *
- * <p>Packing buffers live in a per-thread scratch that only ever grows, so a steady stream of
- * calls allocates nothing.
+ * <p>Two ways to run it on several threads, both over disjoint rectangles of C:
+ * {@link #run} packs per thread (each thread packs its own slice of one operand and all of the
+ * other), and {@link #runPrepacked} first packs both operands whole, with the threads sharing
+ * that work, then computes from the shared copies; the second avoids packing anything twice
+ * and suits operands of moderate size (the deep, narrow products of backprop).
+ *
+ * <p>Buffers live in a per-thread scratch that only ever grows, so a steady stream of calls
+ * allocates nothing.
  */
 final class GemmDriver {
     /** Depth of a k slab. Fixed, so each element's summation order is independent of threads. */
     static final int KC = 256;
     /** Rows of an A block (a multiple of MR). */
-    static final int MC = 16 * MR;
+    static final int MC = 32 * MR;
     /** Columns of a B block (a multiple of NR). */
-    static final int NC = 128 * NR;
+    static final int NC = 32 * NR;
 
     /** The arguments of one sgemm call, already checked. */
     record Problem(boolean transA, boolean transB, int m, int n, int k, float alpha,
@@ -30,7 +38,10 @@ final class GemmDriver {
     private static final class Scratch {
         float[] a = new float[0];
         float[] b = new float[0];
+        float[] sharedA = new float[0];
+        float[] sharedB = new float[0];
         final float[] tile = new float[MR * NR];
+        final int[] idx = new int[GemmPacking.IDX_SIZE];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -46,28 +57,83 @@ final class GemmDriver {
         int bNeed = kcMax * roundUp(Math.min(NC, j1 - j0), NR);
         if (s.a.length < aNeed) s.a = new float[aNeed];
         if (s.b.length < bNeed) s.b = new float[bNeed];
-        float[] ap = s.a, bp = s.b, tile = s.tile;
-        float alpha = q.alpha();
-        float[] c = q.c();
-        int ldc = q.ldc();
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < q.k(); pc += KC) {
                 int kc = Math.min(KC, q.k() - pc);
-                float beta = pc == 0 ? q.beta() : 1f;
-                GemmPacking.packB(q.transB(), q.b(), q.bOff(), q.ldb(), pc, kc, jc, nc, bp);
+                GemmPacking.packB(q.transB(), q.b(), q.bOff(), q.ldb(), pc, kc, jc, nc, s.b, 0, s.idx);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    GemmPacking.packA(q.transA(), q.a(), q.aOff(), q.lda(), ic, mc, pc, kc, ap);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int cj = q.cOff() + ic * ldc + jc + jr;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            GemmMicroKernel.kernel(kc, ap, ir * kc, bp, jr * kc, tile);
-                            GemmMicroKernel.store(tile, Math.min(MR, mc - ir), nr, alpha, beta, c, cj + ir * ldc, ldc);
-                        }
+                    GemmPacking.packA(q.transA(), q.a(), q.aOff(), q.lda(), ic, mc, pc, kc, s.a, 0, s.idx);
+                    macroKernel(q, pc, kc, s.a, 0, ic, mc, s.b, 0, jc, nc, s.tile);
+                }
+            }
+        }
+    }
+
+    /** Floats {@link #runPrepacked} needs for packed copies of both operands. */
+    static long prepackedSize(int m, int n, int k) {
+        return ((long) roundUp(m, MR) + roundUp(n, NR)) * k;
+    }
+
+    /**
+     * Packs all of op(A) and op(B) (the threads sharing the slivers), then computes C with the
+     * threads splitting its tiles along m ({@code splitRows}) or n. Slab {@code t} of k holds
+     * A at {@code t*KC*mPad} and B at {@code t*KC*nPad}, slivers back to back.
+     */
+    static void runPrepacked(Problem q, boolean splitRows) {
+        Scratch s = SCRATCH.get();
+        int m = q.m(), n = q.n(), k = q.k();
+        int mPad = roundUp(m, MR), nPad = roundUp(n, NR);
+        int slivers = mPad / MR + nPad / NR, slabs = (k + KC - 1) / KC;
+        if (s.sharedA.length < (long) mPad * k) s.sharedA = new float[mPad * k];
+        if (s.sharedB.length < (long) nPad * k) s.sharedB = new float[nPad * k];
+        float[] ap = s.sharedA, bp = s.sharedB;
+        Parallel.forRange(slabs * slivers, 1, (from, to) -> {
+            int[] idx = SCRATCH.get().idx;
+            for (int u = from; u < to; u++) {
+                int slab = u / slivers, sliver = u % slivers, pc = slab * KC, kc = Math.min(KC, k - pc);
+                if (sliver < mPad / MR) {
+                    int i = sliver * MR;
+                    GemmPacking.packA(q.transA(), q.a(), q.aOff(), q.lda(), i, Math.min(MR, m - i), pc, kc, ap, pc * mPad + i * kc, idx);
+                } else {
+                    int j = (sliver - mPad / MR) * NR;
+                    GemmPacking.packB(q.transB(), q.b(), q.bOff(), q.ldb(), pc, kc, j, Math.min(NR, n - j), bp, pc * nPad + j * kc, idx);
+                }
+            }
+        });
+        Parallel.forRange(splitRows ? mPad / MR : nPad / NR, 1, (from, to) -> {
+            int i0 = splitRows ? from * MR : 0, i1 = splitRows ? Math.min(m, to * MR) : m;
+            int j0 = splitRows ? 0 : from * NR, j1 = splitRows ? n : Math.min(n, to * NR);
+            float[] tile = SCRATCH.get().tile;
+            for (int jc = j0; jc < j1; jc += NC) {
+                int nc = Math.min(NC, j1 - jc);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    for (int ic = i0; ic < i1; ic += MC) {
+                        macroKernel(q, pc, kc, ap, pc * mPad + ic * kc, ic, Math.min(MC, i1 - ic), bp, pc * nPad + jc * kc, jc, nc, tile);
                     }
                 }
+            }
+        });
+    }
+
+    /**
+     * All tiles of rows {@code [ic, ic+mc)} × columns {@code [jc, jc+nc)} of C for the k slab at
+     * {@code pc}, from packed slivers starting at {@code ap[aBase]} and {@code bp[bBase]}, row
+     * of tiles by row of tiles. The first slab merges with {@code beta}; later ones add.
+     */
+    private static void macroKernel(Problem q, int pc, int kc, float[] ap, int aBase, int ic, int mc,
+                                    float[] bp, int bBase, int jc, int nc, float[] tile) {
+        float alpha = q.alpha(), beta = pc == 0 ? q.beta() : 1f;
+        float[] c = q.c();
+        int ldc = q.ldc();
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int ci = q.cOff() + (ic + ir) * ldc + jc;
+            for (int jr = 0; jr < nc; jr += NR) {
+                GemmMicroKernel.kernel(kc, ap, aBase + ir * kc, bp, bBase + jr * kc, tile);
+                GemmMicroKernel.store(tile, mr, Math.min(NR, nc - jr), alpha, beta, c, ci + jr, ldc);
             }
         }
     }

@@ -61,6 +61,12 @@ class GemmTest {
         return rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(300) : EDGES[rnd.nextInt(EDGES.length)];
     }
 
+    @Test
+    void largeShapesAboveThePrepackLimitAreCovered() {
+        assertTrue(GemmDriver.prepackedSize(16, 4100, 1024) > Gemm.PREPACK_MAX);
+        assertTrue(GemmDriver.prepackedSize(4100, 16, 1024) > Gemm.PREPACK_MAX);
+    }
+
     @ParameterizedTest(name = "{0}x{1}x{2}")
     @MethodSource("skinny")
     void skinnyAndBlockCrossingShapes(int m, int n, int k) {
@@ -79,7 +85,9 @@ class GemmTest {
         return Stream.of(Arguments.of(1, 1000, 1), Arguments.of(1000, 1, 1000), Arguments.of(1, 1, 1),
                 Arguments.of(1, 1, 5000), Arguments.of(1, 700, 300), Arguments.of(700, 1, 300),
                 Arguments.of(128, 128, 3136), Arguments.of(3136, 128, 128), Arguments.of(128, 3136, 64),
-                Arguments.of(13, 4200, 3), Arguments.of(5, 3, 2000), Arguments.of(400, 37, 513));
+                Arguments.of(13, 4200, 3), Arguments.of(5, 3, 2000), Arguments.of(400, 37, 513),
+                // too big to prepack (> Gemm.PREPACK_MAX floats): each thread packs for itself
+                Arguments.of(16, 4100, 1024), Arguments.of(4100, 16, 1024));
     }
 
     @Test
