@@ -32,7 +32,7 @@ public final class GemmBench {
     /** FP32 FMA peak of one core of the reference machine (Zen 5, AVX-512), GFLOPS. */
     static final double PEAK_PER_CORE = 249;
     private static final int SAMPLES = 7;
-    private static final long SAMPLE_NANOS = 60_000_000L, WARMUP_NANOS = 400_000_000L;
+    private static final long SAMPLE_NANOS = 60_000_000L, WARMUP_NANOS = 400_000_000L, JIT_WARMUP_NANOS = 150_000_000L;
     /** OpenBLAS workers spin this long after a call; let them park before timing Descent. */
     private static final long SETTLE_MILLIS = 250;
 
@@ -79,6 +79,7 @@ public final class GemmBench {
         int saved = Parallel.threads();
         List<Row> rows = new ArrayList<>();
         try {
+            warmUpJit(threadCounts);
             for (Case c : CASES) {
                 for (int t : threadCounts) rows.add(measure(c, t, blas.orElse(null)));
             }
@@ -116,6 +117,24 @@ public final class GemmBench {
                 if (openBlas != null) theirs[s] = sample(openBlas, blasBatch, c.flop());
             }
             return new Row(c.shape(), c.op(), threads, best(mine), openBlas == null ? null : best(theirs));
+        }
+    }
+
+    /**
+     * Runs every case briefly at every thread count, so that all of Gemm's code paths are
+     * compiled before the first row is timed (C2 compiles in the background and would
+     * otherwise still be working during the first rows).
+     */
+    private static void warmUpJit(int[] threadCounts) {
+        for (int t : threadCounts) {
+            Parallel.setThreads(t);
+            for (Case c : CASES) {
+                float[] a = new float[c.m * c.k], b = new float[c.k * c.n], out = new float[c.m * c.n];
+                long start = System.nanoTime();
+                do {
+                    Gemm.sgemm(c.transA, c.transB, c.m, c.n, c.k, 1f, a, 0, c.lda(), b, 0, c.ldb(), 0f, out, 0, c.n);
+                } while (System.nanoTime() - start < JIT_WARMUP_NANOS);
+            }
         }
     }
 

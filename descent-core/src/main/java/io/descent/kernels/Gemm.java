@@ -20,8 +20,8 @@ import java.util.Arrays;
  * Called from inside a {@link Parallel} worker, it runs on that thread.
  */
 public final class Gemm {
-    /** Below this many multiply-adds a second thread costs more than it saves. */
-    static final long PARALLEL_MIN_WORK = 48L * 48 * 48;
+    /** Below this many multiply-adds (~20 µs on one core) handing work to another thread does not pay. */
+    static final long PARALLEL_MIN_WORK = 128L * 128 * 128;
     /** Largest packed copy of both operands (floats) that is made up front and shared. */
     static final long PREPACK_MAX = 4L << 20;
     /** Cost of packing one float, counted in multiply-adds of the micro-kernel. */

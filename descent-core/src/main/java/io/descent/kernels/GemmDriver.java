@@ -33,7 +33,17 @@ final class GemmDriver {
     /** The arguments of one sgemm call, already checked. */
     record Problem(boolean transA, boolean transB, int m, int n, int k, float alpha,
                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                   float beta, float[] c, int cOff, int ldc) {}
+                   float beta, float[] c, int cOff, int ldc) {
+        /**
+         * Whether full B slivers are read straight from a row-major B (whose rows already hold
+         * the NR-wide vectors the kernel loads) instead of packed: when op(A) has at most MC
+         * rows, each B element serves so few rows that copying it costs more than it saves.
+         * A partial last sliver is still packed, for its zero padding.
+         */
+        boolean bInPlace() {
+            return !transB && m <= MC;
+        }
+    }
 
     private static final class Scratch {
         float[] a = new float[0];
@@ -61,7 +71,7 @@ final class GemmDriver {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < q.k(); pc += KC) {
                 int kc = Math.min(KC, q.k() - pc);
-                GemmPacking.packB(q.transB(), q.b(), q.bOff(), q.ldb(), pc, kc, jc, nc, s.b, 0, s.idx);
+                packB(q, pc, kc, jc, nc, s.b, 0, s.idx);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     GemmPacking.packA(q.transA(), q.a(), q.aOff(), q.lda(), ic, mc, pc, kc, s.a, 0, s.idx);
@@ -98,7 +108,9 @@ final class GemmDriver {
                     GemmPacking.packA(q.transA(), q.a(), q.aOff(), q.lda(), i, Math.min(MR, m - i), pc, kc, ap, pc * mPad + i * kc, idx);
                 } else {
                     int j = (sliver - mPad / MR) * NR;
-                    GemmPacking.packB(q.transB(), q.b(), q.bOff(), q.ldb(), pc, kc, j, Math.min(NR, n - j), bp, pc * nPad + j * kc, idx);
+                    if (!q.bInPlace() || n - j < NR) {
+                        GemmPacking.packB(q.transB(), q.b(), q.bOff(), q.ldb(), pc, kc, j, Math.min(NR, n - j), bp, pc * nPad + j * kc, idx);
+                    }
                 }
             }
         });
@@ -118,6 +130,12 @@ final class GemmDriver {
         });
     }
 
+    /** Packs B's block for {@link #run}: all of it, or only the partial last sliver when B is read in place. */
+    private static void packB(Problem q, int pc, int kc, int jc, int nc, float[] bp, int dOff, int[] idx) {
+        int skip = q.bInPlace() ? nc / NR * NR : 0;
+        if (skip < nc) GemmPacking.packB(q.transB(), q.b(), q.bOff(), q.ldb(), pc, kc, jc + skip, nc - skip, bp, dOff + skip * kc, idx);
+    }
+
     /**
      * All tiles of rows {@code [ic, ic+mc)} × columns {@code [jc, jc+nc)} of C for the k slab at
      * {@code pc}, from packed slivers starting at {@code ap[aBase]} and {@code bp[bBase]}, row
@@ -128,12 +146,17 @@ final class GemmDriver {
         float alpha = q.alpha(), beta = pc == 0 ? q.beta() : 1f;
         float[] c = q.c();
         int ldc = q.ldc();
+        boolean inPlace = q.bInPlace();
+        float[] b = q.b();
+        int ldb = q.ldb(), bRow = q.bOff() + pc * ldb + jc;
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int ci = q.cOff() + (ic + ir) * ldc + jc;
             for (int jr = 0; jr < nc; jr += NR) {
-                GemmMicroKernel.kernel(kc, ap, aBase + ir * kc, bp, bBase + jr * kc, tile);
-                GemmMicroKernel.store(tile, mr, Math.min(NR, nc - jr), alpha, beta, c, ci + jr, ldc);
+                int nr = Math.min(NR, nc - jr);
+                if (inPlace && nr == NR) GemmMicroKernel.kernel(kc, ap, aBase + ir * kc, b, bRow + jr, ldb, tile);
+                else GemmMicroKernel.kernel(kc, ap, aBase + ir * kc, bp, bBase + jr * kc, NR, tile);
+                GemmMicroKernel.store(tile, mr, nr, alpha, beta, c, ci + jr, ldc);
             }
         }
     }

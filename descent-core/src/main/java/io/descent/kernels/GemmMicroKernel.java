@@ -28,11 +28,12 @@ final class GemmMicroKernel {
 
     /**
      * Writes {@code sum_p A[r][p] * B[p][j]} for the tile into {@code tile} (row-major MR×NR).
-     * A sliver: {@code ap[ai + p*MR + r]}; B sliver: {@code bp[bi + p*NR + j]}, p in [0, kc).
+     * A sliver: {@code ap[ai + p*MR + r]}; B sliver: {@code bp[bi + p*bStride + j]}, p in
+     * [0, kc) ({@code bStride} is NR for a packed sliver, ldb for a row-major B read in place).
      * The epilogue that touches C is a separate method so this one stays small enough for C2
      * to inline every vector operation.
      */
-    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -73,7 +74,7 @@ final class GemmMicroKernel {
             FloatVector a11 = FloatVector.broadcast(S, ap[ai + 11]);
             c11_0 = a11.fma(b0, c11_0); c11_1 = a11.fma(b1, c11_1);
             ai += MR;
-            bi += NR;
+            bi += bStride;
         }
         c0_0.intoArray(tile, 0 * L); c0_1.intoArray(tile, 1 * L);
         c1_0.intoArray(tile, 2 * L); c1_1.intoArray(tile, 3 * L);
