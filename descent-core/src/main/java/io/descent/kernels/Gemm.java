@@ -12,10 +12,11 @@ import java.util.Arrays;
  * <p>The work is the Goto/BLIS scheme: {@link GemmDriver} blocks for the caches and packs,
  * {@link GemmPacking} lays the operands out (folding in the transposes), and
  * {@link GemmMicroKernel} does the arithmetic in registers. With several threads, C is cut
- * into disjoint blocks of whole tiles along m or n, never along k. Operands of moderate size
- * are packed once up front by all threads together; larger ones are packed block by block by
- * each thread, which then packs the whole of the operand it does not split, so the split goes
- * along the dimension that makes that cheaper. Each element's summation order depends on
+ * into disjoint blocks of whole tiles along m or n, never along k. Either each thread packs
+ * for itself (its own slice of the operand along the split, and all of the other one), or,
+ * for operands of moderate size, all threads first pack both operands together and then
+ * compute from the shared copies; a small cost model (arithmetic of the busiest thread,
+ * packing, one more fork/join) picks among these. Each element's summation order depends on
  * nothing but k, so results are bit-identical for any thread count and from run to run.
  * Called from inside a {@link Parallel} worker, it runs on that thread.
  */
@@ -24,8 +25,10 @@ public final class Gemm {
     static final long PARALLEL_MIN_WORK = 128L * 128 * 128;
     /** Largest packed copy of both operands (floats) that is made up front and shared. */
     static final long PREPACK_MAX = 4L << 20;
-    /** Cost of packing one float, counted in multiply-adds of the micro-kernel. */
+    /** Cost of packing one float, counted in multiply-adds of the micro-kernel (~0.7 cycle at 32 per cycle). */
     private static final long PACK_COST = 24;
+    /** Cost of one more fork/join of the pool (waking a parked worker), in multiply-adds (~10 µs). */
+    private static final long FORK_COST = 1L << 20;
 
     private Gemm() {}
 
@@ -46,32 +49,21 @@ public final class Gemm {
             GemmDriver.run(q, 0, m, 0, n);
             return;
         }
-        boolean shared = GemmDriver.prepackedSize(m, n, k) <= PREPACK_MAX;
-        long packWeight = shared ? 0 : PACK_COST;
-        long alongM = splitCost(tilesM, t, mr, GemmDriver.roundUp(n, nr), packWeight, true);
-        long alongN = splitCost(tilesN, t, nr, GemmDriver.roundUp(m, mr), packWeight, false);
-        boolean splitRows = alongM < alongN;
-        if (shared) {
-            GemmDriver.runPrepacked(q, splitRows);
-        } else if (splitRows) {
+        // Estimated multiply-adds of the busiest thread for each way of sharing out C.
+        long mPad = (long) tilesM * mr, nPad = (long) tilesN * nr;
+        long rowsEach = (long) ceilDiv(tilesM, Math.min(t, tilesM)) * mr, colsEach = (long) ceilDiv(tilesN, Math.min(t, tilesN)) * nr;
+        long packsB = q.bInPlace() ? 0 : 1;
+        long byRows = k * (rowsEach * nPad + PACK_COST * (rowsEach * ceilDiv((int) nPad, GemmDriver.NC) + packsB * nPad));
+        long byCols = k * (mPad * colsEach + PACK_COST * (mPad * ceilDiv((int) colsEach, GemmDriver.NC) + packsB * colsEach));
+        long shared = GemmDriver.prepackedSize(m, n, k) > PREPACK_MAX ? Long.MAX_VALUE
+                : k * (Math.min(rowsEach * nPad, mPad * colsEach) + PACK_COST * (mPad + packsB * nPad) / t) + FORK_COST;
+        if (shared < Math.min(byRows, byCols)) {
+            GemmDriver.runPrepacked(q, rowsEach * nPad < mPad * colsEach);
+        } else if (byRows <= byCols) {
             Parallel.forRange(tilesM, 1, (from, to) -> GemmDriver.run(q, from * mr, Math.min(m, to * mr), 0, n));
         } else {
             Parallel.forRange(tilesN, 1, (from, to) -> GemmDriver.run(q, 0, m, from * nr, Math.min(n, to * nr)));
         }
-    }
-
-    /**
-     * Estimated work per unit of k of the busiest thread when {@code tiles} tiles of width
-     * {@code tile} are shared out among {@code threads} and each thread covers the whole other
-     * dimension {@code other}: its tile arithmetic, plus (weighted by {@code packWeight}) the
-     * packing it does alone: its own slice, and the whole other operand (A is packed once per
-     * NC block, B once).
-     */
-    private static long splitCost(int tiles, int threads, int tile, int other, long packWeight, boolean rows) {
-        long mine = (long) ceilDiv(tiles, Math.min(threads, tiles)) * tile;
-        long rowsPerThread = rows ? mine : other, colsPerThread = rows ? other : mine;
-        long packed = rowsPerThread * ceilDiv((int) colsPerThread, GemmDriver.NC) + colsPerThread;
-        return rowsPerThread * colsPerThread + packWeight * packed;
     }
 
     private static int ceilDiv(int x, int y) {
