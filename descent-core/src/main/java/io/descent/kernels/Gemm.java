@@ -1,16 +1,34 @@
 package io.descent.kernels;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
+import java.util.Arrays;
 
 /**
  * Single-precision matrix multiply, row-major: {@code C = alpha * op(A) * op(B) + beta * C}
- * (BLAS sgemm semantics; {@code beta == 0} ignores C's old values, NaN included).
- * {@code op(A)} is m×k (A stored k×m with leading dimension lda when {@code transA});
- * {@code op(B)} is k×n (B stored n×k when {@code transB}). Scalar twin: {@link GemmScalar}.
+ * (BLAS sgemm semantics; {@code beta == 0} ignores C's old values, NaN included, and
+ * {@code alpha == 0} or {@code k == 0} only scales C). {@code op(A)} is m×k (A stored k×m with
+ * leading dimension lda when {@code transA}); {@code op(B)} is k×n (B stored n×k when
+ * {@code transB}). Scalar twin: {@link GemmScalar}.
+ *
+ * <p>The work is the Goto/BLIS scheme: {@link GemmDriver} blocks for the caches and packs,
+ * {@link GemmPacking} lays the operands out (folding in the transposes), and
+ * {@link GemmMicroKernel} does the arithmetic in registers. With several threads, C is cut
+ * into disjoint blocks of whole tiles along m or n, never along k. Either each thread packs
+ * for itself (its own slice of the operand along the split, and all of the other one), or,
+ * for operands of moderate size, all threads first pack both operands together and then
+ * compute from the shared copies; a small cost model (arithmetic of the busiest thread,
+ * packing, one more fork/join) picks among these. Each element's summation order depends on
+ * nothing but k, so results are bit-identical for any thread count and from run to run.
+ * Called from inside a {@link Parallel} worker, it runs on that thread.
  */
 public final class Gemm {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Below this many multiply-adds (~20 µs on one core) handing work to another thread does not pay. */
+    static final long PARALLEL_MIN_WORK = 128L * 128 * 128;
+    /** Largest packed copy of both operands (floats) that is made up front and shared. */
+    static final long PREPACK_MAX = 4L << 20;
+    /** Cost of packing one float, counted in multiply-adds of the micro-kernel (~0.7 cycle at 32 per cycle). */
+    private static final long PACK_COST = 24;
+    /** Cost of one more fork/join of the pool (waking a parked worker), in multiply-adds (~10 µs). */
+    private static final long FORK_COST = 1L << 20;
 
     private Gemm() {}
 
@@ -19,25 +37,47 @@ public final class Gemm {
                              float beta, float[] c, int cOff, int ldc) {
         checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         if (m == 0 || n == 0) return;
-        if (transB) { // make B row-major k×n
-            float[] bt = new float[k * n];
-            for (int j = 0; j < n; j++) for (int p = 0; p < k; p++) bt[p * n + j] = b[bOff + j * ldb + p];
-            b = bt; bOff = 0; ldb = n;
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
         }
-        final float[] bb = b;
-        final int bo = bOff, lb = ldb;
-        long work = (long) m * n * k;
-        Parallel.forRange(m, work < 64 * 64 * 64 ? m : 4, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                int ci = cOff + i * ldc;
-                if (beta == 0f) java.util.Arrays.fill(c, ci, ci + n, 0f);
-                else if (beta != 1f) for (int j = 0; j < n; j++) c[ci + j] *= beta;
-                for (int p = 0; p < k; p++) {
-                    float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
-                    if (av != 0f) VectorOps.axpy(n, av, bb, bo + p * lb, c, ci);
-                }
-            }
-        });
+        GemmDriver.Problem q = new GemmDriver.Problem(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        int t = Parallel.threads();
+        int mr = GemmMicroKernel.MR, nr = GemmMicroKernel.NR;
+        int tilesM = ceilDiv(m, mr), tilesN = ceilDiv(n, nr);
+        if (t == 1 || (long) m * n * k < PARALLEL_MIN_WORK || Parallel.inWorker() || (tilesM < 2 && tilesN < 2)) {
+            GemmDriver.run(q, 0, m, 0, n);
+            return;
+        }
+        // Estimated multiply-adds of the busiest thread for each way of sharing out C.
+        long mPad = (long) tilesM * mr, nPad = (long) tilesN * nr;
+        long rowsEach = (long) ceilDiv(tilesM, Math.min(t, tilesM)) * mr, colsEach = (long) ceilDiv(tilesN, Math.min(t, tilesN)) * nr;
+        long packsB = q.bInPlace() ? 0 : 1;
+        long byRows = k * (rowsEach * nPad + PACK_COST * (rowsEach * ceilDiv((int) nPad, GemmDriver.NC) + packsB * nPad));
+        long byCols = k * (mPad * colsEach + PACK_COST * (mPad * ceilDiv((int) colsEach, GemmDriver.NC) + packsB * colsEach));
+        long shared = GemmDriver.prepackedSize(m, n, k) > PREPACK_MAX ? Long.MAX_VALUE
+                : k * (Math.min(rowsEach * nPad, mPad * colsEach) + PACK_COST * (mPad + packsB * nPad) / t) + FORK_COST;
+        if (shared < Math.min(byRows, byCols)) {
+            GemmDriver.runPrepacked(q, rowsEach * nPad < mPad * colsEach);
+        } else if (byRows <= byCols) {
+            Parallel.forRange(tilesM, 1, (from, to) -> GemmDriver.run(q, from * mr, Math.min(m, to * mr), 0, n));
+        } else {
+            Parallel.forRange(tilesN, 1, (from, to) -> GemmDriver.run(q, 0, m, from * nr, Math.min(n, to * nr)));
+        }
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    /** {@code C = beta * C}, with {@code beta == 0} writing zeros whatever C held. */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        if (beta == 1f) return;
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (beta == 0f) Arrays.fill(c, ci, ci + n, 0f);
+            else for (int j = 0; j < n; j++) c[ci + j] *= beta;
+        }
     }
 
     static void checkArgs(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,

@@ -1,0 +1,238 @@
+package io.descent.bench;
+
+import io.descent.kernels.Gemm;
+import io.descent.kernels.Parallel;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Descent's {@link Gemm} against OpenBLAS on the shapes that matter for training: square
+ * 256³…2048³ and the conv/linear backprop shape m=n=128, k=3136 in its three layouts (NN, TN
+ * with A stored k×m, NT with B stored n×k), at each thread count. Each figure is the best of
+ * several timed samples after a warm-up, Descent's and OpenBLAS's samples taken in turn;
+ * GFLOPS = 2mnk / time. OpenBLAS is called through FFM on native copies of the same data; if no
+ * library loads, its figure is null.
+ *
+ * <p>Run with {@code --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED}, and
+ * with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (a forced core type makes OpenBLAS fall back
+ * to slower kernels; {@link #main} warns when they are set). {@code --json FILE} also writes the
+ * rows as JSON (fields {@code shape, op, threads, gflops, openblas_gflops}).
+ */
+public final class GemmBench {
+    /** FP32 FMA peak of one core of the reference machine (Zen 5, AVX-512), GFLOPS. */
+    static final double PEAK_PER_CORE = 249;
+    private static final int SAMPLES = 7;
+    private static final long SAMPLE_NANOS = 60_000_000L, WARMUP_NANOS = 400_000_000L, JIT_WARMUP_NANOS = 150_000_000L;
+    /** OpenBLAS workers spin this long after a call; let them park before timing Descent. */
+    private static final long SETTLE_MILLIS = 250;
+
+    /** One measured line: Descent's and OpenBLAS's GFLOPS (null when OpenBLAS is absent). */
+    public record Row(String shape, String op, int threads, double gflops, Double openblasGflops) {}
+
+    /** One benchmarked multiply: C (m×n) = op(A) op(B), op named like BLAS ("TN": A transposed). */
+    record Case(int m, int n, int k, boolean transA, boolean transB) {
+        String shape() {
+            return m + "x" + n + "x" + k;
+        }
+
+        String op() {
+            return (transA ? "T" : "N") + (transB ? "T" : "N");
+        }
+
+        int lda() {
+            return transA ? m : k;
+        }
+
+        int ldb() {
+            return transB ? k : n;
+        }
+
+        double flop() {
+            return 2.0 * m * n * k;
+        }
+    }
+
+    static final List<Case> CASES = List.of(
+            new Case(256, 256, 256, false, false),
+            new Case(512, 512, 512, false, false),
+            new Case(1024, 1024, 1024, false, false),
+            new Case(2048, 2048, 2048, false, false),
+            new Case(128, 128, 3136, false, false),
+            new Case(128, 128, 3136, true, false),
+            new Case(128, 128, 3136, false, true));
+
+    private GemmBench() {}
+
+    /** Measures every case at every thread count; OpenBLAS too when asked and loadable. */
+    public static List<Row> run(int[] threadCounts, boolean withOpenBlas) {
+        Optional<OpenBlas> blas = withOpenBlas ? OpenBlas.load() : Optional.empty();
+        int saved = Parallel.threads();
+        List<Row> rows = new ArrayList<>();
+        try {
+            warmUpJit(threadCounts);
+            for (Case c : CASES) {
+                for (int t : threadCounts) rows.add(measure(c, t, blas.orElse(null)));
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+        return rows;
+    }
+
+    /**
+     * One row: after a warm-up of each, Descent and OpenBLAS samples alternate (so both see the
+     * same background load on a shared machine) and each figure is the best of its samples
+     * (the one least disturbed by other processes).
+     */
+    static Row measure(Case c, int threads, OpenBlas blas) {
+        Parallel.setThreads(threads);
+        Random rnd = new Random(42);
+        float[] a = random(rnd, c.m * c.k), b = random(rnd, c.k * c.n), out = new float[c.m * c.n];
+        Runnable descent = () -> Gemm.sgemm(c.transA, c.transB, c.m, c.n, c.k, 1f, a, 0, c.lda(), b, 0, c.ldb(), 0f, out, 0, c.n);
+        try (Arena arena = Arena.ofConfined()) {
+            Runnable openBlas = null;
+            if (blas != null) {
+                blas.setThreads(threads);
+                MemorySegment na = arena.allocateFrom(ValueLayout.JAVA_FLOAT, a);
+                MemorySegment nb = arena.allocateFrom(ValueLayout.JAVA_FLOAT, b);
+                MemorySegment nc = arena.allocate(ValueLayout.JAVA_FLOAT, (long) c.m * c.n);
+                openBlas = () -> blas.sgemm(c.transA, c.transB, c.m, c.n, c.k, 1f, na, c.lda(), nb, c.ldb(), 0f, nc, c.n);
+            }
+            int descentBatch = warmUp(descent);
+            int blasBatch = openBlas == null ? 0 : warmUp(openBlas);
+            double[] mine = new double[SAMPLES], theirs = new double[SAMPLES];
+            for (int s = 0; s < SAMPLES; s++) {
+                settle();
+                mine[s] = sample(descent, descentBatch, c.flop());
+                if (openBlas != null) theirs[s] = sample(openBlas, blasBatch, c.flop());
+            }
+            return new Row(c.shape(), c.op(), threads, best(mine), openBlas == null ? null : best(theirs));
+        }
+    }
+
+    /**
+     * Runs every case briefly at every thread count, so that all of Gemm's code paths are
+     * compiled before the first row is timed (C2 compiles in the background and would
+     * otherwise still be working during the first rows).
+     */
+    private static void warmUpJit(int[] threadCounts) {
+        for (int t : threadCounts) {
+            Parallel.setThreads(t);
+            for (Case c : CASES) {
+                float[] a = new float[c.m * c.k], b = new float[c.k * c.n], out = new float[c.m * c.n];
+                long start = System.nanoTime();
+                do {
+                    Gemm.sgemm(c.transA, c.transB, c.m, c.n, c.k, 1f, a, 0, c.lda(), b, 0, c.ldb(), 0f, out, 0, c.n);
+                } while (System.nanoTime() - start < JIT_WARMUP_NANOS);
+            }
+        }
+    }
+
+    /** Runs {@code call} for the warm-up time; returns how many calls make one sample. */
+    private static int warmUp(Runnable call) {
+        long start = System.nanoTime();
+        int calls = 0;
+        while (System.nanoTime() - start < WARMUP_NANOS || calls < 3) {
+            call.run();
+            calls++;
+        }
+        long perCall = Math.max(1, (System.nanoTime() - start) / calls);
+        return (int) Math.max(1, SAMPLE_NANOS / perCall);
+    }
+
+    /** GFLOPS of {@code batch} back-to-back calls. */
+    private static double sample(Runnable call, int batch, double flop) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < batch; i++) call.run();
+        return flop * batch / (System.nanoTime() - t0);
+    }
+
+    private static double best(double[] x) {
+        return Arrays.stream(x).max().orElseThrow();
+    }
+
+    private static float[] random(Random rnd, int size) {
+        float[] x = new float[size];
+        for (int i = 0; i < size; i++) x[i] = rnd.nextFloat() * 2 - 1;
+        return x;
+    }
+
+    private static void settle() {
+        try {
+            Thread.sleep(SETTLE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The rows as a JSON array of objects {@code shape, op, threads, gflops, openblas_gflops}. */
+    public static String toJson(List<Row> rows) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            sb.append(i == 0 ? "\n" : ",\n");
+            sb.append(String.format(Locale.ROOT, "  {\"shape\": \"%s\", \"op\": \"%s\", \"threads\": %d, \"gflops\": %s, \"openblas_gflops\": %s}",
+                    r.shape(), r.op(), r.threads(), number(r.gflops()), r.openblasGflops() == null ? "null" : number(r.openblasGflops())));
+        }
+        return sb.append(rows.isEmpty() ? "]" : "\n]").append('\n').toString();
+    }
+
+    private static String number(double x) {
+        return Double.isFinite(x) ? String.format(Locale.ROOT, "%.1f", x) : "null";
+    }
+
+    /** A fixed-width table: Descent and OpenBLAS GFLOPS, their ratio, and Descent's share of FMA peak. */
+    public static String table(List<Row> rows) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-16s %-3s %7s %10s %10s %7s %8s%n",
+                "shape", "op", "threads", "descent", "openblas", "ratio", "%peak"));
+        for (Row r : rows) {
+            Double ob = r.openblasGflops();
+            sb.append(String.format(Locale.ROOT, "%-16s %-3s %7d %10.1f %10s %7s %7.0f%%%n", r.shape(), r.op(), r.threads(), r.gflops(),
+                    ob == null ? "n/a" : String.format(Locale.ROOT, "%.1f", ob),
+                    ob == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", r.gflops() / ob),
+                    100 * r.gflops() / (PEAK_PER_CORE * r.threads())));
+        }
+        return sb.toString();
+    }
+
+    /** {@code [--json FILE] [--threads 1,2] [--no-openblas]}: runs everything and prints the table. */
+    public static void main(String[] args) throws IOException {
+        Path json = null;
+        int[] threads = {1, 2};
+        boolean openBlas = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--json" -> json = Path.of(value(args, ++i, "--json"));
+                case "--threads" -> threads = Arrays.stream(value(args, ++i, "--threads").split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--no-openblas" -> openBlas = false;
+                default -> throw new IllegalArgumentException("GemmBench: unknown argument " + args[i] + " (expected --json FILE, --threads 1,2, --no-openblas)");
+            }
+        }
+        for (String v : List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")) {
+            if (System.getenv(v) != null) {
+                System.out.println("WARNING: " + v + "=" + System.getenv(v) + " is set; OpenBLAS figures will be low (run with env -u " + v + ")");
+            }
+        }
+        if (openBlas && OpenBlas.load().isEmpty()) {
+            System.out.println("OpenBLAS not found (looked for " + OpenBlas.CANDIDATES + "): its column is n/a");
+        }
+        List<Row> rows = run(threads, openBlas);
+        System.out.print(table(rows));
+        if (json != null) Files.writeString(json, toJson(rows));
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) throw new IllegalArgumentException("GemmBench: " + flag + " needs a value");
+        return args[i];
+    }
+}

@@ -1,0 +1,167 @@
+package io.descent.kernels;
+
+import static io.descent.kernels.GemmMicroKernel.MR;
+import static io.descent.kernels.GemmMicroKernel.NR;
+
+/**
+ * The cache-blocked loop nests of {@link Gemm} (Goto's algorithm as BLIS lays it out, with the
+ * operands' cache roles chosen for a row-major C). For each NC-wide column block and KC-deep
+ * slab of k, B's KC×NC block is packed and stays in L2; for each MC-tall row block, A's MC×KC
+ * block is packed and the macro-kernel sweeps its tiles with the A sliver (MR×KC, 12 KiB) held
+ * in L1 while the B slivers stream from L2, so consecutive tiles walk along C's rows, which
+ * the hardware prefetchers follow. Sizes for a core with 48 KiB L1d and 1–2 MiB L2 (and
+ * measured best on the benchmark machine): KC = 256, NC = 32·NR (1,024 columns with AVX-512,
+ * a 1 MiB B block), MC = 32·MR = 384 rows. Each slab of k reads and writes C once.
+ *
+ * <p>Two ways to run it on several threads, both over disjoint rectangles of C:
+ * {@link #run} packs per thread (each thread packs its own slice of one operand and all of the
+ * other), and {@link #runPrepacked} first packs both operands whole, with the threads sharing
+ * that work, then computes from the shared copies; the second avoids packing anything twice
+ * and suits operands of moderate size (the deep, narrow products of backprop).
+ *
+ * <p>Buffers live in a per-thread scratch that only ever grows, so a steady stream of calls
+ * allocates nothing.
+ */
+final class GemmDriver {
+    /** Depth of a k slab. Fixed, so each element's summation order is independent of threads. */
+    static final int KC = 256;
+    /** Rows of an A block (a multiple of MR). */
+    static final int MC = 32 * MR;
+    /** Columns of a B block (a multiple of NR). */
+    static final int NC = 32 * NR;
+
+    /** The arguments of one sgemm call, already checked. */
+    record Problem(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                   float beta, float[] c, int cOff, int ldc) {
+        /**
+         * Whether full B slivers are read straight from a row-major B (whose rows already hold
+         * the NR-wide vectors the kernel loads) instead of packed: when op(A) has at most MC
+         * rows, each B element serves so few rows that copying it costs more than it saves.
+         * A partial last sliver is still packed, for its zero padding.
+         */
+        boolean bInPlace() {
+            return !transB && m <= MC;
+        }
+    }
+
+    private static final class Scratch {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        float[] sharedA = new float[0];
+        float[] sharedB = new float[0];
+        final float[] tile = new float[MR * NR];
+        final int[] idx = new int[GemmPacking.IDX_SIZE];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private GemmDriver() {}
+
+    /** Computes rows {@code [i0, i1)} × columns {@code [j0, j1)} of C on the calling thread. */
+    static void run(Problem q, int i0, int i1, int j0, int j1) {
+        if (i0 >= i1 || j0 >= j1) return;
+        Scratch s = SCRATCH.get();
+        int kcMax = Math.min(KC, q.k());
+        int aNeed = kcMax * roundUp(Math.min(MC, i1 - i0), MR);
+        int bNeed = kcMax * roundUp(Math.min(NC, j1 - j0), NR);
+        if (s.a.length < aNeed) s.a = new float[aNeed];
+        if (s.b.length < bNeed) s.b = new float[bNeed];
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < q.k(); pc += KC) {
+                int kc = Math.min(KC, q.k() - pc);
+                packB(q, pc, kc, jc, nc, s.b, 0, s.idx);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    GemmPacking.packA(q.transA(), q.a(), q.aOff(), q.lda(), ic, mc, pc, kc, s.a, 0, s.idx);
+                    macroKernel(q, pc, kc, s.a, 0, ic, mc, s.b, 0, jc, nc, s.tile);
+                }
+            }
+        }
+    }
+
+    /** Floats {@link #runPrepacked} needs for packed copies of both operands. */
+    static long prepackedSize(int m, int n, int k) {
+        return ((long) roundUp(m, MR) + roundUp(n, NR)) * k;
+    }
+
+    /**
+     * Packs all of op(A) and op(B) (the threads sharing the slivers), then computes C with the
+     * threads splitting its tiles along m ({@code splitRows}) or n. Slab {@code t} of k holds
+     * A at {@code t*KC*mPad} and B at {@code t*KC*nPad}, slivers back to back.
+     */
+    static void runPrepacked(Problem q, boolean splitRows) {
+        Scratch s = SCRATCH.get();
+        int m = q.m(), n = q.n(), k = q.k();
+        int mPad = roundUp(m, MR), nPad = roundUp(n, NR);
+        int slivers = mPad / MR + nPad / NR, slabs = (k + KC - 1) / KC;
+        if (s.sharedA.length < (long) mPad * k) s.sharedA = new float[mPad * k];
+        if (s.sharedB.length < (long) nPad * k) s.sharedB = new float[nPad * k];
+        float[] ap = s.sharedA, bp = s.sharedB;
+        Parallel.forRange(slabs * slivers, 1, (from, to) -> {
+            int[] idx = SCRATCH.get().idx;
+            for (int u = from; u < to; u++) {
+                int slab = u / slivers, sliver = u % slivers, pc = slab * KC, kc = Math.min(KC, k - pc);
+                if (sliver < mPad / MR) {
+                    int i = sliver * MR;
+                    GemmPacking.packA(q.transA(), q.a(), q.aOff(), q.lda(), i, Math.min(MR, m - i), pc, kc, ap, pc * mPad + i * kc, idx);
+                } else {
+                    int j = (sliver - mPad / MR) * NR;
+                    if (!q.bInPlace() || n - j < NR) {
+                        GemmPacking.packB(q.transB(), q.b(), q.bOff(), q.ldb(), pc, kc, j, Math.min(NR, n - j), bp, pc * nPad + j * kc, idx);
+                    }
+                }
+            }
+        });
+        Parallel.forRange(splitRows ? mPad / MR : nPad / NR, 1, (from, to) -> {
+            int i0 = splitRows ? from * MR : 0, i1 = splitRows ? Math.min(m, to * MR) : m;
+            int j0 = splitRows ? 0 : from * NR, j1 = splitRows ? n : Math.min(n, to * NR);
+            float[] tile = SCRATCH.get().tile;
+            for (int jc = j0; jc < j1; jc += NC) {
+                int nc = Math.min(NC, j1 - jc);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    for (int ic = i0; ic < i1; ic += MC) {
+                        macroKernel(q, pc, kc, ap, pc * mPad + ic * kc, ic, Math.min(MC, i1 - ic), bp, pc * nPad + jc * kc, jc, nc, tile);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Packs B's block for {@link #run}: all of it, or only the partial last sliver when B is read in place. */
+    private static void packB(Problem q, int pc, int kc, int jc, int nc, float[] bp, int dOff, int[] idx) {
+        int skip = q.bInPlace() ? nc / NR * NR : 0;
+        if (skip < nc) GemmPacking.packB(q.transB(), q.b(), q.bOff(), q.ldb(), pc, kc, jc + skip, nc - skip, bp, dOff + skip * kc, idx);
+    }
+
+    /**
+     * All tiles of rows {@code [ic, ic+mc)} × columns {@code [jc, jc+nc)} of C for the k slab at
+     * {@code pc}, from packed slivers starting at {@code ap[aBase]} and {@code bp[bBase]}, row
+     * of tiles by row of tiles. The first slab merges with {@code beta}; later ones add.
+     */
+    private static void macroKernel(Problem q, int pc, int kc, float[] ap, int aBase, int ic, int mc,
+                                    float[] bp, int bBase, int jc, int nc, float[] tile) {
+        float alpha = q.alpha(), beta = pc == 0 ? q.beta() : 1f;
+        float[] c = q.c();
+        int ldc = q.ldc();
+        boolean inPlace = q.bInPlace();
+        float[] b = q.b();
+        int ldb = q.ldb(), bRow = q.bOff() + pc * ldb + jc;
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int ci = q.cOff() + (ic + ir) * ldc + jc;
+            for (int jr = 0; jr < nc; jr += NR) {
+                int nr = Math.min(NR, nc - jr);
+                if (inPlace && nr == NR) GemmMicroKernel.kernel(kc, ap, aBase + ir * kc, b, bRow + jr, ldb, tile);
+                else GemmMicroKernel.kernel(kc, ap, aBase + ir * kc, bp, bBase + jr * kc, NR, tile);
+                GemmMicroKernel.store(tile, mr, nr, alpha, beta, c, ci + jr, ldc);
+            }
+        }
+    }
+
+    static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+}

@@ -1,0 +1,117 @@
+package io.descent.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The register-blocked inner kernel of {@link Gemm}: one {@value #MR}×{@code NR} tile of C from
+ * an MR-row sliver of packed A and an NR-column sliver of packed B (the Goto/BLIS "micro-kernel").
+ * {@code NR} is two vectors of {@link FloatVector#SPECIES_PREFERRED} (32 floats with AVX-512),
+ * so the 24 accumulators, two B vectors and one broadcast A value fit the 32 vector registers;
+ * per step of k it loads 2 vectors and 12 scalars and issues 24 FMAs. The accumulators are named
+ * locals (arrays of vectors would live in memory). The code is written in terms of the species
+ * length only, so it is the same kernel at 128, 256 and 512 bits.
+ *
+ * <p>Each element of C is a plain FMA chain over k in order, then one merge with the old C
+ * ({@link #store}); its value therefore does not depend on MR, NR, the vector width or the
+ * tile it falls in.
+ */
+final class GemmMicroKernel {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    /** Rows of a tile. */
+    static final int MR = 12;
+    /** Columns of a tile: two vectors. */
+    static final int NR = 2 * L;
+
+    private GemmMicroKernel() {}
+
+    /**
+     * Writes {@code sum_p A[r][p] * B[p][j]} for the tile into {@code tile} (row-major MR×NR).
+     * A sliver: {@code ap[ai + p*MR + r]}; B sliver: {@code bp[bi + p*bStride + j]}, p in
+     * [0, kc) ({@code bStride} is NR for a packed sliver, ldb for a row-major B read in place).
+     * The epilogue that touches C is a separate method so this one stays small enough for C2
+     * to inline every vector operation.
+     */
+    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            c4_0 = a4.fma(b0, c4_0); c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            c5_0 = a5.fma(b0, c5_0); c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
+            c6_0 = a6.fma(b0, c6_0); c6_1 = a6.fma(b1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
+            c7_0 = a7.fma(b0, c7_0); c7_1 = a7.fma(b1, c7_1);
+            FloatVector a8 = FloatVector.broadcast(S, ap[ai + 8]);
+            c8_0 = a8.fma(b0, c8_0); c8_1 = a8.fma(b1, c8_1);
+            FloatVector a9 = FloatVector.broadcast(S, ap[ai + 9]);
+            c9_0 = a9.fma(b0, c9_0); c9_1 = a9.fma(b1, c9_1);
+            FloatVector a10 = FloatVector.broadcast(S, ap[ai + 10]);
+            c10_0 = a10.fma(b0, c10_0); c10_1 = a10.fma(b1, c10_1);
+            FloatVector a11 = FloatVector.broadcast(S, ap[ai + 11]);
+            c11_0 = a11.fma(b0, c11_0); c11_1 = a11.fma(b1, c11_1);
+            ai += MR;
+            bi += bStride;
+        }
+        c0_0.intoArray(tile, 0 * L); c0_1.intoArray(tile, 1 * L);
+        c1_0.intoArray(tile, 2 * L); c1_1.intoArray(tile, 3 * L);
+        c2_0.intoArray(tile, 4 * L); c2_1.intoArray(tile, 5 * L);
+        c3_0.intoArray(tile, 6 * L); c3_1.intoArray(tile, 7 * L);
+        c4_0.intoArray(tile, 8 * L); c4_1.intoArray(tile, 9 * L);
+        c5_0.intoArray(tile, 10 * L); c5_1.intoArray(tile, 11 * L);
+        c6_0.intoArray(tile, 12 * L); c6_1.intoArray(tile, 13 * L);
+        c7_0.intoArray(tile, 14 * L); c7_1.intoArray(tile, 15 * L);
+        c8_0.intoArray(tile, 16 * L); c8_1.intoArray(tile, 17 * L);
+        c9_0.intoArray(tile, 18 * L); c9_1.intoArray(tile, 19 * L);
+        c10_0.intoArray(tile, 20 * L); c10_1.intoArray(tile, 21 * L);
+        c11_0.intoArray(tile, 22 * L); c11_1.intoArray(tile, 23 * L);
+    }
+
+    /**
+     * Merges a computed tile into C: {@code C = alpha*tile + beta*C} on the top-left
+     * {@code mr}×{@code nr} part, with {@code beta == 0} never reading C (so NaN there is
+     * dropped). Full tiles use vectors; edge tiles the same arithmetic in scalars.
+     */
+    static void store(float[] tile, int mr, int nr, float alpha, float beta, float[] c, int ci, int ldc) {
+        if (mr == MR && nr == NR) {
+            FloatVector va = FloatVector.broadcast(S, alpha);
+            for (int r = 0; r < MR; r++, ci += ldc) {
+                for (int v = 0; v < NR; v += L) {
+                    FloatVector acc = FloatVector.fromArray(S, tile, r * NR + v);
+                    if (beta == 0f) acc.mul(va).intoArray(c, ci + v);
+                    else acc.fma(va, FloatVector.fromArray(S, c, ci + v).mul(beta)).intoArray(c, ci + v);
+                }
+            }
+            return;
+        }
+        for (int r = 0; r < mr; r++, ci += ldc) {
+            for (int j = 0; j < nr; j++) {
+                float acc = tile[r * NR + j];
+                c[ci + j] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[ci + j] * beta);
+            }
+        }
+    }
+}

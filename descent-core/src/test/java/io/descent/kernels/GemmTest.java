@@ -1,0 +1,284 @@
+package io.descent.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@link Gemm} against its scalar twin {@link GemmScalar}: layouts, edges, alpha/beta, threads, bad input. */
+class GemmTest {
+    private int savedThreads;
+
+    @BeforeEach
+    void saveThreads() {
+        savedThreads = Parallel.threads();
+    }
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(savedThreads);
+    }
+
+    /** Sizes around the tile and block edges of every vector width (MR=12, NR=8/16/32, MC, KC). */
+    private static final int[] EDGES = {1, 2, 3, 4, 7, 8, 9, 11, 12, 13, 15, 16, 17, 23, 24, 25, 31, 32, 33, 47, 48, 63, 64, 65,
+            191, 192, 193, 255, 256, 257};
+
+    static Stream<Arguments> layouts() {
+        return Stream.of(Arguments.of(false, false), Arguments.of(true, false), Arguments.of(false, true), Arguments.of(true, true));
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1}")
+    @MethodSource("layouts")
+    void randomShapesMatchScalar(boolean transA, boolean transB) {
+        Random rnd = new Random(transA ? (transB ? 4 : 3) : (transB ? 2 : 1));
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            for (int it = 0; it < 60; it++) {
+                int m = pick(rnd), n = pick(rnd), k = pick(rnd);
+                float[] alphas = {1f, -0.75f, 2f};
+                float[] betas = {0f, 1f, 0.5f};
+                Case.random(rnd, transA, transB, m, n, k, alphas[it % 3], betas[(it / 3) % 3], rnd.nextInt(3), rnd.nextInt(5)).check();
+            }
+        }
+    }
+
+    private static int pick(Random rnd) {
+        return rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(300) : EDGES[rnd.nextInt(EDGES.length)];
+    }
+
+    @Test
+    void largeShapesAboveThePrepackLimitAreCovered() {
+        assertTrue(GemmDriver.prepackedSize(16, 4100, 1024) > Gemm.PREPACK_MAX);
+        assertTrue(GemmDriver.prepackedSize(4100, 16, 1024) > Gemm.PREPACK_MAX);
+    }
+
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @MethodSource("skinny")
+    void skinnyAndBlockCrossingShapes(int m, int n, int k) {
+        Random rnd = new Random(m * 31L + n * 7L + k);
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            for (boolean transA : new boolean[] {false, true}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    Case.random(rnd, transA, transB, m, n, k, 1f, 0f, 0, 0).check();
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> skinny() {
+        return Stream.of(Arguments.of(1, 1000, 1), Arguments.of(1000, 1, 1000), Arguments.of(1, 1, 1),
+                Arguments.of(1, 1, 5000), Arguments.of(1, 700, 300), Arguments.of(700, 1, 300),
+                Arguments.of(128, 128, 3136), Arguments.of(3136, 128, 128), Arguments.of(128, 3136, 64),
+                Arguments.of(13, 4200, 3), Arguments.of(5, 3, 2000), Arguments.of(400, 37, 513),
+                // too big to prepack (> Gemm.PREPACK_MAX floats): each thread packs for itself
+                Arguments.of(16, 4100, 1024), Arguments.of(4100, 16, 1024));
+    }
+
+    @Test
+    void betaZeroIgnoresNaNInC() {
+        Random rnd = new Random(9);
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            for (int[] s : new int[][] {{37, 45, 19}, {100, 70, 300}, {1, 1, 1}}) {
+                Case g = Case.random(rnd, false, false, s[0], s[1], s[2], 1.5f, 0f, 2, 3);
+                g.fillC(Float.NaN);
+                g.check();
+                assertFalse(g.anyNaN(), "NaN from old C leaked into the result");
+            }
+        }
+    }
+
+    @Test
+    void alphaZeroOrEmptyKOnlyScalesC() {
+        Random rnd = new Random(10);
+        for (int k : new int[] {0, 5}) {
+            for (float beta : new float[] {0f, 1f, 0.5f}) {
+                Case g = Case.random(rnd, false, true, 9, 33, k, k == 0 ? 1f : 0f, beta, 1, 2);
+                if (beta == 0f) g.fillC(Float.NaN);
+                g.check();
+                assertFalse(g.anyNaN());
+            }
+        }
+    }
+
+    @Test
+    void emptyOutputTouchesNothing() {
+        float[] c = {Float.NaN};
+        Gemm.sgemm(false, false, 0, 1, 3, 1f, new float[0], 0, 3, new float[3], 0, 1, 0f, c, 0, 1);
+        Gemm.sgemm(false, false, 1, 0, 3, 1f, new float[3], 0, 3, new float[0], 0, 1, 0f, c, 0, 1);
+        assertTrue(Float.isNaN(c[0]));
+    }
+
+    @ParameterizedTest(name = "threads={0}")
+    @ValueSource(ints = {1, 2})
+    void repeatedRunsAreBitIdentical(int threads) {
+        Parallel.setThreads(threads);
+        Random rnd = new Random(11);
+        for (int[] s : new int[][] {{300, 200, 600}, {128, 128, 3136}, {3136, 40, 128}}) {
+            Case g = Case.random(rnd, s[0] % 2 == 0, false, s[0], s[1], s[2], 1f, 0.5f, 0, 0);
+            float[] first = g.run();
+            for (int r = 0; r < 3; r++) assertArrayEquals(first, g.run(), "run " + r + " differs");
+        }
+    }
+
+    @Test
+    void resultDoesNotDependOnThreadCount() {
+        Random rnd = new Random(12);
+        for (int[] s : new int[][] {{250, 333, 700}, {128, 128, 3136}, {64, 3000, 100}}) {
+            Case g = Case.random(rnd, false, true, s[0], s[1], s[2], 0.5f, 1f, 0, 0);
+            Parallel.setThreads(1);
+            float[] one = g.run();
+            Parallel.setThreads(2);
+            assertArrayEquals(one, g.run());
+        }
+    }
+
+    @Test
+    void nestedCallsFromPoolWorkersRunSeriallyAndMatch() {
+        Parallel.setThreads(2);
+        Random rnd = new Random(13);
+        List<Case> cases = new ArrayList<>();
+        for (int i = 0; i < 4; i++) cases.add(Case.random(rnd, i % 2 == 1, i >= 2, 150, 170, 260, 1f, 0f, 0, 0));
+        List<float[]> expected = new ArrayList<>();
+        for (Case g : cases) expected.add(g.run());
+        float[][] nested = new float[cases.size()][];
+        Parallel.forRange(cases.size(), 1, (from, to) -> {
+            for (int i = from; i < to; i++) nested[i] = cases.get(i).run();
+        });
+        for (int i = 0; i < cases.size(); i++) assertArrayEquals(expected.get(i), nested[i], "case " + i);
+    }
+
+    @Test
+    void badArgumentsNameSgemm() {
+        float[] x = new float[100];
+        assertBad(() -> Gemm.sgemm(false, false, -1, 2, 2, 1f, x, 0, 2, x, 0, 2, 0f, x, 0, 2), "negative size");
+        assertBad(() -> Gemm.sgemm(false, false, 2, 2, -3, 1f, x, 0, 2, x, 0, 2, 0f, x, 0, 2), "negative size");
+        assertBad(() -> Gemm.sgemm(false, false, 4, 4, 4, 1f, x, 0, 3, x, 0, 4, 0f, x, 0, 4), "leading dimension");
+        assertBad(() -> Gemm.sgemm(true, false, 4, 4, 4, 1f, x, 0, 4, x, 0, 4, 0f, x, 0, 3), "leading dimension");
+        assertBad(() -> Gemm.sgemm(false, true, 4, 5, 4, 1f, x, 0, 4, x, 0, 3, 0f, x, 0, 5), "leading dimension");
+        assertBad(() -> Gemm.sgemm(false, false, 11, 10, 10, 1f, x, 0, 10, x, 0, 10, 0f, new float[110], 0, 10), "A (11x10");
+        assertBad(() -> Gemm.sgemm(false, false, 10, 10, 10, 1f, x, 1, 10, x, 0, 10, 0f, new float[110], 0, 10), "A (10x10");
+        assertBad(() -> Gemm.sgemm(false, true, 5, 21, 5, 1f, x, 0, 5, x, 0, 5, 0f, new float[110], 0, 21), "B (21x5");
+        assertBad(() -> Gemm.sgemm(false, false, 5, 5, 5, 1f, x, 0, 5, x, 0, 5, 0f, new float[24], 0, 5), "C (5x5");
+        assertBad(() -> Gemm.sgemm(false, false, 5, 5, 5, 1f, x, -1, 5, x, 0, 5, 0f, x, 0, 5), "offset -1");
+    }
+
+    private static void assertBad(Runnable call, String detail) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
+        assertTrue(e.getMessage().startsWith("sgemm: "), e.getMessage());
+        assertTrue(e.getMessage().contains(detail), e.getMessage());
+    }
+
+    @Test
+    void tileSizesFollowTheVectorWidth() {
+        assertEquals(2 * jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length(), GemmMicroKernel.NR);
+        assertEquals(0, GemmDriver.MC % GemmMicroKernel.MR);
+        assertEquals(0, GemmDriver.NC % GemmMicroKernel.NR);
+    }
+
+    /**
+     * One random sgemm problem for the tests: operands with offsets and padded leading dimensions,
+     * checked element by element against {@link GemmScalar} with a tolerance that grows with k.
+     * Padding around C must come back untouched.
+     */
+    static final class Case {
+        final boolean transA, transB;
+        final int m, n, k, aOff, lda, bOff, ldb, cOff, ldc;
+        final float alpha, beta;
+        final float[] a, b, c0;
+
+        private Case(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c0, int cOff, int ldc) {
+            this.transA = transA;
+            this.transB = transB;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.beta = beta;
+            this.a = a;
+            this.aOff = aOff;
+            this.lda = lda;
+            this.b = b;
+            this.bOff = bOff;
+            this.ldb = ldb;
+            this.c0 = c0;
+            this.cOff = cOff;
+            this.ldc = ldc;
+        }
+
+        /** Values in [-1, 1); leading dimensions exceed the widths by {@code pad}, offsets are {@code off}. */
+        static Case random(Random rnd, boolean transA, boolean transB, int m, int n, int k, float alpha, float beta, int pad, int off) {
+            int lda = Math.max(1, (transA ? m : k) + pad), ldb = Math.max(1, (transB ? k : n) + pad), ldc = Math.max(1, n + pad);
+            float[] a = values(rnd, off + (transA ? k : m) * lda + pad);
+            float[] b = values(rnd, off + (transB ? n : k) * ldb + pad);
+            float[] c = values(rnd, off + m * ldc + pad);
+            return new Case(transA, transB, m, n, k, alpha, beta, a, off, lda, b, off, ldb, c, off, ldc);
+        }
+
+        private static float[] values(Random rnd, int size) {
+            float[] x = new float[size];
+            for (int i = 0; i < size; i++) x[i] = rnd.nextFloat() * 2 - 1;
+            return x;
+        }
+
+        void fillC(float v) {
+            Arrays.fill(c0, v);
+        }
+
+        /** Gemm's result on a fresh copy of C. */
+        float[] run() {
+            float[] c = c0.clone();
+            Gemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return c;
+        }
+
+        /** Whether Gemm's result has a NaN inside C's m×n window. */
+        boolean anyNaN() {
+            float[] c = run();
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) if (Float.isNaN(c[cOff + i * ldc + j])) return true;
+            }
+            return false;
+        }
+
+        /** Gemm against GemmScalar; everything outside C's m×n window must be unchanged. */
+        void check() {
+            float[] got = run();
+            float[] want = c0.clone();
+            GemmScalar.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, want, cOff, ldc);
+            double tol = 1e-5 * Math.max(1, k) * Math.abs(alpha) + 1e-6 + 1e-6 * Math.abs(beta);
+            for (int idx = 0; idx < got.length; idx++) {
+                int rel = idx - cOff;
+                boolean inside = rel >= 0 && rel / ldc < m && rel % ldc < n;
+                if (!inside) {
+                    if (Float.compare(got[idx], c0[idx]) != 0) fail(where(rel) + ": written outside C");
+                    continue;
+                }
+                double diff = Math.abs((double) got[idx] - want[idx]);
+                if (!(diff <= tol)) fail(where(rel) + ": got " + got[idx] + " want " + want[idx] + " (tol " + tol + ")");
+            }
+        }
+
+        private String where(int rel) {
+            return "sgemm(" + (transA ? "T" : "N") + (transB ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k + " alpha=" + alpha
+                    + " beta=" + beta + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc + " off=" + cOff + ") at C[" + Math.floorDiv(rel, ldc) + "][" + Math.floorMod(rel, ldc) + "]";
+        }
+    }
+}

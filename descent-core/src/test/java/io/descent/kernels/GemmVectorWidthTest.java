@@ -1,0 +1,69 @@
+package io.descent.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The micro-kernel and packing at the vector widths this machine's preferred species does not
+ * use: a child JVM with {@code -XX:MaxVectorSize} capped (so SPECIES_PREFERRED is 128 or 256 bits
+ * and NR is 8 or 16) runs {@link #main}, which checks every layout over the tile and block
+ * edges of that width against {@link GemmScalar}.
+ */
+class GemmVectorWidthTest {
+    @ParameterizedTest(name = "{0} bits")
+    @ValueSource(ints = {128, 256})
+    void narrowerVectorsMatchScalar(int bits) throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(List.of(java.toString(), "-XX:MaxVectorSize=" + bits / 8,
+                "--add-modules", "jdk.incubator.vector", "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), GemmVectorWidthTest.class.getName(), String.valueOf(bits)));
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(5, TimeUnit.MINUTES)) p.destroyForcibly();
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("checked 160 shapes at " + bits + " bits"), out);
+    }
+
+    /** Child entry point: {@code bits} is the expected species width; exits 1 on any mismatch. */
+    public static void main(String[] args) {
+        int bits = Integer.parseInt(args[0]);
+        int actual = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        if (actual != bits) {
+            System.out.println("SPECIES_PREFERRED is " + actual + " bits, expected " + bits);
+            System.exit(1);
+        }
+        try {
+            Random rnd = new Random(bits);
+            int cases = 0;
+            int nr = GemmMicroKernel.NR;
+            int[] sizes = {1, 2, nr - 1, nr, nr + 1, 2 * nr + 3, GemmMicroKernel.MR - 1, GemmMicroKernel.MR + 1, 100,
+                    GemmDriver.MC + 1, GemmDriver.KC + 1};
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (int it = 0; it < 80; it++) {
+                    int m = sizes[rnd.nextInt(sizes.length)], n = sizes[rnd.nextInt(sizes.length)], k = sizes[rnd.nextInt(sizes.length)];
+                    GemmTest.Case.random(rnd, it % 2 == 1, (it / 2) % 2 == 1, m, n, k, it % 3 == 0 ? 1f : -0.5f,
+                            new float[] {0f, 1f, 0.5f}[it % 3], it % 3, it % 4).check();
+                    cases++;
+                }
+                GemmTest.Case.random(rnd, false, true, 13, GemmDriver.NC + nr + 1, 5, 1f, 0f, 0, 0).check();
+            }
+            System.out.println("checked " + cases + " shapes at " + bits + " bits");
+        } catch (AssertionError e) {
+            System.out.println(e.getMessage());
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+}
