@@ -165,14 +165,21 @@ public final class LrFinder {
         return new Result(x, y, s, diverged, steepest(x, s), minLoss(x, s), sweep);
     }
 
-    /** The lr where d(smoothed)/d(log lr) is most negative (central differences inside, one-sided at the ends). */
+    /**
+     * The lr where d(smoothed)/d(log lr) is most negative (central differences inside, one-sided
+     * at the ends), searched only up to the lowest smoothed loss: past it the loss is blowing up,
+     * and its fall back from a spike is no descent.
+     */
     static double steepest(double[] lr, double[] s) {
         int n = lr.length;
         if (n < 3) return Double.NaN;
+        int lowest = 0;
+        for (int i = 1; i < n; i++) if (s[i] < s[lowest]) lowest = i;
         double bestSlope = 0;
         int best = -1;
-        for (int i = 0; i < n; i++) {
-            int a = Math.max(0, i - 1), b = Math.min(n - 1, i + 1);
+        for (int i = 0; i <= lowest; i++) {
+            int a = Math.max(0, i - 1), b = Math.min(lowest, i + 1);
+            if (a == b) continue;
             double slope = (s[b] - s[a]) / (Math.log(lr[b]) - Math.log(lr[a]));
             if (slope < bestSlope) {
                 bestSlope = slope;

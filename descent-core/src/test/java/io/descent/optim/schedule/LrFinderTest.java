@@ -118,4 +118,11 @@ class LrFinderTest {
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> new LrFinder(sgd, 1, 0.1, 10));
         assertTrue(bad.getMessage().contains("end_lr"), bad.getMessage());
     }
+
+    @org.junit.jupiter.api.Test
+    void steepestIgnoresTheFallBackFromADivergenceSpike() {
+        double[] lr = {1e-4, 1e-3, 1e-2, 1e-1, 1, 10};
+        double[] s = {2.3, 2.3, 1.0, 0.99, 90, 5};
+        org.junit.jupiter.api.Assertions.assertEquals(1e-2, LrFinder.steepest(lr, s), 1e-12);
+    }
 }
