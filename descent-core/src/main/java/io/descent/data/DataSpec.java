@@ -1,0 +1,126 @@
+package io.descent.data;
+
+import io.descent.data.transforms.Compose;
+import io.descent.data.transforms.Grayscale;
+import io.descent.data.transforms.Resize;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The data flags of {@code descent train | finetune | evaluate} and the data sets they select:
+ * <ul>
+ *   <li>{@code --data}: {@code shapes} (built in, {@value #SHAPES_TRAIN} training and
+ *       {@value #SHAPES_VAL} validation images of fixed content), {@code fashion-mnist} (its
+ *       test set validates; see {@link FashionMnist} for where it is looked for), or
+ *       {@code folder:PATH} (see {@link ImageFolder#trainVal});
+ *   <li>{@code --classes 5,6,7}: keep those classes, renumbered 0, 1, 2 in that order;
+ *   <li>{@code --shots K}: keep K training examples per class (stratified, seeded; validation
+ *       is left whole);
+ *   <li>{@code --image-size S}: S×S images (0: the data set's own size);
+ *   <li>{@code --in-channels C}: 1 (grey) or 3 (RGB; grey data is repeated), 0: the data set's own.
+ * </ul>
+ * {@code seed} (the run's {@code --seed}) draws the few-shot examples and a folder's random
+ * validation split of {@code valFraction}; {@code onUnreadable} handles broken files of a folder.
+ */
+public record DataSpec(String data, int[] classes, int shots, int imageSize, int inChannels, long seed, double valFraction,
+                       ImageFolder.OnUnreadable onUnreadable) {
+    public static final int SHAPES_TRAIN = 20_000;
+    public static final int SHAPES_VAL = 4_000;
+    private static final long SHAPES_TRAIN_SEED = 0x5348415045L;
+    private static final long SHAPES_VAL_SEED = 0x56414C4944L;
+
+    public DataSpec {
+        Objects.requireNonNull(data, "data");
+        if (!data.equals("shapes") && !data.equals("fashion-mnist") && !(data.startsWith("folder:") && data.length() > "folder:".length())) {
+            throw new IllegalArgumentException("--data must be shapes, fashion-mnist or folder:PATH, got '" + data + "'");
+        }
+        if (classes != null) {
+            classes = classes.clone();
+            if (classes.length == 0) throw new IllegalArgumentException("--classes must list at least one class");
+            int[] sorted = classes.clone();
+            Arrays.sort(sorted);
+            for (int i = 0; i < sorted.length; i++) {
+                if (sorted[i] < 0) throw new IllegalArgumentException("--classes must be >= 0, got " + sorted[i]);
+                if (i > 0 && sorted[i] == sorted[i - 1]) throw new IllegalArgumentException("--classes lists " + sorted[i] + " twice");
+            }
+        }
+        if (shots < 0) throw new IllegalArgumentException("--shots must be >= 0 (0 keeps every example), got " + shots);
+        if (imageSize < 0) throw new IllegalArgumentException("--image-size must be >= 0 (0 keeps the data set's size), got " + imageSize);
+        if (imageSize > 0 && imageSize < 8) throw new IllegalArgumentException("--image-size must be at least 8 pixels, got " + imageSize);
+        if (inChannels != 0 && inChannels != 1 && inChannels != 3) throw new IllegalArgumentException("--in-channels must be 1 or 3, got " + inChannels);
+        if (!(valFraction > 0 && valFraction < 1)) throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + valFraction);
+        Objects.requireNonNull(onUnreadable, "onUnreadable");
+    }
+
+    /** {@code data} with every other flag at its default: all classes and examples, own size and channels, seed 0, 10% validation, fail on broken files. */
+    public static DataSpec of(String data) {
+        return new DataSpec(data, null, 0, 0, 0, 0L, 0.1, ImageFolder.OnUnreadable.FAIL);
+    }
+
+    @Override
+    public int[] classes() {
+        return classes == null ? null : classes.clone();
+    }
+
+    public DataSpec withClasses(int... v) {
+        return new DataSpec(data, v, shots, imageSize, inChannels, seed, valFraction, onUnreadable);
+    }
+
+    public DataSpec withShots(int v) {
+        return new DataSpec(data, classes, v, imageSize, inChannels, seed, valFraction, onUnreadable);
+    }
+
+    public DataSpec withImageSize(int v) {
+        return new DataSpec(data, classes, shots, v, inChannels, seed, valFraction, onUnreadable);
+    }
+
+    public DataSpec withInChannels(int v) {
+        return new DataSpec(data, classes, shots, imageSize, v, seed, valFraction, onUnreadable);
+    }
+
+    public DataSpec withSeed(long v) {
+        return new DataSpec(data, classes, shots, imageSize, inChannels, v, valFraction, onUnreadable);
+    }
+
+    public DataSpec withValFraction(double v) {
+        return new DataSpec(data, classes, shots, imageSize, inChannels, seed, v, onUnreadable);
+    }
+
+    public DataSpec withOnUnreadable(ImageFolder.OnUnreadable v) {
+        return new DataSpec(data, classes, shots, imageSize, inChannels, seed, valFraction, v);
+    }
+
+    /** Opens the data set, then keeps the classes, then takes the shots. */
+    public TrainVal open() {
+        TrainVal base = openBase();
+        Dataset train = base.train(), val = base.val();
+        if (classes != null) {
+            train = new ClassSubset(train, classes);
+            val = new ClassSubset(val, classes);
+        }
+        if (shots > 0) train = Splits.fewShot(train, shots, seed);
+        return new TrainVal(train, val);
+    }
+
+    private TrainVal openBase() {
+        if (data.equals("shapes")) {
+            int s = imageSize > 0 ? imageSize : 28, c = inChannels > 0 ? inChannels : 1;
+            return new TrainVal(new Shapes(SHAPES_TRAIN, SHAPES_TRAIN_SEED, s, c), new Shapes(SHAPES_VAL, SHAPES_VAL_SEED, s, c));
+        }
+        if (data.equals("fashion-mnist")) {
+            TrainVal fm = FashionMnist.load(null);
+            List<Transform> prep = new ArrayList<>();
+            if (imageSize > 0 && imageSize != 28) prep.add(new Resize(imageSize, imageSize));
+            if (inChannels == 3) prep.add(new Grayscale(3));
+            if (prep.isEmpty()) return fm;
+            Compose t = new Compose(prep);
+            return new TrainVal(new TransformedDataset(fm.train(), t, 0), new TransformedDataset(fm.val(), t, 0));
+        }
+        Path root = Path.of(data.substring("folder:".length()));
+        ImageFolder.Options options = new ImageFolder.Options(imageSize, inChannels > 0 ? inChannels : 3, onUnreadable);
+        return ImageFolder.trainVal(root, options, valFraction, seed);
+    }
+}

@@ -1,0 +1,60 @@
+package io.descent.data;
+
+import io.descent.tensor.Shape;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Images stored as unsigned bytes (MNIST-style), decoded to floats in [0, 1] on {@link #get}
+ * as torchvision's {@code ToTensor} does. Bytes use a quarter of the memory of floats:
+ * Fashion-MNIST's 70 000 images take 55 MB instead of 220 MB.
+ */
+public final class UByteImages implements Dataset {
+    private final byte[] pixels;
+    private final int[] imageShape;
+    private final int per;
+    private final int[] labels;
+    private final List<String> classes;
+
+    /** {@code pixels} holds the images [C, H, W] back to back; one label per image. */
+    public UByteImages(byte[] pixels, int[] imageShape, int[] labels, List<String> classes) {
+        this.pixels = Objects.requireNonNull(pixels, "pixels");
+        this.imageShape = Objects.requireNonNull(imageShape, "imageShape").clone();
+        this.labels = Objects.requireNonNull(labels, "labels").clone();
+        this.classes = List.copyOf(Objects.requireNonNull(classes, "classes"));
+        if (imageShape.length != 3) throw new IllegalArgumentException("UByteImages: imageShape must be [C, H, W], got " + Shape.str(imageShape));
+        this.per = Shape.numel(imageShape);
+        if (per == 0 || (long) per * labels.length != pixels.length) {
+            throw new IllegalArgumentException("UByteImages: " + pixels.length + " bytes do not hold " + labels.length + " images of shape " + Shape.str(imageShape));
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= this.classes.size()) {
+                throw new IllegalArgumentException("UByteImages: label " + labels[i] + " of image " + i + " is out of range for " + this.classes.size() + " classes");
+            }
+        }
+    }
+
+    @Override
+    public int size() {
+        return labels.length;
+    }
+
+    @Override
+    public Example get(int index) {
+        Dataset.checkIndex(this, index);
+        float[] x = new float[per];
+        int off = index * per;
+        for (int i = 0; i < per; i++) x[i] = (pixels[off + i] & 0xFF) * (1f / 255f);
+        return new Example(x, imageShape, labels[index]);
+    }
+
+    @Override
+    public int label(int index) {
+        return labels[Dataset.checkIndex(this, index)];
+    }
+
+    @Override
+    public List<String> classes() {
+        return classes;
+    }
+}
