@@ -41,7 +41,8 @@ public final class InferCommand implements Callable<Integer> {
         Tensor x = in.get("x");
         if (x == null) throw new IllegalArgumentException(input + " has no tensor under key 'x' (keys: " + in.keySet() + ")");
         Models.Config cfg = modelOptions.resolve(state, x.dim() == 4 ? x.size(2) : 0);
-        Module model = Models.create(modelOptions.model, cfg);
+        String name = modelOptions.model(null);
+        Module model = Models.create(name, cfg);
         model.loadStateDict(state, true);
         model.eval();
         Tensor y;
@@ -51,7 +52,7 @@ public final class InferCommand implements Callable<Integer> {
         Map<String, Tensor> out = new LinkedHashMap<>();
         out.put("y", y);
         Safetensors.write(output, out);
-        System.out.printf("%s: %s -> %s, written to %s%n", modelOptions.model, Shape.str(x.shape()), Shape.str(y.shape()), output);
+        System.out.printf("%s: %s -> %s, written to %s%n", name, Shape.str(x.shape()), Shape.str(y.shape()), output);
         return 0;
     }
 }

@@ -12,9 +12,16 @@ import picocli.CommandLine.Option;
  * a weights file ({@link #resolve(Map, int)}).
  */
 public final class ModelOptions {
-    @Option(names = "--model", required = true, paramLabel = "NAME",
+    @Option(names = "--model", paramLabel = "NAME",
             description = "Architecture: mlp, small-cnn, autoencoder, conv-autoencoder, resnet18..resnet152, vgg11..vgg19[_bn].")
     String model;
+
+    /** The model name, or {@code fallback} when --model was not given; null fallback makes it required. */
+    public String model(String fallback) {
+        if (model != null) return model;
+        if (fallback == null) throw new IllegalArgumentException("--model is required (one of " + String.join(", ", Models.NAMES) + ")");
+        return fallback;
+    }
 
     @Option(names = "--num-classes", paramLabel = "N", description = "Output classes (default: from the weights, else 10).")
     Integer numClasses;

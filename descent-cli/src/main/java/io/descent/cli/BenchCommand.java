@@ -1,0 +1,76 @@
+package io.descent.cli;
+
+import io.descent.bench.ConvBench;
+import io.descent.bench.GemmBench;
+import io.descent.bench.ModelBench;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code descent bench gemm|conv|models}: the benchmark runners of descent-bench, printed as a
+ * table and optionally written as a JSON list of rows (bench-results/ is the usual place).
+ * Speed is measured here, never asserted in tests.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmarks: gemm (GFLOPS beside OpenBLAS when installed), conv (conv2d passes), models (resnet50/vgg16 images/s).",
+                "For a fair OpenBLAS comparison unset OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE."})
+public final class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "gemm|conv|models", description = "What to measure.")
+    String what;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as JSON.")
+    Path json;
+
+    @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "Thread counts (default ${DEFAULT-VALUE}).")
+    int[] threads;
+
+    @Option(names = "--seconds", defaultValue = "2", description = "Measuring time per row (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--models", split = ",", defaultValue = "resnet50,vgg16", description = "models: which (default ${DEFAULT-VALUE}).")
+    List<String> models;
+
+    @Option(names = "--batch", defaultValue = "8", description = "models: batch size at 224 px (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Override
+    public Integer call() throws Exception {
+        for (int t : threads) if (t < 1) throw new IllegalArgumentException("--threads must be positive, got " + Arrays.toString(threads));
+        String table, out;
+        switch (what) {
+            case "gemm" -> {
+                for (String v : List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")) {
+                    if (System.getenv(v) != null) System.out.println("warning: " + v + " is set; OpenBLAS runs its slower kernels (unset it for a fair comparison)");
+                }
+                var rows = GemmBench.run(threads, true);
+                table = GemmBench.table(rows);
+                out = GemmBench.toJson(rows);
+            }
+            case "conv" -> {
+                var rows = ConvBench.run(ConvBench.resnetLayer(), threads, seconds);
+                table = ConvBench.table(rows);
+                out = ConvBench.toJson(rows);
+            }
+            case "models" -> {
+                var rows = new java.util.ArrayList<ModelBench.Row>();
+                for (int t : threads) rows.addAll(ModelBench.run(models, batch, t, seconds));
+                table = ModelBench.table(rows);
+                out = ModelBench.toJson(rows);
+            }
+            default -> throw new IllegalArgumentException("bench: unknown benchmark '" + what + "' (gemm, conv, models)");
+        }
+        System.out.print(table);
+        if (json != null) {
+            if (json.getParent() != null) Files.createDirectories(json.getParent());
+            Files.writeString(json, out);
+            System.out.println("wrote " + json);
+        }
+        return 0;
+    }
+}

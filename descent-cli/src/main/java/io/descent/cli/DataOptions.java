@@ -1,0 +1,32 @@
+package io.descent.cli;
+
+import io.descent.data.DataSpec;
+import io.descent.data.ImageFolder;
+import io.descent.data.TrainVal;
+import picocli.CommandLine.Option;
+
+/** The data flags train, evaluate and lr-find share (see {@link DataSpec} for their meaning). */
+public final class DataOptions {
+    @Option(names = "--data", defaultValue = "shapes", paramLabel = "shapes|fashion-mnist|folder:PATH", description = "Data set (default ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--classes", split = ",", paramLabel = "K,...", description = "Keep these classes, renumbered from 0 in the order given.")
+    int[] classes;
+
+    @Option(names = "--shots", defaultValue = "0", paramLabel = "K", description = "Keep K training examples per class (0: all).")
+    int shots;
+
+    @Option(names = "--workers", defaultValue = "1", description = "Data loader threads (default ${DEFAULT-VALUE}).")
+    int workers;
+
+    /** Opens the train/validation pair; image size and channels come from the model flags (0: the data's own). */
+    TrainVal open(ModelOptions model, long seed) {
+        int size = model.imageSize == null ? 0 : model.imageSize, channels = model.inChannels == null ? 0 : model.inChannels;
+        return new DataSpec(data, classes, shots, size, channels, seed, 0.1, ImageFolder.OnUnreadable.FAIL).open();
+    }
+
+    /** The number of classes after --classes. */
+    int numClasses(TrainVal tv) {
+        return classes != null ? classes.length : Math.max(tv.train().classes().size(), 1);
+    }
+}

@@ -1,0 +1,41 @@
+package io.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+    @Test
+    void trainWritesTheRunFolderAndEvaluateReadsItBack(@TempDir Path dir) throws Exception {
+        Cli.Run r = Cli.run("train", "--max-steps", "8", "--batch", "32", "--runs-dir", dir.toString(), "--run", "smoke",
+                "--ema", "0.9", "--clip-norm", "5", "--accumulate", "2", "--schedule", "cosine", "--warmup", "2");
+        assertEquals(0, r.code(), r.err());
+        Path run = dir.resolve("smoke");
+        for (String f : List.of("config.json", "metrics.csv", "best.safetensors", "last.safetensors", "ema.safetensors", "report.html", "checkpoint/state.safetensors")) {
+            assertTrue(Files.exists(run.resolve(f)), "missing " + f);
+        }
+        assertTrue(Files.list(run).anyMatch(p -> p.getFileName().toString().startsWith("events.out.tfevents.")), "TensorBoard events");
+        List<String> csv = Files.readAllLines(run.resolve("metrics.csv"));
+        assertTrue(csv.get(0).startsWith("epoch,step,lr,train_loss,val_loss,val_acc"), csv.get(0));
+        assertEquals(2, csv.size(), "one evaluation row");
+        assertTrue(r.out().contains("sanity: initial loss"), r.out());
+
+        Cli.Run e = Cli.run("evaluate", "--model", "small-cnn", "--weights", run.resolve("best.safetensors").toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("acc "), e.out());
+    }
+
+    @Test
+    void badFlagsAreOneLineErrors(@TempDir Path dir) {
+        Cli.Run r = Cli.run("train", "--optimizer", "adamx", "--runs-dir", dir.toString());
+        assertEquals(1, r.code());
+        assertEquals("descent: unknown optimizer 'adamx'; choose one of sgd, adagrad, rmsprop, adam, adamw, nadam, adamax, adadelta", r.err().strip());
+        Cli.Run d = Cli.run("train", "--data", "imagenet", "--runs-dir", dir.toString());
+        assertEquals("descent: --data must be shapes, fashion-mnist or folder:PATH, got 'imagenet'", d.err().strip());
+    }
+}
