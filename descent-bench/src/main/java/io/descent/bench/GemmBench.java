@@ -33,7 +33,7 @@ public final class GemmBench {
     static final double PEAK_PER_CORE = 249;
     private static final int SAMPLES = 7;
     private static final long SAMPLE_NANOS = 60_000_000L, WARMUP_NANOS = 400_000_000L, JIT_WARMUP_NANOS = 150_000_000L;
-    /** OpenBLAS workers spin this long after a call; let them park before timing Descent. */
+    /** OpenBLAS workers spin for a while after a call; let them park before timing Descent. */
     private static final long SETTLE_MILLIS = 250;
 
     /** One measured line: Descent's and OpenBLAS's GFLOPS (null when OpenBLAS is absent). */
@@ -90,9 +90,10 @@ public final class GemmBench {
     }
 
     /**
-     * One row: after a warm-up of each, Descent and OpenBLAS samples alternate (so both see the
-     * same background load on a shared machine) and each figure is the best of its samples
-     * (the one least disturbed by other processes).
+     * One row: after a warm-up of each, Descent and OpenBLAS samples alternate, each going first
+     * every other time (so both see the same background load on a shared machine), and each
+     * figure is the best of its samples (the one least disturbed by other processes). With
+     * several threads, Descent's samples wait for OpenBLAS's spinning workers to park.
      */
     static Row measure(Case c, int threads, OpenBlas blas) {
         Parallel.setThreads(threads);
@@ -112,9 +113,11 @@ public final class GemmBench {
             int blasBatch = openBlas == null ? 0 : warmUp(openBlas);
             double[] mine = new double[SAMPLES], theirs = new double[SAMPLES];
             for (int s = 0; s < SAMPLES; s++) {
-                settle();
+                boolean blasFirst = openBlas != null && s % 2 == 1;
+                if (blasFirst) theirs[s] = sample(openBlas, blasBatch, c.flop());
+                if (openBlas != null && threads > 1) settle();
                 mine[s] = sample(descent, descentBatch, c.flop());
-                if (openBlas != null) theirs[s] = sample(openBlas, blasBatch, c.flop());
+                if (openBlas != null && !blasFirst) theirs[s] = sample(openBlas, blasBatch, c.flop());
             }
             return new Row(c.shape(), c.op(), threads, best(mine), openBlas == null ? null : best(theirs));
         }

@@ -21,11 +21,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * JMH timing of {@link Gemm#sgemm} on the shapes of {@link GemmBench} (average time per call;
  * GFLOPS = 2mnk / time). {@code shape} is {@code MxNxK:OP} with OP as in BLAS: "TN" multiplies
  * by A stored k×m, "NT" by B stored n×k. For the OpenBLAS comparison use {@link GemmBench}.
+ * The warm-up is long on purpose: until C2 has compiled the kernel, the Vector API runs
+ * interpreted, some thousand times slower (the first iteration reads hundreds of ms per call).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC"})
 public class GemmBenchmark {

@@ -11,7 +11,8 @@ import static io.descent.kernels.GemmMicroKernel.NR;
  * in L1 while the B slivers stream from L2, so consecutive tiles walk along C's rows, which
  * the hardware prefetchers follow. Sizes for a core with 48 KiB L1d and 1–2 MiB L2 (and
  * measured best on the benchmark machine): KC = 256, NC = 32·NR (1,024 columns with AVX-512,
- * a 1 MiB B block), MC = 32·MR = 384 rows. Each slab of k reads and writes C once.
+ * a 1 MiB B block), MC = 32·MR = 384 rows. Each slab of k reads and writes C once. A row-major
+ * B is read in place when op(A) is short (see {@link Problem#bInPlace}).
  *
  * <p>Two ways to run it on several threads, both over disjoint rectangles of C:
  * {@link #run} packs per thread (each thread packs its own slice of one operand and all of the
