@@ -62,8 +62,7 @@ public final class LrFindCommand implements Callable<Integer> {
         TrainVal tv = dataOptions.open(modelOptions, seed);
         int[] shape = tv.train().get(0).shape();
         int classes = dataOptions.numClasses(tv);
-        Models.Config cfg = new Models.Config(modelOptions.numClasses != null ? modelOptions.numClasses : classes, shape[0], shape[1],
-                ModelOptions.parseStem(modelOptions.stem != null ? modelOptions.stem : shape[1] <= 64 ? "small" : "imagenet"), modelOptions.bottleneck, seed);
+        Models.Config cfg = modelOptions.forData(shape, classes, seed);
         Module model = Models.create(modelOptions.model("small-cnn"), cfg);
         Optimizer opt = Optimizers.create(optimizer, List.of(new ParamGroup(model.namedParameters())), Optimizers.Settings.lr(startLr));
         Task task = new Task.Classification();

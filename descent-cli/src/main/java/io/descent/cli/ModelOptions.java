@@ -63,6 +63,16 @@ public final class ModelOptions {
         return new Models.Config(classes, channels, size, s, bottleneck, 0);
     }
 
+    /**
+     * The configuration for training on examples of {@code shape} ([C, H, W]) with
+     * {@code classes} classes: flags win; the stem defaults to small for images up to 64 px.
+     */
+    public Models.Config forData(int[] shape, int classes, long seed) {
+        int size = shape.length > 1 ? shape[1] : 1;
+        ResNet.Stem s = parseStem(stem != null ? stem : size <= 64 ? "small" : "imagenet");
+        return new Models.Config(numClasses != null ? numClasses : classes, shape[0], size, s, bottleneck, seed);
+    }
+
     static ResNet.Stem parseStem(String s) {
         if (s == null || s.equals("imagenet")) return ResNet.Stem.IMAGENET;
         if (s.equals("small")) return ResNet.Stem.SMALL;

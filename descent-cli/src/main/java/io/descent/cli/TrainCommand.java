@@ -165,9 +165,7 @@ public final class TrainCommand implements Callable<Integer> {
         String data = dataOptions.data;
         int workers = dataOptions.workers;
         if (t instanceof Task.Classification && numClasses < 2) throw new IllegalArgumentException("--task classify needs at least 2 classes");
-        Models.Config mc = new Models.Config(modelOptions.numClasses != null ? modelOptions.numClasses : numClasses, shape[0],
-                shape.length > 1 ? shape[1] : 1, ModelOptions.parseStem(modelOptions.stem != null ? modelOptions.stem : shape.length > 1 && shape[1] <= 64 ? "small" : "imagenet"),
-                modelOptions.bottleneck, seed);
+        Models.Config mc = modelOptions.forData(shape, numClasses, seed);
         Init.manualSeed(seed);
         Module model = Models.create(modelName, mc);
 

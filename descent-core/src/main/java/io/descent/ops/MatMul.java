@@ -84,15 +84,20 @@ public final class MatMul {
         if (batch == 1 || (sharedB && !transA)) {
             // one big GEMM: a shared right operand lets the batch fold into the rows
             int rows = sharedB && !transA ? batch * m : m;
-            Gemm.sgemm(transA, transB, rows, n, k, 1f, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, c, 0, n);
+            Gemm.sgemm(transA, transB, rows, n, k, 1f, a, 0, ld(transA ? m : k), b, 0, ld(transB ? k : n), 0f, c, 0, ld(n));
             return;
         }
         Parallel.forRange(batch, 1, (from, to) -> {
             for (int i = from; i < to; i++) {
-                Gemm.sgemm(transA, transB, m, n, k, 1f, a, i * m * k, transA ? m : k,
-                        b, sharedB ? 0 : i * k * n, transB ? k : n, 0f, c, i * m * n, n);
+                Gemm.sgemm(transA, transB, m, n, k, 1f, a, i * m * k, ld(transA ? m : k),
+                        b, sharedB ? 0 : i * k * n, ld(transB ? k : n), 0f, c, i * m * n, ld(n));
             }
         });
+    }
+
+    /** A leading dimension for BLAS: at least 1, even for empty matrices. */
+    private static int ld(int width) {
+        return Math.max(1, width);
     }
 
     private static final class MatMulBackward extends Node {
@@ -123,7 +128,7 @@ public final class MatMul {
         protected Tensor[] backward(Tensor gOut) {
             float[] g = gOut.data();
             Tensor ga = null, gb = null;
-            int lda = transA ? m : k, ldb = transB ? k : n;
+            int lda = ld(transA ? m : k), ldb = ld(transB ? k : n), ldn = ld(n), ldk = ld(k), ldm = ld(m);
             if (needsGrad(0)) {
                 float[] b = saved(1).data();
                 float[] da = new float[Shape.numel(aShape)];
@@ -131,9 +136,9 @@ public final class MatMul {
                     for (int i = from; i < to; i++) {
                         int bo = sharedB ? 0 : i * k * n;
                         if (!transA) { // dA = G · op(B)ᵀ
-                            Gemm.sgemm(false, !transB, m, k, n, 1f, g, i * m * n, n, b, bo, ldb, 0f, da, i * m * k, k);
+                            Gemm.sgemm(false, !transB, m, k, n, 1f, g, i * m * n, ldn, b, bo, ldb, 0f, da, i * m * k, ldk);
                         } else {       // dA = op(B) · Gᵀ  (k×m)
-                            Gemm.sgemm(transB, true, k, m, n, 1f, b, bo, ldb, g, i * m * n, n, 0f, da, i * m * k, m);
+                            Gemm.sgemm(transB, true, k, m, n, 1f, b, bo, ldb, g, i * m * n, ldn, 0f, da, i * m * k, ldm);
                         }
                     }
                 });
@@ -145,8 +150,8 @@ public final class MatMul {
                 if (sharedB) {
                     // dB sums over the batch: fold it into the GEMM's inner dimension when possible
                     if (!transA) {
-                        if (!transB) Gemm.sgemm(true, false, k, n, batch * m, 1f, a, 0, k, g, 0, n, 0f, db, 0, n);
-                        else Gemm.sgemm(true, false, n, k, batch * m, 1f, g, 0, n, a, 0, k, 0f, db, 0, k);
+                        if (!transB) Gemm.sgemm(true, false, k, n, batch * m, 1f, a, 0, ldk, g, 0, ldn, 0f, db, 0, ldn);
+                        else Gemm.sgemm(true, false, n, k, batch * m, 1f, g, 0, ldn, a, 0, ldk, 0f, db, 0, ldk);
                     } else {
                         for (int i = 0; i < batch; i++) gradB(a, i * m * k, g, i * m * n, db, 0, i == 0 ? 0f : 1f);
                     }
@@ -162,11 +167,11 @@ public final class MatMul {
 
         /** db (+)= op(A)ᵀ·G, or its transpose when B is stored transposed. */
         private void gradB(float[] a, int ao, float[] g, int go, float[] db, int dbo, float beta) {
-            int lda = transA ? m : k;
+            int lda = ld(transA ? m : k);
             if (!transB) { // dB (k×n) = op(A)ᵀ · G
-                Gemm.sgemm(!transA, false, k, n, m, 1f, a, ao, lda, g, go, n, beta, db, dbo, n);
+                Gemm.sgemm(!transA, false, k, n, m, 1f, a, ao, lda, g, go, ld(n), beta, db, dbo, ld(n));
             } else {       // dB (n×k) = Gᵀ · op(A)
-                Gemm.sgemm(true, transA, n, k, m, 1f, g, go, n, a, ao, lda, beta, db, dbo, k);
+                Gemm.sgemm(true, transA, n, k, m, 1f, g, go, ld(n), a, ao, lda, beta, db, dbo, ld(k));
             }
         }
     }

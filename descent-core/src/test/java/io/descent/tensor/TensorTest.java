@@ -77,4 +77,14 @@ class TensorTest {
         assertEquals(x, b.nextGaussian());
         assertEquals(y, b.nextGaussian());
     }
+
+    @org.junit.jupiter.api.Test
+    void emptyInnerDimensionGivesZeros() {
+        Tensor a = Tensor.zeros(2, 0).requiresGrad(true), b = Tensor.zeros(0, 3).requiresGrad(true);
+        Tensor c = a.matmul(b);
+        assertArrayEquals(new int[] {2, 3}, c.shape());
+        assertArrayEquals(new float[6], c.toArray());
+        c.sum().backward();
+        assertArrayEquals(new int[] {2, 0}, a.grad().shape());
+    }
 }
