@@ -143,6 +143,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing run folder of the same name.")
     boolean overwrite;
 
+    /** Set by {@code descent resume}: continue the run in this folder from its checkpoint. */
+    @Option(names = "--resume-from", hidden = true)
+    Path resumeFrom;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
@@ -183,13 +190,20 @@ public final class TrainCommand implements Callable<Integer> {
             if (built[1] != null) scheduler.set(Scheduler.momentumName(opt), built[1]);
 
             String name = run != null ? run : modelName + "-" + data.replace(':', '_').replace('/', '_') + "-" + System.currentTimeMillis() / 1000;
-            Path dir = runsDir.resolve(name);
-            RunDirectory runDir = RunDirectory.create(dir, overwrite);
-            runDir.writeConfig(configMap(modelName, mc, steps));
-            Trainer trainer = new Trainer(model, opt, t, config).scheduler(scheduler).runDir(dir)
-                    .callback(new RunLogger(runDir, System.out, "descent train: " + name, batch, 10));
+            Path dir = resumeFrom != null ? resumeFrom : runsDir.resolve(name);
+            Trainer trainer = new Trainer(model, opt, t, config).scheduler(scheduler).runDir(dir);
             if (ema != null) trainer.ema(new Ema(model, ema, true, 1));
             if (earlyStop != null) trainer.earlyStopping(EarlyStopping.parse(earlyStop));
+            RunDirectory runDir;
+            if (resumeFrom != null) {
+                trainer.resume(dir.resolve("checkpoint").resolve("state.safetensors"));
+                runDir = RunDirectory.resume(dir, trainer.step());
+                System.out.printf("resuming %s at epoch %d, update %d%n", dir, trainer.epoch() + 1, trainer.step());
+            } else {
+                runDir = RunDirectory.create(dir, overwrite);
+                runDir.writeConfig(configMap(modelName, mc, steps));
+            }
+            trainer.callback(new RunLogger(runDir, System.out, "descent train: " + dir.getFileName(), batch, 10));
 
             System.out.printf("descent train: %s (%,d parameters) on %s: %d train / %d val examples %s, %d classes; %s lr %.3g, %s schedule, %d updates, %d thread(s)%n",
                     modelName, model.parameterCount(), data, tv.train().size(), tv.val().size(), java.util.Arrays.toString(shape), numClasses,
@@ -248,6 +262,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     private Map<String, Object> configMap(String modelName, Models.Config mc, long steps) {
         Map<String, Object> m = new LinkedHashMap<>();
+        // descent resume re-runs these flags (the original arguments start with the command name)
+        List<String> argv = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        argv.subList(0, argv.indexOf("train") + 1).clear();
+        m.put("argv", argv);
         m.put("model", modelName);
         m.put("num_classes", mc.numClasses());
         m.put("in_channels", mc.inChannels());

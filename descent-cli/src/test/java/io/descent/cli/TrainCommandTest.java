@@ -25,6 +25,10 @@ class TrainCommandTest {
         assertEquals(2, csv.size(), "one evaluation row");
         assertTrue(r.out().contains("sanity: initial loss"), r.out());
 
+        Cli.Run again = Cli.run("resume", run.toString());
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("resuming " + run + " at epoch 1, update 8"), again.out());
+
         Cli.Run e = Cli.run("evaluate", "--model", "small-cnn", "--weights", run.resolve("best.safetensors").toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("acc "), e.out());

@@ -104,7 +104,7 @@ public final class Trainer {
         batchesPerEpoch = batches;
         if (batches == 0) throw new IllegalArgumentException("fit: the training loader yields no batch (data set smaller than the batch with drop-last?)");
         callbacks.forEach(c -> c.onTrainStart(this));
-        boolean earlyStop = false, limit = false;
+        boolean earlyStop = false, limit = config.maxSteps() > 0 && step >= config.maxSteps();
         while (epoch < config.epochs() && !earlyStop && !limit) {
             int e = epoch;
             callbacks.forEach(c -> c.onEpochStart(this, e));
