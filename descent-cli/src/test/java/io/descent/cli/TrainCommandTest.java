@@ -42,4 +42,19 @@ class TrainCommandTest {
         Cli.Run d = Cli.run("train", "--data", "imagenet", "--runs-dir", dir.toString());
         assertEquals("descent: --data must be shapes, fashion-mnist or folder:PATH, got 'imagenet'", d.err().strip());
     }
+
+    @Test
+    void denoisingAutoencoderTrainsAndEncodes(@TempDir Path dir) throws Exception {
+        Cli.Run r = Cli.run("train", "--model", "conv-autoencoder", "--task", "denoise", "--noise", "mask", "--noise-level", "0.25",
+                "--max-steps", "6", "--batch", "64", "--runs-dir", dir.toString(), "--run", "ae", "--schedule", "constant");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readAllLines(dir.resolve("ae").resolve("metrics.csv")).get(0).contains("val_psnr"));
+        Path csv = dir.resolve("codes.csv");
+        Cli.Run e = Cli.run("encode", "--model", "conv-autoencoder", "--weights", dir.resolve("ae").resolve("best.safetensors").toString(),
+                "--output", csv.toString());
+        assertEquals(0, e.code(), e.err());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(4001, lines.size(), "header + the 4000 shapes validation images");
+        assertEquals(33, lines.get(1).split(",").length, "label + 32 code values");
+    }
 }
