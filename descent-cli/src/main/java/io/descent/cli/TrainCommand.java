@@ -214,6 +214,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             long start = System.nanoTime();
             List<Map<String, Double>> rows = trainer.fit(train, val);
+            if (t instanceof Task.Reconstruction) writeReconstructionReport(runDir, model, val, "descent train: " + dir.getFileName());
             runDir.close();
             double secs = (System.nanoTime() - start) / 1e9;
             Map<String, Double> last = rows.get(rows.size() - 1);
@@ -224,6 +225,30 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.printf("done in %.1f s:%s; run folder %s%n", secs, sb, dir);
         }
         return 0;
+    }
+
+    /** The report with a grid of 8 validation images: clean, model input (corrupted for denoise), reconstruction. */
+    private void writeReconstructionReport(RunDirectory runDir, Module model, DataLoader val, String title) throws java.io.IOException {
+        io.descent.data.Batch b = val.epoch(0).iterator().next();
+        int n = Math.min(8, b.size()), per = b.inputs().numel() / b.size();
+        int[] s = b.inputs().shape();
+        model.eval();
+        float[] out;
+        try (var ng = io.descent.autograd.GradMode.noGrad()) {
+            out = model.forward(b.inputs()).data();
+        }
+        float[] clean = (b.targets() != null ? b.targets() : b.inputs()).data(), in = b.inputs().data();
+        boolean denoise = task.equals("denoise");
+        List<String> rowsLabels = denoise ? List.of("clean", "corrupted input", "reconstruction") : List.of("input", "reconstruction");
+        float[][] images = new float[rowsLabels.size() * n][];
+        for (int i = 0; i < n; i++) {
+            int r = 0;
+            images[r++ * n + i] = java.util.Arrays.copyOfRange(clean, i * per, (i + 1) * per);
+            if (denoise) images[r++ * n + i] = java.util.Arrays.copyOfRange(in, i * per, (i + 1) * per);
+            images[r * n + i] = java.util.Arrays.copyOfRange(out, i * per, (i + 1) * per);
+        }
+        runDir.writeReport(runDir.report(title).imageGrid(denoise ? "Denoising (validation images)" : "Reconstruction (validation images)",
+                rowsLabels, images, s[1], s[2], s[3]).build());
     }
 
     private Transform trainTransform(int[] shape) {
