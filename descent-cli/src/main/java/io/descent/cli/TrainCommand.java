@@ -71,7 +71,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many optimizer updates (0: no limit).")
     long maxSteps;
 
-    @Option(names = "--batch", defaultValue = "128", description = "Micro-batch size (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "64", description = "Micro-batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--accumulate", defaultValue = "1", paramLabel = "K", description = "Micro-batches per optimizer update (default ${DEFAULT-VALUE}).")
@@ -80,7 +80,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--optimizer", defaultValue = "adamw", description = "sgd, adagrad, rmsprop, adam, adamw, nadam, adamax, adadelta (default ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--lr", defaultValue = "2e-3", description = "Learning rate (onecycle: its max lr; default ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "3e-3", description = "Learning rate (onecycle: its max lr; default ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--momentum", description = "SGD/RMSprop momentum (default 0).")
