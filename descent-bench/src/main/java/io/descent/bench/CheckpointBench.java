@@ -1,0 +1,339 @@
+package io.descent.bench;
+
+import io.descent.autograd.SavedTensors;
+import io.descent.kernels.VectorOps;
+import io.descent.models.Models;
+import io.descent.models.ResNet;
+import io.descent.nn.Activation;
+import io.descent.nn.Linear;
+import io.descent.nn.Module;
+import io.descent.nn.Sequential;
+import io.descent.nn.init.Init;
+import io.descent.ops.Losses;
+import io.descent.tensor.Rng;
+import io.descent.tensor.Tensor;
+import io.descent.train.Checkpointing;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * What gradient checkpointing costs and saves (Chen et al., 2016): for 0 (no checkpointing)
+ * and s segments of a model, one training step's peak saved bytes on the tape
+ * ({@link SavedTensors}), peak JVM heap, and step time (forward + cross-entropy + backward,
+ * median). Workloads: the deep MLP (32 × Linear 2048 + ReLU, batch 1024) and resnet50.
+ *
+ * <p>Peak heap is the sum over the heap memory pools of their peak usage during one step,
+ * after a {@code System.gc()} and a reset of the peaks; it includes garbage not yet collected,
+ * so it bounds what a step needs from above. {@code --min-heap} measures the need itself: the
+ * smallest {@code -Xmx} (to 32 MiB) at which a fresh JVM builds the model and completes one
+ * training step, found by doubling and then bisection over child JVMs (slow: many full steps).
+ *
+ * <p>{@code --oom-demo} runs the same training (SGD steps) in two child JVMs at one
+ * {@code -Xmx}: without checkpointing, and with checkpointing; it prints each command and
+ * outcome. Options: {@code --models mlp,resnet50 --segments 0,2,4,8 --seconds S --json FILE
+ * --mlp-depth 32 --mlp-width 2048 --mlp-batch 1024 --resnet-batch 8 --resnet-size 224
+ * --min-heap}; for the demo {@code --oom-demo --xmx 1g --demo-segments 8 --steps 3} with the
+ * MLP options.
+ */
+public final class CheckpointBench {
+    /** One configuration's figures; JSON keys are the {@code descent bench checkpoint} contract. */
+    public record Row(String model, int batch, int segments, long peakSavedBytes, long peakHeapBytes, double stepMs, long minXmxBytes) {
+        public String toJson() {
+            return String.format(Locale.ROOT, "{\"model\": \"%s\", \"batch\": %d, \"segments\": %d, \"peak_saved_bytes\": %d, \"peak_heap_bytes\": %d, \"step_ms\": %.1f%s}",
+                    model, batch, segments, peakSavedBytes, peakHeapBytes, stepMs, minXmxBytes > 0 ? ", \"min_xmx_bytes\": " + minXmxBytes : "");
+        }
+    }
+
+    /** A model to train, its input and its labels. */
+    public record Workload(String name, String model, int batch, int size, int depth, Supplier<Module> build) {
+        Tensor input() {
+            return model.equals("mlp") ? Tensor.randn(new Rng(1), batch, size) : Tensor.randn(new Rng(1), batch, 3, size, size);
+        }
+
+        int[] labels() {
+            int classes = model.equals("mlp") ? size : 1000;
+            int[] y = new int[batch];
+            for (int i = 0; i < batch; i++) y[i] = (i * 7 + 1) % classes;
+            return y;
+        }
+
+        /** The arguments that rebuild this workload in a child JVM. */
+        List<String> args() {
+            return model.equals("mlp")
+                    ? List.of("--models", "mlp", "--mlp-depth", "" + depth, "--mlp-width", "" + size, "--mlp-batch", "" + batch)
+                    : List.of("--models", "resnet50", "--resnet-batch", "" + batch, "--resnet-size", "" + size);
+        }
+    }
+
+    private CheckpointBench() {}
+
+    /**
+     * {@code depth} × (Linear width→width + ReLU), the network of Chen et al.'s analysis; batch
+     * {@code batch}. He initialisation (the default one shrinks a 32-layer ReLU stack's output
+     * to nothing, and the demonstration should show a loss that moves).
+     */
+    public static Workload deepMlp(int depth, int width, int batch) {
+        return new Workload("mlp-" + depth + "x" + width, "mlp", batch, width, depth, () -> {
+            Rng rng = new Rng(0);
+            Sequential s = new Sequential();
+            for (int i = 0; i < depth; i++) {
+                Linear l = new Linear(width, width, true, rng);
+                Init.kaimingNormal(l.weight, 0, Init.FanMode.FAN_IN, Init.Nonlinearity.RELU, rng);
+                Init.zeros(l.bias);
+                s.add(l);
+                s.add(Activation.relu());
+            }
+            return s;
+        });
+    }
+
+    /** torchvision's resnet50 (1000 classes) on {@code size}×{@code size} RGB images. */
+    public static Workload resnet50(int batch, int size) {
+        return new Workload("resnet50-" + size + "px", "resnet50", batch, size, 0,
+                () -> Models.create("resnet50", new Models.Config(1000, 3, size, ResNet.Stem.IMAGENET, 32, 0)));
+    }
+
+    /** The model as trained with {@code segments} segments (0 or 1: the model itself). */
+    static Module withSegments(Module model, int segments) {
+        return segments <= 1 ? model : Checkpointing.checkpointSequential(model, segments);
+    }
+
+    /** One training step without an update: forward, cross-entropy, backward, gradients cleared. */
+    static float step(Module m, Tensor x, int[] y) {
+        Tensor loss = Losses.crossEntropy(m.forward(x), y);
+        loss.backward();
+        m.zeroGrad();
+        return loss.item();
+    }
+
+    public static List<Row> run(List<Workload> workloads, int[] segments, double seconds, boolean minHeap) throws IOException, InterruptedException {
+        List<Row> rows = new ArrayList<>();
+        for (Workload w : workloads) {
+            Module model = w.build().get();
+            model.train();
+            Tensor x = w.input();
+            int[] y = w.labels();
+            step(model, x, y); // JIT warm-up; later configurations are warmed by the earlier ones
+            for (int s : segments) {
+                Module m = withSegments(model, s);
+                settle();
+                long base = SavedTensors.currentBytes();
+                SavedTensors.resetPeak();
+                resetHeapPeaks();
+                Tensor loss = Losses.crossEntropy(m.forward(x), y);
+                loss.backward();
+                long saved = SavedTensors.peakBytes() - base;
+                long heap = heapPeak();
+                m.zeroGrad();
+                double ms = 1e3 * Timing.medianSeconds(() -> step(m, x, y), seconds, 0, 3);
+                long minXmx = minHeap ? minXmx(w, s) : 0;
+                Row r = new Row(w.name(), w.batch(), s, saved, heap, ms, minXmx);
+                System.err.println(r.toJson());
+                rows.add(r);
+            }
+        }
+        return rows;
+    }
+
+    private static void settle() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void resetHeapPeaks() {
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) if (p.getType() == MemoryType.HEAP) p.resetPeakUsage();
+    }
+
+    private static long heapPeak() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) if (p.getType() == MemoryType.HEAP) sum += p.getPeakUsage().getUsed();
+        return sum;
+    }
+
+    // ---------------------------------------------------------------- child JVMs: OOM demonstration and minimal -Xmx
+
+    /**
+     * Trains {@code steps} SGD steps (lr 0.01), printing each loss; returns false, after saying
+     * at which step, when the heap runs out.
+     */
+    static boolean train(Workload w, int segments, int steps) {
+        int at = -1;
+        try {
+            Module model = w.build().get();
+            Module m = withSegments(model, segments);
+            Tensor x = w.input();
+            int[] y = w.labels();
+            for (at = 0; at < steps; at++) {
+                long t0 = System.nanoTime();
+                Tensor loss = Losses.crossEntropy(m.forward(x), y);
+                loss.backward();
+                for (Tensor p : m.parameters()) VectorOps.axpy(p.numel(), -0.01f, p.grad().data(), 0, p.data(), 0);
+                m.zeroGrad();
+                System.out.printf(Locale.ROOT, "step %d: loss %.5f (%.1f s, tape peak %d MiB)%n", at, loss.item(), (System.nanoTime() - t0) / 1e9, SavedTensors.peakBytes() >> 20);
+            }
+            return true;
+        } catch (OutOfMemoryError e) {
+            System.out.println("OutOfMemoryError (" + e.getMessage() + ") " + (at < 0 ? "building the model" : "in training step " + at));
+            return false;
+        }
+    }
+
+    /** The command that runs {@link #train} in a fresh JVM with heap {@code xmx}. */
+    static List<String> childCommand(Workload w, int segments, int steps, String xmx) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx" + xmx,
+                "-cp", System.getProperty("java.class.path"), CheckpointBench.class.getName(), "--train", "" + segments, "--steps", "" + steps));
+        cmd.addAll(w.args());
+        return cmd;
+    }
+
+    /** How a child JVM ended. */
+    enum Outcome { TRAINED, OUT_OF_MEMORY }
+
+    /** Runs a child to its end, echoing its output when {@code echo}; any failure but running out of heap is an error. */
+    static Outcome runChild(List<String> cmd, boolean echo) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        StringBuilder out = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                out.append(line).append('\n');
+                if (echo && !line.startsWith("WARNING: Using incubator")) System.out.println("    " + line);
+            }
+        }
+        int rc = p.waitFor();
+        if (rc == 0) return Outcome.TRAINED;
+        // the error can also surface in a kernel worker thread and end the JVM with status 1
+        if (rc == 3 || out.toString().contains("java.lang.OutOfMemoryError")) return Outcome.OUT_OF_MEMORY;
+        throw new IllegalStateException("child JVM failed with status " + rc + ":\n" + out);
+    }
+
+    /** Smallest -Xmx, to 32 MiB, at which a fresh JVM builds the model and completes one training step. */
+    static long minXmx(Workload w, int segments) throws IOException, InterruptedException {
+        long lo = 32, hi = 64;
+        while (runChild(childCommand(w, segments, 1, hi + "m"), false) != Outcome.TRAINED) {
+            lo = hi;
+            hi *= 2;
+            if (hi > 65536) throw new IllegalStateException("minXmx: no heap up to 64 GiB trains " + w.name());
+        }
+        while (hi - lo > 32) {
+            long mid = (lo + hi) / 2 / 32 * 32;
+            if (runChild(childCommand(w, segments, 1, mid + "m"), false) == Outcome.TRAINED) hi = mid;
+            else lo = mid;
+        }
+        return hi << 20;
+    }
+
+    /** The same training at one -Xmx, without checkpointing and with {@code segments} segments. */
+    static void oomDemo(Workload w, String xmx, int segments, int steps) throws IOException, InterruptedException {
+        for (int s : new int[] {0, segments}) {
+            List<String> cmd = childCommand(w, s, steps, xmx);
+            System.out.println("$ java -Xmx" + xmx + " ... CheckpointBench --train " + s + " --steps " + steps + " " + String.join(" ", w.args()));
+            Outcome o = runChild(cmd, true);
+            System.out.println("  -> " + (o == Outcome.TRAINED ? "trained" : "OutOfMemoryError")
+                    + " (" + w.name() + ", batch " + w.batch() + ", " + (s <= 1 ? "no checkpointing" : s + " segments") + ", -Xmx" + xmx + ")");
+        }
+    }
+
+    // ---------------------------------------------------------------- tables
+
+    public static String toJson(List<Row> rows) {
+        return Timing.jsonList(rows.stream().map(Row::toJson).toList());
+    }
+
+    public static String table(List<Row> rows) {
+        boolean min = rows.stream().anyMatch(r -> r.minXmxBytes() > 0);
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-16s %5s %8s %16s %15s %10s%s%n",
+                "model", "batch", "segments", "peak saved MiB", "peak heap MiB", "step ms", min ? "   min -Xmx MiB" : ""));
+        for (Row r : rows) {
+            sb.append(String.format(Locale.ROOT, "%-16s %5d %8d %16.1f %15.1f %10.1f%s%n", r.model(), r.batch(), r.segments(),
+                    r.peakSavedBytes() / 1048576.0, r.peakHeapBytes() / 1048576.0, r.stepMs(), min ? String.format(Locale.ROOT, " %15d", r.minXmxBytes() >> 20) : ""));
+        }
+        return sb.toString();
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        List<String> models = List.of("mlp", "resnet50");
+        int[] segments = {0, 2, 4, 8};
+        double seconds = 0;
+        Path json = null;
+        int mlpDepth = 32, mlpWidth = 2048, mlpBatch = 1024, resnetBatch = 8, resnetSize = 224, steps = 3, demoSegments = 8;
+        Integer train = null;
+        boolean minHeap = false, demo = false;
+        String xmx = "512m";
+        boolean mlpShapeGiven = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--models" -> models = List.of(value(args, ++i).split(","));
+                case "--segments" -> segments = Arrays.stream(value(args, ++i).split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+                case "--seconds" -> seconds = Double.parseDouble(value(args, ++i));
+                case "--json" -> json = Path.of(value(args, ++i));
+                case "--mlp-depth" -> mlpDepth = Integer.parseInt(value(args, ++i));
+                case "--mlp-width" -> {
+                    mlpWidth = Integer.parseInt(value(args, ++i));
+                    mlpShapeGiven = true;
+                }
+                case "--mlp-batch" -> {
+                    mlpBatch = Integer.parseInt(value(args, ++i));
+                    mlpShapeGiven = true;
+                }
+                case "--resnet-batch" -> resnetBatch = Integer.parseInt(value(args, ++i));
+                case "--resnet-size" -> resnetSize = Integer.parseInt(value(args, ++i));
+                case "--min-heap" -> minHeap = true;
+                case "--oom-demo" -> demo = true;
+                case "--xmx" -> xmx = value(args, ++i);
+                case "--demo-segments" -> demoSegments = Integer.parseInt(value(args, ++i));
+                case "--steps" -> steps = Integer.parseInt(value(args, ++i));
+                case "--train" -> train = Integer.parseInt(value(args, ++i));
+                default -> throw new IllegalArgumentException("CheckpointBench: unknown option " + args[i]
+                        + " (options: --models mlp,resnet50 --segments 0,2,4,8 --seconds S --json FILE --mlp-depth D --mlp-width W --mlp-batch B"
+                        + " --resnet-batch B --resnet-size PX --min-heap --oom-demo --xmx SIZE --demo-segments S --steps N)");
+            }
+        }
+        if (demo && !mlpShapeGiven) { // activations must dominate the heap for checkpointing to change what fits
+            mlpWidth = 256;
+            mlpBatch = 16384;
+        }
+        List<Workload> workloads = new ArrayList<>();
+        for (String m : models) {
+            switch (m) {
+                case "mlp" -> workloads.add(deepMlp(mlpDepth, mlpWidth, mlpBatch));
+                case "resnet50" -> workloads.add(resnet50(resnetBatch, resnetSize));
+                default -> throw new IllegalArgumentException("CheckpointBench: unknown model '" + m + "' (mlp, resnet50)");
+            }
+        }
+        if (train != null) {
+            if (!train(workloads.get(0), train, steps)) System.exit(3);
+            return;
+        }
+        if (demo) {
+            oomDemo(workloads.get(0), xmx, demoSegments, steps);
+            return;
+        }
+        List<Row> rows = run(workloads, segments, seconds, minHeap);
+        System.out.print(table(rows));
+        if (json != null) Files.writeString(json, toJson(rows));
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) throw new IllegalArgumentException("CheckpointBench: " + args[i - 1] + " needs a value");
+        return args[i];
+    }
+}
