@@ -18,10 +18,11 @@ import picocli.CommandLine.Parameters;
  * Speed is measured here, never asserted in tests.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmarks: gemm (GFLOPS beside OpenBLAS when installed), conv (conv2d passes), models (resnet50/vgg16 images/s).",
+        description = {"Benchmarks: gemm (GFLOPS beside OpenBLAS when installed), conv (conv2d passes), models (resnet50/vgg16 images/s),",
+                "checkpoint (peak saved bytes, peak heap and step time for 0/2/4/8 checkpointed segments).",
                 "For a fair OpenBLAS comparison unset OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE."})
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "gemm|conv|models", description = "What to measure.")
+    @Parameters(index = "0", paramLabel = "gemm|conv|models|checkpoint", description = "What to measure.")
     String what;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as JSON.")
@@ -33,7 +34,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "2", description = "Measuring time per row (default ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--models", split = ",", defaultValue = "resnet50,vgg16", description = "models: which (default ${DEFAULT-VALUE}).")
+    @Option(names = "--models", split = ",", description = "models: which (default resnet50,vgg16); checkpoint: mlp and/or resnet50 (default mlp).")
     List<String> models;
 
     @Option(names = "--batch", defaultValue = "8", description = "models: batch size at 224 px (default ${DEFAULT-VALUE}).")
@@ -41,6 +42,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (models == null) models = what.equals("checkpoint") ? List.of("mlp") : List.of("resnet50", "vgg16");
         for (int t : threads) if (t < 1) throw new IllegalArgumentException("--threads must be positive, got " + Arrays.toString(threads));
         String table, out;
         switch (what) {
@@ -63,7 +65,20 @@ public final class BenchCommand implements Callable<Integer> {
                 table = ModelBench.table(rows);
                 out = ModelBench.toJson(rows);
             }
-            default -> throw new IllegalArgumentException("bench: unknown benchmark '" + what + "' (gemm, conv, models)");
+            case "checkpoint" -> {
+                var workloads = new java.util.ArrayList<io.descent.bench.CheckpointBench.Workload>();
+                for (String m : models) {
+                    workloads.add(switch (m) {
+                        case "mlp" -> io.descent.bench.CheckpointBench.deepMlp(32, 2048, 1024);
+                        case "resnet50" -> io.descent.bench.CheckpointBench.resnet50(batch, 224);
+                        default -> throw new IllegalArgumentException("bench checkpoint: --models takes mlp and/or resnet50, got '" + m + "'");
+                    });
+                }
+                var rows = io.descent.bench.CheckpointBench.run(workloads, new int[] {0, 2, 4, 8}, seconds, false);
+                table = io.descent.bench.CheckpointBench.table(rows);
+                out = io.descent.bench.CheckpointBench.toJson(rows);
+            }
+            default -> throw new IllegalArgumentException("bench: unknown benchmark '" + what + "' (gemm, conv, models, checkpoint)");
         }
         System.out.print(table);
         if (json != null) {

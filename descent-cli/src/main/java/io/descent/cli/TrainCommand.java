@@ -107,6 +107,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--clip-value", defaultValue = "0", paramLabel = "X", description = "Clamp gradients into ±X (0: off).")
     double clipValue;
 
+    @Option(names = "--checkpoint-segments", defaultValue = "0", paramLabel = "S",
+            description = "Gradient checkpointing: keep only the inputs of S segments and recompute them in backward (0: off).")
+    int checkpointSegments;
+
     @Option(names = "--ema", paramLabel = "DECAY", description = "Keep an exponential moving average of the weights (e.g. 0.999), evaluated alongside.")
     Double ema;
 
@@ -191,7 +195,10 @@ public final class TrainCommand implements Callable<Integer> {
 
             String name = run != null ? run : modelName + "-" + data.replace(':', '_').replace('/', '_') + "-" + System.currentTimeMillis() / 1000;
             Path dir = resumeFrom != null ? resumeFrom : runsDir.resolve(name);
-            Trainer trainer = new Trainer(model, opt, t, config).scheduler(scheduler).runDir(dir);
+            if (checkpointSegments < 0) throw new IllegalArgumentException("--checkpoint-segments must be >= 0, got " + checkpointSegments);
+            // checkpointing shares the model's parameters and names: only the forward pass changes
+            Module trained = checkpointSegments > 1 ? io.descent.train.Checkpointing.checkpointSequential(model, checkpointSegments) : model;
+            Trainer trainer = new Trainer(trained, opt, t, config).scheduler(scheduler).runDir(dir);
             if (ema != null) trainer.ema(new Ema(model, ema, true, 1));
             if (earlyStop != null) trainer.earlyStopping(EarlyStopping.parse(earlyStop));
             RunDirectory runDir;
@@ -309,6 +316,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (momentum != null) m.put("momentum", momentum);
         if (clipNorm > 0) m.put("clip_norm", clipNorm);
         if (ema != null) m.put("ema", ema);
+        if (checkpointSegments > 1) m.put("checkpoint_segments", checkpointSegments);
         if (earlyStop != null) m.put("early_stop", earlyStop);
         return m;
     }

@@ -13,7 +13,7 @@ class TrainCommandTest {
     @Test
     void trainWritesTheRunFolderAndEvaluateReadsItBack(@TempDir Path dir) throws Exception {
         Cli.Run r = Cli.run("train", "--max-steps", "8", "--batch", "32", "--runs-dir", dir.toString(), "--run", "smoke",
-                "--ema", "0.9", "--clip-norm", "5", "--accumulate", "2", "--schedule", "cosine", "--warmup", "2");
+                "--ema", "0.9", "--clip-norm", "5", "--accumulate", "2", "--schedule", "cosine", "--warmup", "2", "--checkpoint-segments", "2");
         assertEquals(0, r.code(), r.err());
         Path run = dir.resolve("smoke");
         for (String f : List.of("config.json", "metrics.csv", "best.safetensors", "last.safetensors", "ema.safetensors", "report.html", "checkpoint/state.safetensors")) {
