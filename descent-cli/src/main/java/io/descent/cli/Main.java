@@ -27,7 +27,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this). */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = new CommandLine(new Main()).setOverwrittenOptionsAllowed(true); // flags after --config FILE win
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
@@ -42,6 +42,12 @@ public final class Main implements Runnable {
             err.flush();
             return 2;
         });
+        try {
+            args = ConfigFile.expand(args);
+        } catch (Exception e) {
+            System.err.println("descent: " + oneLine(e));
+            return 2;
+        }
         return cli.execute(args);
     }
 

@@ -144,6 +144,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--runs-dir", defaultValue = "runs", paramLabel = "DIR", description = "Where run folders go (default ${DEFAULT-VALUE}).")
     Path runsDir;
 
+    @Option(names = "--config", paramLabel = "FILE.json", description = "Flags from a JSON object ({\"lr\": 0.1, ...}); later flags win.")
+    Path configFile; // expanded by Main before parsing; declared here for --help
+
     @Option(names = "--overwrite", description = "Replace an existing run folder of the same name.")
     boolean overwrite;
 

@@ -35,6 +35,20 @@ class TrainCommandTest {
     }
 
     @Test
+    void jsonConfigFileGivesTheFlags(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("run.json");
+        Files.writeString(cfg, "{\"model\": \"mlp\", \"optimizer\": \"sgd\", \"lr\": 0.05, \"momentum\": 0.9, \"nesterov\": true,"
+                + " \"schedule\": \"multistep\", \"milestones\": [2, 4], \"max-steps\": 5, \"batch\": 32, \"run\": \"cfg\"}");
+        Cli.Run r = Cli.run("train", "--config", cfg.toString(), "--runs-dir", dir.toString(), "--lr", "0.02");
+        assertEquals(0, r.code(), r.err());
+        String config = Files.readString(dir.resolve("cfg").resolve("config.json"));
+        assertTrue(config.contains("\"model\":\"mlp\"") && config.contains("\"lr\":0.02") && config.contains("\"momentum\":0.9"), config);
+        Cli.Run bad = Cli.run("train", "--config", dir.resolve("missing.json").toString());
+        assertEquals(2, bad.code());
+        assertEquals("descent: --config: no such file " + dir.resolve("missing.json"), bad.err().strip());
+    }
+
+    @Test
     void badFlagsAreOneLineErrors(@TempDir Path dir) {
         Cli.Run r = Cli.run("train", "--optimizer", "adamx", "--runs-dir", dir.toString());
         assertEquals(1, r.code());
