@@ -30,22 +30,30 @@ import java.util.function.Supplier;
 
 /**
  * What gradient checkpointing costs and saves (Chen et al., 2016): for 0 (no checkpointing)
- * and s segments of a model, one training step's peak saved bytes on the tape
- * ({@link SavedTensors}), peak JVM heap, and step time (forward + cross-entropy + backward,
- * median). Workloads: the deep MLP (32 × Linear 2048 + ReLU, batch 1024) and resnet50.
+ * and s segments of a model ({@link Checkpointing#checkpointSequential}), one training step's
+ * peak saved bytes on the tape ({@link SavedTensors}), peak JVM heap, and step time (forward +
+ * cross-entropy + backward, median of three). Workloads: the deep MLP (32 × Linear 2048 +
+ * ReLU, batch 1024, He init) and resnet50 (batch 8, 224 px).
  *
  * <p>Peak heap is the sum over the heap memory pools of their peak usage during one step,
- * after a {@code System.gc()} and a reset of the peaks; it includes garbage not yet collected,
- * so it bounds what a step needs from above. {@code --min-heap} measures the need itself: the
- * smallest {@code -Xmx} (to 32 MiB) at which a fresh JVM builds the model and completes one
- * training step, found by doubling and then bisection over child JVMs (slow: many full steps).
+ * after a {@code System.gc()} and a reset of the peaks. It includes garbage not yet collected
+ * and follows the collector's sizing of the generations, so it is not what a step needs.
+ * {@code --min-heap} measures the need itself: the smallest {@code -Xmx} (to 32 MiB) at which
+ * a fresh JVM builds the model and completes one training step, found by doubling and then
+ * bisection over child JVMs (slow: each probe is a full step).
  *
- * <p>{@code --oom-demo} runs the same training (SGD steps) in two child JVMs at one
- * {@code -Xmx}: without checkpointing, and with checkpointing; it prints each command and
- * outcome. Options: {@code --models mlp,resnet50 --segments 0,2,4,8 --seconds S --json FILE
+ * <p>{@code --oom-demo} runs the same SGD training in two child JVMs at one {@code -Xmx}:
+ * without checkpointing, and with {@code --demo-segments} segments, and prints each command
+ * and outcome. Checkpointing changes what fits only where activations dominate the heap; in
+ * the 32 × 2048, batch 1024 MLP the weights and their gradients (2 × 537 MB) outweigh the
+ * 256 MiB of activations, so the demonstration defaults to the same depth with activations in
+ * the lead: 32 × Linear 256 + ReLU, batch 16384, at {@code -Xmx512m} (measured with the
+ * parallel collector: it needs 672 MiB without checkpointing, 384 MiB with 8 segments).
+ *
+ * <p>Options: {@code --models mlp,resnet50 --segments 0,2,4,8 --seconds S --json FILE
  * --mlp-depth 32 --mlp-width 2048 --mlp-batch 1024 --resnet-batch 8 --resnet-size 224
- * --min-heap}; for the demo {@code --oom-demo --xmx 1g --demo-segments 8 --steps 3} with the
- * MLP options.
+ * --min-heap}; {@code --oom-demo [--xmx 512m] [--demo-segments 8] [--steps 3]} with the MLP
+ * options.
  */
 public final class CheckpointBench {
     /** One configuration's figures; JSON keys are the {@code descent bench checkpoint} contract. */
