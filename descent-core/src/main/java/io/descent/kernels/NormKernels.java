@@ -1,7 +1,6 @@
 package io.descent.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -93,7 +92,7 @@ public final class NormKernels {
             FloatVector v = FloatVector.fromArray(S, x, off + i).sub(mu);
             acc = v.fma(v, acc);
         }
-        float r = acc.reduceLanes(VectorOperators.ADD);
+        float r = VectorOps.sumLanes(acc);
         for (; i < len; i++) {
             float v = x[off + i] - mu;
             r += v * v;
@@ -110,7 +109,7 @@ public final class NormKernels {
             accDy = accDy.add(g);
             accDyX = FloatVector.fromArray(S, x, off + i).sub(mu).fma(g, accDyX);
         }
-        float a = accDy.reduceLanes(VectorOperators.ADD), b = accDyX.reduceLanes(VectorOperators.ADD);
+        float a = VectorOps.sumLanes(accDy), b = VectorOps.sumLanes(accDyX);
         for (; i < len; i++) {
             a += dy[off + i];
             b += (x[off + i] - mu) * dy[off + i];

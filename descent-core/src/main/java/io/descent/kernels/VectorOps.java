@@ -95,7 +95,7 @@ public final class VectorOps {
         for (int upper = S.loopBound(n); i < upper; i += S.length()) {
             acc = acc.add(FloatVector.fromArray(S, a, off + i));
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) s += a[off + i];
         return s;
     }
@@ -107,8 +107,20 @@ public final class VectorOps {
         for (int upper = S.loopBound(n); i < upper; i += S.length()) {
             acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
+        return s;
+    }
+
+    /**
+     * The lanes of {@code v} added left to right. {@code reduceLanes(ADD)} does not fix its
+     * order: interpreted and C2-compiled code add in different orders, so a result would change
+     * once the JIT kicks in and break run-to-run bit-identity.
+     */
+    public static float sumLanes(FloatVector v) {
+        float[] lanes = v.toArray();
+        float s = 0;
+        for (float x : lanes) s += x;
         return s;
     }
 

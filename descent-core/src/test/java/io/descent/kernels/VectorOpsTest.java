@@ -54,4 +54,18 @@ class VectorOpsTest {
             assertEquals(ScalarOps.dot(a, 2, b, 1, n), VectorOps.dot(a, 2, b, 1, n), 1e-4f * (n + 1), "dot " + n);
         }
     }
+
+    @Test
+    void sumsAreBitIdenticalBeforeAndAfterTheJitCompilesThem() {
+        float[] a = rand(64, 9);
+        for (int i = 0; i < a.length; i++) a[i] *= 1000;
+        float cold = VectorOps.sum(a, 0, 64), coldDot = VectorOps.dot(a, 0, a, 0, 64);
+        float warm = 0, warmDot = 0;
+        for (int rep = 0; rep < 200_000; rep++) {
+            warm = VectorOps.sum(a, 0, 64);
+            warmDot = VectorOps.dot(a, 0, a, 0, 64);
+        }
+        assertEquals(Float.floatToIntBits(cold), Float.floatToIntBits(warm), "sum changed once compiled");
+        assertEquals(Float.floatToIntBits(coldDot), Float.floatToIntBits(warmDot), "dot changed once compiled");
+    }
 }
