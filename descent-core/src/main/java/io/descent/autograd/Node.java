@@ -44,11 +44,14 @@ public abstract class Node {
         return next[i] != null;
     }
 
-    /** Keeps tensors for backward and counts their bytes on the tape. */
+    /**
+     * Keeps tensors for backward and counts their bytes on the tape. Parameters (leaves that
+     * require grad) are not counted: the model holds them whether or not the tape does.
+     */
     protected final void save(Tensor... tensors) {
         saved = tensors.clone();
         long bytes = 0;
-        for (Tensor t : tensors) if (t != null) bytes += 4L * t.numel();
+        for (Tensor t : tensors) if (t != null && !(t.isLeaf() && t.requiresGrad())) bytes += 4L * t.numel();
         account(bytes);
     }
 

@@ -53,6 +53,7 @@ public final class Trainer {
     private final List<Map<String, Double>> history = new ArrayList<>();
     private Map<String, Tensor> bestWeights;
     private double lastGradNorm = Double.NaN;
+    private double lastUpdateRatio = Double.NaN;
     private final Map<String, Double> updateRatios = new LinkedHashMap<>();
 
     public Trainer(Module model, Optimizer optimizer, Task task, TrainConfig config) {
@@ -193,9 +194,13 @@ public final class Trainer {
         return m;
     }
 
-    /** ‖Δθ‖ / ‖θ‖ per parameter group (the lecture's update-to-weight ratio, healthy near 1e-3). */
+    /**
+     * ‖Δθ‖ / ‖θ‖ per parameter group and over all of them (the lecture's update-to-weight
+     * ratio, healthy near 1e-3).
+     */
     private void recordRatios(Map<ParamGroup, float[][]> before) {
         int gi = 0;
+        double allDu = 0, allW = 0;
         for (var e : before.entrySet()) {
             double du = 0, w = 0;
             int k = 0;
@@ -206,8 +211,16 @@ public final class Trainer {
                     w += (double) old[i] * old[i];
                 }
             }
-            updateRatios.put("update_ratio_g" + gi++, w == 0 ? 0 : Math.sqrt(du / w));
+            updateRatios.put("update_ratio/g" + gi++, w == 0 ? 0 : Math.sqrt(du / w));
+            allDu += du;
+            allW += w;
         }
+        lastUpdateRatio = allW == 0 ? 0 : Math.sqrt(allDu / allW);
+    }
+
+    /** The latest per-group update ratios ({@code update_ratio/g0}, ...), for logs. */
+    public Map<String, Double> updateRatios() {
+        return updateRatios;
     }
 
     /** Evaluates, records a metrics row, runs early stopping / plateau / checkpoints; true = stop. */
@@ -231,7 +244,8 @@ public final class Trainer {
             }
         }
         row.put("grad_norm", lastGradNorm);
-        row.putAll(updateRatios);
+        // one column over all groups, so rows keep their columns when groups are added (unfreezing)
+        if (config.ratioEverySteps() > 0) row.put("update_ratio", lastUpdateRatio);
         history.add(row);
         callbacks.forEach(c -> c.onValidationEnd(this, row));
         boolean improved = true, stop = false;
