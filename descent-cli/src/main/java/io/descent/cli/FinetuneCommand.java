@@ -163,7 +163,9 @@ public final class FinetuneCommand implements Callable<Integer> {
         }
         double hLr = headLr != null ? headLr : strategy.equals("features") ? lr : 10 * lr;
         Task task = new Task.Classification(labelSmoothing, 5);
-        TrainConfig config = TrainConfig.defaults().withEpochs(epochs);
+        // update-to-weight ratios are logged per optimizer group; gradual unfreezing adds groups
+        // mid-run (new metrics columns), and few-shot runs evaluate before the first ratio, so off
+        TrainConfig config = TrainConfig.defaults().withEpochs(epochs).withRatioEverySteps(0);
         String name = run != null ? run : modelName + "-" + strategy + "-" + System.currentTimeMillis() / 1000;
         Path dir = runsDir.resolve(name);
 
