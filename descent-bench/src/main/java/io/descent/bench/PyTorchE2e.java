@@ -50,15 +50,15 @@ public final class PyTorchE2e {
             pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
             Process p = pb.start();
             p.getOutputStream().close();
-            var err = drain(p.getErrorStream());
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Drain err = drain(p.getErrorStream()), out = drain(p.getInputStream());
             if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
                 return fail("timed out after " + TIMEOUT_MINUTES + " min");
             }
             err.join();
+            out.join();
             if (p.exitValue() != 0) return fail("python exited " + p.exitValue() + ": " + lastLine(err.text()));
-            return parse(lastLine(out));
+            return parse(lastLine(out.text()));
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             return fail(e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -106,7 +106,7 @@ public final class PyTorchE2e {
         return null;
     }
 
-    /** Reads a stream on a thread of its own, so a chatty stderr cannot block the child. */
+    /** Reads a stream on a thread of its own, so that neither pipe can block the child and the timeout holds. */
     private static final class Drain extends Thread {
         private final InputStream in;
         private volatile String text = "";
