@@ -1,8 +1,10 @@
 package io.descent.cli;
 
 import io.descent.bench.ConvBench;
+import io.descent.bench.E2eBench;
 import io.descent.bench.GemmBench;
 import io.descent.bench.ModelBench;
+import io.descent.bench.Workload;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,16 +15,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code descent bench gemm|conv|models}: the benchmark runners of descent-bench, printed as a
+ * {@code descent bench gemm|conv|models|e2e}: the benchmark runners of descent-bench, printed as a
  * table and optionally written as a JSON list of rows (bench-results/ is the usual place).
  * Speed is measured here, never asserted in tests.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks: gemm (GFLOPS beside OpenBLAS when installed), conv (conv2d passes), models (resnet50/vgg16 images/s),",
-                "checkpoint (peak saved bytes, peak heap and step time for 0/2/4/8 checkpointed segments).",
+                "checkpoint (peak saved bytes, peak heap and step time for 0/2/4/8 checkpointed segments),",
+                "e2e (training workloads W1-W3 in Descent and PyTorch side by side; JSON to bench-results/e2e.json unless --json).",
                 "For a fair OpenBLAS comparison unset OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE."})
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "gemm|conv|models|checkpoint", description = "What to measure.")
+    @Parameters(index = "0", paramLabel = "gemm|conv|models|checkpoint|e2e", description = "What to measure.")
     String what;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as JSON.")
@@ -39,6 +42,15 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--batch", defaultValue = "8", description = "models: batch size at 224 px (default ${DEFAULT-VALUE}).")
     int batch;
+
+    @Option(names = "--workloads", split = ",", defaultValue = "W1,W2", description = "e2e: which workloads, of W1,W2,W3 (default ${DEFAULT-VALUE}); e2e uses the last --threads value.")
+    List<String> workloads;
+
+    @Option(names = "--runs", defaultValue = "1", description = "e2e: runs per framework; images/s is the median (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "e2e: Fashion-MNIST folder for PyTorch (default: /usr/share/datasets/fashion-mnist).")
+    Path data;
 
     @Override
     public Integer call() throws Exception {
@@ -78,7 +90,14 @@ public final class BenchCommand implements Callable<Integer> {
                 table = io.descent.bench.CheckpointBench.table(rows);
                 out = io.descent.bench.CheckpointBench.toJson(rows);
             }
-            default -> throw new IllegalArgumentException("bench: unknown benchmark '" + what + "' (gemm, conv, models, checkpoint)");
+            case "e2e" -> {
+                if (runs < 1) throw new IllegalArgumentException("--runs must be positive, got " + runs);
+                var rows = E2eBench.run(Workload.parse(workloads), threads[threads.length - 1], runs, data, System.out::println);
+                table = E2eBench.table(rows);
+                out = E2eBench.toJson(rows);
+                if (json == null) json = Path.of("bench-results", "e2e.json");
+            }
+            default -> throw new IllegalArgumentException("bench: unknown benchmark '" + what + "' (gemm, conv, models, checkpoint, e2e)");
         }
         System.out.print(table);
         if (json != null) {

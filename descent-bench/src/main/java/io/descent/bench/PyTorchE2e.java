@@ -1,0 +1,138 @@
+package io.descent.bench;
+
+import io.descent.io.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * PyTorch's side of a workload: runs the bundled {@code pytorch_e2e.py} with the system
+ * {@code /usr/bin/python3} (Debian's python3-torch) and reads the JSON line it prints.
+ * OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed from its environment: this environment
+ * may set them to Haswell values, which makes OpenBLAS run its AVX2 kernels at about half speed.
+ * OMP_WAIT_POLICY is PASSIVE unless the caller sets it: with the default active spin-waiting,
+ * two-thread PyTorch 1.13 collapses on a machine whose other processes keep the cores busy
+ * (W1 measured at ~1,400 images/s instead of ~20,000 passive), which would flatter Descent.
+ * A missing interpreter, torch or data set is not an error: the result is null and
+ * {@link #lastProblem()} says why, so the table can show it.
+ */
+public final class PyTorchE2e {
+    /** The interpreter Debian's python3-torch installs into. */
+    public static final Path PYTHON = Path.of("/usr/bin/python3");
+    private static final long TIMEOUT_MINUTES = 30;
+    private static String lastProblem;
+
+    private PyTorchE2e() {}
+
+    /** Why the last {@link #run} gave null (or null after a success). */
+    public static String lastProblem() {
+        return lastProblem;
+    }
+
+    /** The workload in PyTorch, or null when PyTorch is unavailable or failed. */
+    public static E2eResult run(Workload w, int threads, Path dataDir) {
+        lastProblem = null;
+        if (!Files.isExecutable(PYTHON)) return fail(PYTHON + " not found (apt-get install python3-torch)");
+        Path script = null;
+        try {
+            script = extractScript();
+            List<String> cmd = new java.util.ArrayList<>(List.of(PYTHON.toString(), script.toString(), w.name(), Integer.toString(threads)));
+            if (dataDir != null) cmd.add(dataDir.toString());
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
+            pb.environment().remove("OPENBLAS_CORETYPE");
+            pb.environment().remove("OPENBLAS_L2_SIZE");
+            pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+            pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+            Process p = pb.start();
+            p.getOutputStream().close();
+            Drain err = drain(p.getErrorStream()), out = drain(p.getInputStream());
+            if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                return fail("timed out after " + TIMEOUT_MINUTES + " min");
+            }
+            err.join();
+            out.join();
+            if (p.exitValue() != 0) return fail("python exited " + p.exitValue() + ": " + lastLine(err.text()));
+            return parse(lastLine(out.text()));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            return fail(e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            if (script != null) {
+                try {
+                    Files.deleteIfExists(script);
+                } catch (IOException ignored) {
+                    // a leftover temporary script is harmless
+                }
+            }
+        }
+    }
+
+    static E2eResult parse(String line) throws Json.JsonException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.parse(line);
+        return new E2eResult(num(m, "images_per_s"), num(m, "test_accuracy"), (int) num(m, "steps"), (int) num(m, "timed_images"),
+                "torch " + m.get("torch"));
+    }
+
+    private static double num(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (!(v instanceof Number n)) throw new IllegalArgumentException("pytorch_e2e.py printed no number '" + key + "'");
+        return n.doubleValue();
+    }
+
+    private static Path extractScript() throws IOException {
+        Path script = Files.createTempFile("descent-pytorch-e2e", ".py");
+        try (InputStream in = PyTorchE2e.class.getResourceAsStream("pytorch_e2e.py")) {
+            if (in == null) throw new IOException("pytorch_e2e.py is missing from the descent-bench jar");
+            Files.write(script, in.readAllBytes());
+        }
+        return script;
+    }
+
+    private static String lastLine(String s) {
+        String t = s.strip();
+        int nl = t.lastIndexOf('\n');
+        return nl < 0 ? t : t.substring(nl + 1);
+    }
+
+    private static E2eResult fail(String why) {
+        lastProblem = why;
+        return null;
+    }
+
+    /** Reads a stream on a thread of its own, so that neither pipe can block the child and the timeout holds. */
+    private static final class Drain extends Thread {
+        private final InputStream in;
+        private volatile String text = "";
+
+        Drain(InputStream in) {
+            this.in = in;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                text = e.getMessage();
+            }
+        }
+
+        String text() {
+            return text;
+        }
+    }
+
+    private static Drain drain(InputStream in) {
+        Drain d = new Drain(in);
+        d.start();
+        return d;
+    }
+}

@@ -1,0 +1,118 @@
+"""PyTorch side of `descent bench e2e`: one workload, same data, batch, threads and schedule as Descent.
+
+Usage: python3 pytorch_e2e.py WORKLOAD THREADS [DATA_DIR]   (WORKLOAD: W1, W2 or W3)
+Prints one JSON object: images_per_s, test_accuracy, steps, timed_images, torch version.
+Images/s counts the training steps after 20 warm-up steps, over one epoch (W3: 200 steps).
+The data are held as one tensor and sliced per batch (the fastest way PyTorch feeds them), so
+PyTorch is measured at its best; pixels are scaled to [0, 1] like torchvision's ToTensor.
+"""
+import gzip, json, os, sys, time
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+BATCH, WARMUP = 128, 20
+
+
+def idx(path):
+    with gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb") as f:
+        raw = f.read()
+    ndim = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def load(d, prefix, pad):
+    def find(name):
+        for c in (name + ".gz", name):
+            if os.path.exists(os.path.join(d, c)):
+                return os.path.join(d, c)
+        raise FileNotFoundError(os.path.join(d, name))
+    x = torch.from_numpy(idx(find(prefix + "-images-idx3-ubyte")).astype(np.float32) / 255.0).unsqueeze(1)
+    y = torch.from_numpy(idx(find(prefix + "-labels-idx1-ubyte")).astype(np.int64))
+    if pad:
+        x = F.pad(x, (pad, pad, pad, pad))
+    return x.contiguous(), y
+
+
+class Block(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.c1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.b1 = nn.BatchNorm2d(cout)
+        self.c2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.b2 = nn.BatchNorm2d(cout)
+        self.down = None
+        if stride != 1 or cin != cout:
+            self.down = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        out = F.relu(self.b1(self.c1(x)))
+        out = self.b2(self.c2(out))
+        return F.relu(out + (x if self.down is None else self.down(x)))
+
+
+def resnet18_small(classes=10, cin=1):
+    """torchvision's resnet18 with the small-image stem: 3x3 stride-1 conv, no max-pool."""
+    layers = [nn.Conv2d(cin, 64, 3, 1, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(inplace=True)]
+    c = 64
+    for cout, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
+        layers += [Block(c, cout, stride), Block(cout, cout, 1)]
+        c = cout
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, classes)]
+    return nn.Sequential(*layers)
+
+
+def workload(name):
+    """(model, optimizer, max steps or None, pad) of one workload."""
+    if name == "W1":
+        m = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
+        return m, torch.optim.SGD(m.parameters(), lr=0.1, momentum=0.9), None, 0
+    if name == "W2":
+        m = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
+        return m, torch.optim.Adam(m.parameters(), lr=1e-3), None, 0
+    if name == "W3":
+        m = resnet18_small()
+        return m, torch.optim.SGD(m.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4), 200, 2
+    raise SystemExit("unknown workload " + name)
+
+
+def main():
+    name, threads = sys.argv[1], int(sys.argv[2])
+    data = sys.argv[3] if len(sys.argv) > 3 else "/usr/share/datasets/fashion-mnist"
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model, opt, max_steps, pad = workload(name)
+    xtr, ytr = load(data, "train", pad)
+    xte, yte = load(data, "t10k", pad)
+    order = torch.randperm(len(xtr))
+    steps = (len(xtr) + BATCH - 1) // BATCH if max_steps is None else max_steps
+    model.train()
+    timed_images, t0 = 0, None
+    for s in range(steps):
+        if s == WARMUP:
+            t0 = time.perf_counter()
+        i = order[s * BATCH:(s + 1) * BATCH]
+        x, y = xtr[i], ytr[i]
+        loss = F.cross_entropy(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if s >= WARMUP:
+            timed_images += len(i)
+    loss.item()
+    seconds = time.perf_counter() - t0
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for j in range(0, len(xte), 1000):
+            correct += (model(xte[j:j + 1000]).argmax(1) == yte[j:j + 1000]).sum().item()
+    print(json.dumps({"workload": name, "images_per_s": timed_images / seconds, "test_accuracy": correct / len(xte),
+                      "steps": steps, "timed_images": timed_images, "seconds": seconds, "torch": torch.__version__}))
+
+
+if __name__ == "__main__":
+    main()
