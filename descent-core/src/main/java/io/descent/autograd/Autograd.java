@@ -45,8 +45,12 @@ public final class Autograd {
         try (var scope = GradMode.noGrad()) {
             for (Node node : order) {
                 Tensor g = pending.remove(node);
-                owned.remove(node);
+                boolean gOwned = owned.remove(node) != null;
                 if (g == null) continue;
+                if (node instanceof AccumulateGrad acc) { // a leaf: adopt an owned gradient instead of copying it
+                    acc.leaf.accumulateGrad(g, gOwned);
+                    continue;
+                }
                 if (node.isReleased()) {
                     throw new IllegalStateException("backward: " + node.name()
                             + " was already freed by an earlier backward(); retain the graph to call backward twice");
@@ -58,6 +62,7 @@ public final class Autograd {
                     Tensor prev = pending.get(target);
                     if (prev == null) {
                         pending.put(target, grads[i]);
+                        if (fresh(grads, i, g)) owned.put(target, Boolean.TRUE);
                     } else if (owned.containsKey(target)) {
                         prev.addInPlace(grads[i]);
                     } else {
@@ -71,6 +76,18 @@ public final class Autograd {
                 if (!retainGraph && !(node instanceof AccumulateGrad)) node.release();
             }
         }
+    }
+
+    /**
+     * Whether {@code grads[i]} owns its array: not the incoming gradient's array (a pass-through
+     * or a view of it) and not shared with another returned gradient. Such a gradient may be
+     * added into in place, or adopted as a leaf's {@code .grad}, without a copy.
+     */
+    private static boolean fresh(Tensor[] grads, int i, Tensor incoming) {
+        float[] d = grads[i].data();
+        if (d == incoming.data()) return false;
+        for (int j = 0; j < grads.length; j++) if (j != i && grads[j] != null && grads[j].data() == d) return false;
+        return true;
     }
 
     /** Nodes reachable from {@code start}, each after every node that feeds it a gradient. */

@@ -255,10 +255,18 @@ public final class Tensor {
 
     /** Adds {@code g} into {@link #grad()} (creating it on first use). Gradients add. */
     public void accumulateGrad(Tensor g) {
+        accumulateGrad(g, false);
+    }
+
+    /**
+     * Adds {@code g} into {@link #grad()}; when {@code owned} (nothing else holds g's array, as
+     * the backward engine knows) the first gradient is adopted without a copy.
+     */
+    public void accumulateGrad(Tensor g, boolean owned) {
         if (!Arrays.equals(g.shape, shape)) {
             throw new IllegalStateException("accumulateGrad: gradient shape " + Shape.str(g.shape) + " does not match " + Shape.str(shape));
         }
-        if (grad == null) grad = g.copy();
+        if (grad == null) grad = owned ? new Tensor(g.data, shape.clone()) : g.copy();
         else grad.addInPlace(g);
     }
 

@@ -131,4 +131,18 @@ class AutogradTest {
         assertNotNull(GradCheck.check(wrong, GradCheckSupport.input(3, 4)));
         assertNull(GradCheck.check(in -> in[0].mul(2f), GradCheckSupport.input(3, 4)));
     }
+
+    @Test
+    void adoptedGradientsNeverAliasTheCallersTensors() {
+        Tensor w = Tensor.of(1f, 2f, 3f).requiresGrad(true);
+        Tensor g = Tensor.ones(3);
+        w.add(1f).backward(g);            // a pass-through: the leaf must copy, not adopt, the caller's gradient
+        w.add(1f).backward(g);
+        assertArrayEquals(new float[] {1, 1, 1}, g.toArray(), "the caller's gradient is never modified");
+        assertArrayEquals(new float[] {2, 2, 2}, w.grad().toArray());
+        Tensor v = Tensor.of(1f, 2f).requiresGrad(true);
+        Tensor both = v.mul(v);           // one array returned for two edges into the same leaf
+        both.sum().backward();
+        assertArrayEquals(new float[] {2, 4}, v.grad().toArray());
+    }
 }
