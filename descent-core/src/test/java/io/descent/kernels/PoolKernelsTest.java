@@ -1,0 +1,49 @@
+package io.descent.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.descent.tensor.Rng;
+import org.junit.jupiter.api.Test;
+
+/** The straight-line 2×2 stride-2 max-pool against a naive loop: values, argmax ties, NaN. */
+class PoolKernelsTest {
+    @Test
+    void pairsPathMatchesTheNaiveDefinition() {
+        int planes = 3, h = 6, w = 8, oh = 3, ow = 4;
+        Rng r = new Rng(4);
+        float[] x = new float[planes * h * w];
+        for (int i = 0; i < x.length; i++) x[i] = r.nextInt(4); // many ties
+        x[5] = Float.NaN;
+        x[17] = Float.NEGATIVE_INFINITY;
+        PoolAxis ay = PoolAxis.max(h, 2, 2, 0, 1, oh), ax = PoolAxis.max(w, 2, 2, 0, 1, ow);
+        assertTrue(PoolKernels.isPairs(ay) && PoolKernels.isPairs(ax));
+        float[] y = new float[planes * oh * ow];
+        int[] idx = new int[y.length];
+        PoolKernels.maxForward(planes, ay, ax, x, y, idx);
+        float[] ey = new float[y.length];
+        int[] eidx = new int[y.length];
+        for (int p = 0, o = 0; p < planes; p++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++, o++) {
+                    float m = Float.NEGATIVE_INFINITY;
+                    int b = 2 * i * w + 2 * j;
+                    for (int di = 0; di < 2; di++) {
+                        for (int dj = 0; dj < 2; dj++) {
+                            int k = (2 * i + di) * w + 2 * j + dj;
+                            float v = x[p * h * w + k];
+                            if (v > m || Float.isNaN(v)) {
+                                m = v;
+                                b = k;
+                            }
+                        }
+                    }
+                    ey[o] = m;
+                    eidx[o] = b;
+                }
+            }
+        }
+        assertArrayEquals(ey, y);
+        assertArrayEquals(eidx, idx);
+    }
+}
