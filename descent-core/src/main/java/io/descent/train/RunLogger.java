@@ -20,7 +20,7 @@ public final class RunLogger implements Callback {
     private final long scalarEvery;
     private double runningLoss = Double.NaN;
     private double lastGradNorm = Double.NaN;
-    private boolean warnedRatio;
+    private boolean ratioChecked;
 
     /**
      * @param run        the run folder (may be null: console only)
@@ -82,9 +82,11 @@ public final class RunLogger implements Callback {
             bar.finish(shown);
         }
         Double ratio = row.get("update_ratio");
-        if (ratio != null && ratio > 0 && !warnedRatio && (ratio < 1e-5 || ratio > 1e-1)) {
-            warnedRatio = true; // Karpathy's rule of thumb: updates about 1e-3 of the weights
-            System.err.printf("warning: update-to-weight ratio %.2e is far from ~1e-3; the learning rate may be too %s%n", ratio, ratio < 1e-5 ? "low" : "high");
+        // Karpathy's rule of thumb: updates about 1e-3 of the weights. Checked once, at the first
+        // measurement: later ones follow the schedule down (an annealed lr is meant to be small).
+        if (ratio != null && ratio > 0 && !ratioChecked) {
+            ratioChecked = true;
+            if (ratio < 1e-5 || ratio > 1e-1) System.err.printf("warning: update-to-weight ratio %.2e is far from ~1e-3; the learning rate may be too %s%n", ratio, ratio < 1e-5 ? "low" : "high");
         }
         if (run != null) {
             try {
