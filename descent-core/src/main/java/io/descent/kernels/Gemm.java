@@ -27,7 +27,7 @@ public final class Gemm {
     static final long PREPACK_MAX = 4L << 20;
     /** Cost of packing one float, counted in multiply-adds of the micro-kernel (~0.7 cycle at 32 per cycle). */
     private static final long PACK_COST = 24;
-    /** Cost of one more fork/join of the pool (waking a parked worker), in multiply-adds (~10 µs). */
+    /** Cost of one more fork/join of the team (up to waking a parked worker), in multiply-adds (~10 µs). */
     private static final long FORK_COST = 1L << 20;
 
     private Gemm() {}

@@ -1,14 +1,23 @@
 package io.descent.kernels;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Intra-op parallelism over one fixed pool sized to the cores ({@code DESCENT_THREADS}
- * overrides). Work is split statically into contiguous chunks that write disjoint outputs,
- * so results are bit-identical for a given thread count; work below a size threshold, or
- * issued from inside a pool worker, runs on the calling thread.
+ * Intra-op parallelism over one fixed team of threads sized to the cores
+ * ({@code DESCENT_THREADS} overrides). Work is split statically into contiguous chunks that
+ * write disjoint outputs, so results are bit-identical for a given thread count; work below a
+ * size threshold, or issued from inside a parallel region, runs on the calling thread.
+ *
+ * <p>Why not a ForkJoinPool: a training step issues thousands of parallel ops of 10–500 µs
+ * each, and waking a parked pool worker costs 5–50 µs (a futex round trip, more on a loaded
+ * VM) per op. Here the caller runs chunk 0 itself, and the workers, after finishing a chunk,
+ * spin for {@link #SPIN_NANOS} waiting for the next op before they park (the OpenMP
+ * "active wait" idea, bounded so an idle process does not burn a core). The caller spins on
+ * the completion count the same way, then yields. One op runs on the team at a time; a second
+ * caller thread waits for the team (so its chunking, and therefore its results, are the same
+ * as if it had been alone).
  */
 public final class Parallel {
     /** A body over the half-open range {@code [from, to)}. */
@@ -17,8 +26,10 @@ public final class Parallel {
         void run(int from, int to);
     }
 
-    private static volatile int threads = initialThreads();
-    private static volatile ForkJoinPool pool = newPool(threads);
+    /** How long an idle worker (or a waiting caller) spins before parking; system property {@code descent.spinNanos}. */
+    static final long SPIN_NANOS = Long.getLong("descent.spinNanos", 100_000);
+
+    private static volatile Team team = new Team(initialThreads());
 
     private Parallel() {}
 
@@ -29,41 +40,33 @@ public final class Parallel {
                 int n = Integer.parseInt(env.trim());
                 if (n >= 1) return n;
             } catch (NumberFormatException ignored) {
-                // fall through to the core count
+                // fall through to the error below
             }
             throw new IllegalArgumentException("DESCENT_THREADS must be a positive integer, got '" + env + "'");
         }
         return Runtime.getRuntime().availableProcessors();
     }
 
-    private static ForkJoinPool newPool(int n) {
-        return n <= 1 ? null : new ForkJoinPool(n, p -> {
-            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName("descent-" + t.getPoolIndex());
-            t.setDaemon(true);
-            return t;
-        }, null, false);
-    }
-
     /** The number of threads ops may use. */
     public static int threads() {
-        return threads;
+        return team.size;
     }
 
     /** Changes the thread count (benchmarks compare 1 and 2 threads). */
     public static synchronized void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("Parallel.setThreads: thread count must be >= 1, got " + n);
-        if (n == threads) return;
-        ForkJoinPool old = pool;
-        pool = newPool(n);
-        threads = n;
-        if (old != null) old.shutdown();
+        Team old = team;
+        if (n == old.size) return;
+        team = new Team(n);
+        old.shutdown();
     }
 
-    /** True inside one of the pool's workers (nested parallel calls then run serially). */
+    /** True inside a parallel region (a worker, or the caller running its own chunk): nested calls run serially. */
     public static boolean inWorker() {
-        return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
+        return IN_REGION.get()[0];
     }
+
+    private static final ThreadLocal<boolean[]> IN_REGION = ThreadLocal.withInitial(() -> new boolean[1]);
 
     /**
      * Runs {@code body} over {@code [0, n)}, split into at most {@link #threads()} chunks of at
@@ -71,40 +74,147 @@ public final class Parallel {
      * count.
      */
     public static void forRange(int n, int grain, RangeBody body) {
-        int t = threads;
-        int chunks = (int) Math.min(Math.min(t, Math.max(1, n)), Math.max(1, n / (long) Math.max(1, grain)));
-        ForkJoinPool p = pool;
-        if (chunks <= 1 || p == null || inWorker()) {
+        Team t = team;
+        int chunks = (int) Math.min(Math.min(t.size, Math.max(1, n)), Math.max(1, n / (long) Math.max(1, grain)));
+        boolean[] inRegion = IN_REGION.get();
+        if (chunks <= 1 || inRegion[0]) {
             if (n > 0) body.run(0, n);
             return;
         }
-        // workers record their own failure: ForkJoinTask.join would re-wrap it in a copy
-        Throwable[] failures = new Throwable[chunks];
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
-        for (int c = 1; c < chunks; c++) {
-            int from = bound(n, chunks, c), to = bound(n, chunks, c + 1), slot = c;
-            tasks[c - 1] = p.submit(() -> {
-                try {
-                    body.run(from, to);
-                } catch (Throwable e) {
-                    failures[slot] = e;
-                }
-            });
-        }
+        inRegion[0] = true;
         try {
-            body.run(0, bound(n, chunks, 1));
-        } catch (Throwable e) {
-            failures[0] = e;
-        }
-        for (ForkJoinTask<?> task : tasks) task.join();
-        for (Throwable failure : failures) {
-            if (failure instanceof RuntimeException re) throw re;
-            if (failure instanceof Error er) throw er;
-            if (failure != null) throw new RuntimeException(failure);
+            t.run(n, chunks, body);
+        } finally {
+            inRegion[0] = false;
         }
     }
 
-    private static int bound(int n, int chunks, int c) {
+    static int bound(int n, int chunks, int c) {
         return (int) ((long) n * c / chunks);
+    }
+
+    /** One op posted to the team: immutable, so a worker sees all of it or none of it. */
+    private record Op(long seq, RangeBody body, int n, int chunks, Throwable[] failures, AtomicInteger pending) {
+        /** Runs chunk {@code c}, recording its failure; true when it was the last worker chunk to finish. */
+        boolean runChunk(int c) {
+            try {
+                body.run(bound(n, chunks, c), bound(n, chunks, c + 1));
+            } catch (Throwable e) {
+                failures[c] = e;
+            }
+            return c > 0 && pending.decrementAndGet() == 0;
+        }
+    }
+
+    /** The caller plus {@code size - 1} worker threads, handed one op at a time. */
+    private static final class Team {
+        final int size;
+        private final Worker[] workers;
+        private final ReentrantLock lock = new ReentrantLock();
+        private long seq;
+        private volatile Op op;
+        private volatile Thread waiter;
+        private volatile boolean stopped;
+
+        Team(int size) {
+            this.size = size;
+            this.workers = new Worker[size - 1];
+            for (int i = 0; i < workers.length; i++) {
+                workers[i] = new Worker(this, i + 1);
+                workers[i].start();
+            }
+        }
+
+        void run(int n, int chunks, RangeBody body) {
+            lock.lock();
+            try {
+                Op o = new Op(++seq, body, n, chunks, new Throwable[chunks], new AtomicInteger(chunks - 1));
+                op = o;
+                for (int w = 0; w < chunks - 1; w++) {
+                    if (workers[w].parked) LockSupport.unpark(workers[w]);
+                }
+                o.runChunk(0);
+                awaitWorkers(o.pending);
+                op = null; // let the op's arrays be collected
+                for (Throwable failure : o.failures) {
+                    if (failure instanceof RuntimeException re) throw re;
+                    if (failure instanceof Error er) throw er;
+                    if (failure != null) throw new RuntimeException(failure);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Spins for {@link #SPIN_NANOS}, then parks in short naps (a finishing worker also unparks it). */
+        private void awaitWorkers(AtomicInteger pending) {
+            long start = System.nanoTime();
+            while (pending.get() != 0) {
+                if (System.nanoTime() - start < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    waiter = Thread.currentThread();
+                    if (pending.get() != 0) LockSupport.parkNanos(this, 50_000);
+                    waiter = null;
+                }
+            }
+        }
+
+        void finished() {
+            Thread w = waiter;
+            if (w != null) LockSupport.unpark(w);
+        }
+
+        void shutdown() {
+            stopped = true;
+            for (Worker w : workers) LockSupport.unpark(w);
+        }
+    }
+
+    private static final class Worker extends Thread {
+        private final Team team;
+        private final int index;
+        volatile boolean parked;
+
+        Worker(Team team, int index) {
+            super("descent-" + index);
+            this.team = team;
+            this.index = index;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            IN_REGION.get()[0] = true;
+            long seen = 0;
+            while (!team.stopped) {
+                Op o = team.op;
+                if (o != null && o.seq() != seen) {
+                    seen = o.seq();
+                    if (index < o.chunks() && o.runChunk(index)) team.finished();
+                    continue;
+                }
+                if (!idle(seen)) {
+                    parked = true;
+                    if (!posted(seen)) LockSupport.park(this);
+                    parked = false;
+                }
+            }
+        }
+
+        /** Spins until an op after {@code seen} is posted (true) or {@link #SPIN_NANOS} pass (false). */
+        private boolean idle(long seen) {
+            long start = System.nanoTime();
+            while (System.nanoTime() - start < SPIN_NANOS) {
+                if (posted(seen)) return true;
+                Thread.onSpinWait();
+            }
+            return false;
+        }
+
+        private boolean posted(long seen) {
+            Op o = team.op;
+            return team.stopped || (o != null && o.seq() != seen);
+        }
     }
 }
