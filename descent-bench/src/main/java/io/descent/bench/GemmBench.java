@@ -40,7 +40,7 @@ public final class GemmBench {
     public record Row(String shape, String op, int threads, double gflops, Double openblasGflops) {}
 
     /** One benchmarked multiply: C (m×n) = op(A) op(B), op named like BLAS ("TN": A transposed). */
-    record Case(int m, int n, int k, boolean transA, boolean transB) {
+    public record Case(int m, int n, int k, boolean transA, boolean transB) {
         String shape() {
             return m + "x" + n + "x" + k;
         }
@@ -62,7 +62,8 @@ public final class GemmBench {
         }
     }
 
-    static final List<Case> CASES = List.of(
+    /** The standard set. */
+    public static final List<Case> CASES = List.of(
             new Case(256, 256, 256, false, false),
             new Case(512, 512, 512, false, false),
             new Case(1024, 1024, 1024, false, false),
@@ -73,14 +74,43 @@ public final class GemmBench {
 
     private GemmBench() {}
 
+    /** Parses shapes written {@code MxNxK} or {@code MxNxK:OP} (OP one of NN, NT, TN, TT; default NN). */
+    public static List<Case> parseCases(List<String> specs) {
+        List<Case> cases = new ArrayList<>();
+        for (String spec : specs) {
+            String[] parts = spec.trim().split(":");
+            String[] dims = parts[0].split("x");
+            String op = parts.length > 1 ? parts[1].toUpperCase(java.util.Locale.ROOT) : "NN";
+            if (parts.length > 2 || dims.length != 3 || !op.matches("[NT][NT]")) {
+                throw new IllegalArgumentException("gemm shape '" + spec + "': expected MxNxK or MxNxK:OP with OP one of NN, NT, TN, TT");
+            }
+            int[] d = new int[3];
+            for (int i = 0; i < 3; i++) {
+                try {
+                    d[i] = Integer.parseInt(dims[i]);
+                } catch (NumberFormatException e) {
+                    d[i] = 0;
+                }
+                if (d[i] < 1) throw new IllegalArgumentException("gemm shape '" + spec + "': sizes must be positive integers");
+            }
+            cases.add(new Case(d[0], d[1], d[2], op.charAt(0) == 'T', op.charAt(1) == 'T'));
+        }
+        return cases;
+    }
+
     /** Measures every case at every thread count; OpenBLAS too when asked and loadable. */
     public static List<Row> run(int[] threadCounts, boolean withOpenBlas) {
+        return run(threadCounts, withOpenBlas, CASES);
+    }
+
+    /** Measures the given cases at every thread count. */
+    public static List<Row> run(int[] threadCounts, boolean withOpenBlas, List<Case> cases) {
         Optional<OpenBlas> blas = withOpenBlas ? OpenBlas.load() : Optional.empty();
         int saved = Parallel.threads();
         List<Row> rows = new ArrayList<>();
         try {
             warmUpJit(threadCounts);
-            for (Case c : CASES) {
+            for (Case c : cases) {
                 for (int t : threadCounts) rows.add(measure(c, t, blas.orElse(null)));
             }
         } finally {

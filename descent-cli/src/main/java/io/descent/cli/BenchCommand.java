@@ -37,6 +37,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "2", description = "Measuring time per row (default ${DEFAULT-VALUE}).")
     double seconds;
 
+    @Option(names = "--shapes", split = ",", paramLabel = "MxNxK[:OP]",
+            description = "gemm: shapes to measure instead of the standard set, e.g. 128x512x784:NT (OP = NN, NT, TN or TT; default NN).")
+    List<String> shapes;
+
     @Option(names = "--models", split = ",", description = "models: which (default resnet50,vgg16); checkpoint: mlp and/or resnet50 (default mlp).")
     List<String> models;
 
@@ -62,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
                 for (String v : List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")) {
                     if (System.getenv(v) != null) System.out.println("warning: " + v + " is set; OpenBLAS runs its slower kernels (unset it for a fair comparison)");
                 }
-                var rows = GemmBench.run(threads, true);
+                var rows = GemmBench.run(threads, true, shapes == null ? GemmBench.CASES : GemmBench.parseCases(shapes));
                 table = GemmBench.table(rows);
                 out = GemmBench.toJson(rows);
             }

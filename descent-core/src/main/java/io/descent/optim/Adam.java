@@ -1,5 +1,7 @@
 package io.descent.optim;
 
+import io.descent.kernels.OptimKernels;
+
 import io.descent.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -76,10 +78,7 @@ public sealed class Adam extends Optimizer permits AdamW {
         double stepSize = group.get("lr") / OptimMath.biasCorrection(beta1, t);
         float bc2Sqrt = (float) Math.sqrt(OptimMath.biasCorrection(beta2, t));
         float eps = (float) group.get("eps"), step = (float) -stepSize;
-        for (int i = 0; i < p.length; i++) {
-            float denom = (float) Math.sqrt(second[i]) / bc2Sqrt + eps;
-            p[i] = OptimMath.addQuotient(p[i], step, m[i], denom);
-        }
+        OptimKernels.adamStep(p, m, second, step, bc2Sqrt, eps); // addcdiv(m, sqrt(v)/bc2 + eps, value=step)
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.descent.optim;
 
+import io.descent.kernels.OptimKernels;
+
 /**
  * The pieces that optimizers share, each written once: the gradient direction (maximize),
  * weight decay as L2 (added to the gradient) or decoupled (applied to the parameter),
@@ -43,16 +45,20 @@ public final class OptimMath {
         for (int i = 0; i < param.length; i++) param[i] *= f;
     }
 
-    /** First moment {@code m ← β·m + (1−β)·g} ({@code exp_avg.mul_(β).add_(g, alpha=1−β)}). */
+    /**
+     * First moment {@code m ← β·m + (1−β)·g} ({@code exp_avg.mul_(β).add_(g, alpha=1−β)}),
+     * subnormal results flushed to zero (see {@link OptimKernels} for why).
+     */
     public static void ema(float[] m, float[] g, double beta) {
-        float b = (float) beta, c = (float) (1 - beta);
-        for (int i = 0; i < m.length; i++) m[i] = addScaled(m[i] * b, c, g[i]);
+        OptimKernels.decay(m, g, (float) beta, (float) (1 - beta));
     }
 
-    /** Second moment {@code v ← β·v + (1−β)·g²} ({@code exp_avg_sq.mul_(β).addcmul_(g, g, value=1−β)}). */
+    /**
+     * Second moment {@code v ← β·v + (1−β)·g²} ({@code exp_avg_sq.mul_(β).addcmul_(g, g, value=1−β)}),
+     * subnormal results flushed to zero.
+     */
     public static void emaSquare(float[] v, float[] g, double beta) {
-        float b = (float) beta, c = (float) (1 - beta);
-        for (int i = 0; i < v.length; i++) v[i] = addProduct(v[i] * b, c, g[i], g[i]);
+        OptimKernels.decaySquare(v, g, (float) beta, (float) (1 - beta));
     }
 
     /** Adam's bias correction {@code 1 − β^t} for update number {@code t ≥ 1}. */

@@ -1,5 +1,7 @@
 package io.descent.optim;
 
+import io.descent.kernels.OptimKernels;
+
 import io.descent.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +72,7 @@ public final class SGD extends Optimizer {
             } else {
                 buf = state.get("momentum_buffer").data();
                 float keep = (float) (1 - group.get("dampening"));
-                for (int i = 0; i < buf.length; i++) buf[i] = OptimMath.addScaled(buf[i] * mu, keep, d[i]);
+                OptimKernels.decay(buf, d, mu, keep); // subnormals flushed: see OptimKernels
             }
             if (group.flag("nesterov")) {
                 for (int i = 0; i < p.length; i++) p[i] = OptimMath.addScaled(p[i], step, OptimMath.addScaled(d[i], mu, buf[i]));
@@ -78,7 +80,7 @@ public final class SGD extends Optimizer {
             }
             d = buf;
         }
-        for (int i = 0; i < p.length; i++) p[i] = OptimMath.addScaled(p[i], step, d[i]);
+        OptimKernels.addScaled(p, step, d);
     }
 
     @Override
