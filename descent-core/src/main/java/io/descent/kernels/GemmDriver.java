@@ -96,19 +96,22 @@ final class GemmDriver {
         Scratch s = SCRATCH.get();
         int m = q.m(), n = q.n(), k = q.k();
         int mPad = roundUp(m, MR), nPad = roundUp(n, NR);
-        int slivers = mPad / MR + nPad / NR, slabs = (k + KC - 1) / KC;
+        int slabs = (k + KC - 1) / KC;
         if (s.sharedA.length < (long) mPad * k) s.sharedA = new float[mPad * k];
         if (s.sharedB.length < (long) nPad * k) s.sharedB = new float[nPad * k];
         float[] ap = s.sharedA, bp = s.sharedB;
-        Parallel.forRange(slabs * slivers, 1, (from, to) -> {
+        // Each thread packs its share of A's slivers and its share of B's (their costs differ:
+        // a transposed operand is gathered), so the shares take about the same time.
+        int aSlivers = slabs * (mPad / MR), bSlivers = slabs * (nPad / NR), parts = Parallel.threads();
+        Parallel.forRange(parts, 1, (from, to) -> {
             int[] idx = SCRATCH.get().idx;
-            for (int u = from; u < to; u++) {
-                int slab = u / slivers, sliver = u % slivers, pc = slab * KC, kc = Math.min(KC, k - pc);
-                if (sliver < mPad / MR) {
-                    int i = sliver * MR;
+            for (int part = from; part < to; part++) {
+                for (int u = aSlivers * part / parts, end = aSlivers * (part + 1) / parts; u < end; u++) {
+                    int pc = u / (mPad / MR) * KC, kc = Math.min(KC, k - pc), i = u % (mPad / MR) * MR;
                     GemmPacking.packA(q.transA(), q.a(), q.aOff(), q.lda(), i, Math.min(MR, m - i), pc, kc, ap, pc * mPad + i * kc, idx);
-                } else {
-                    int j = (sliver - mPad / MR) * NR;
+                }
+                for (int u = bSlivers * part / parts, end = bSlivers * (part + 1) / parts; u < end; u++) {
+                    int pc = u / (nPad / NR) * KC, kc = Math.min(KC, k - pc), j = u % (nPad / NR) * NR;
                     if (!q.bInPlace() || n - j < NR) {
                         GemmPacking.packB(q.transB(), q.b(), q.bOff(), q.ldb(), pc, kc, j, Math.min(NR, n - j), bp, pc * nPad + j * kc, idx);
                     }

@@ -93,16 +93,24 @@ public final class Parallel {
         return (int) ((long) n * c / chunks);
     }
 
-    /** One op posted to the team: immutable, so a worker sees all of it or none of it. */
-    private record Op(long seq, RangeBody body, int n, int chunks, Throwable[] failures, AtomicInteger pending) {
-        /** Runs chunk {@code c}, recording its failure; true when it was the last worker chunk to finish. */
-        boolean runChunk(int c) {
-            try {
-                body.run(bound(n, chunks, c), bound(n, chunks, c + 1));
-            } catch (Throwable e) {
-                failures[c] = e;
+    /**
+     * One op posted to the team: immutable but for its two counters, so a worker sees all of
+     * it or none of it. Chunks are claimed in order by whoever comes first (caller or worker);
+     * which thread runs a chunk never changes its bounds, so results stay the same.
+     */
+    private record Op(long seq, RangeBody body, int n, int chunks, Throwable[] failures, AtomicInteger next, AtomicInteger done) {
+        /** Claims and runs chunks until none is left; true when this call finished the op's last chunk. */
+        boolean runChunks() {
+            boolean last = false;
+            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                try {
+                    body.run(bound(n, chunks, c), bound(n, chunks, c + 1));
+                } catch (Throwable e) {
+                    failures[c] = e;
+                }
+                last = done.incrementAndGet() == chunks;
             }
-            return c > 0 && pending.decrementAndGet() == 0;
+            return last;
         }
     }
 
@@ -125,16 +133,21 @@ public final class Parallel {
             }
         }
 
+        /**
+         * Posts the op, runs chunks itself until none is left to claim (so a worker that the OS
+         * has not scheduled yet, e.g. while the JIT compiler holds the other core, costs nothing
+         * but its share), then waits for the chunks the workers took.
+         */
         void run(int n, int chunks, RangeBody body) {
             lock.lock();
             try {
-                Op o = new Op(++seq, body, n, chunks, new Throwable[chunks], new AtomicInteger(chunks - 1));
+                Op o = new Op(++seq, body, n, chunks, new Throwable[chunks], new AtomicInteger(), new AtomicInteger());
                 op = o;
                 for (int w = 0; w < chunks - 1; w++) {
                     if (workers[w].parked) LockSupport.unpark(workers[w]);
                 }
-                o.runChunk(0);
-                awaitWorkers(o.pending);
+                o.runChunks();
+                awaitWorkers(o);
                 op = null; // let the op's arrays be collected
                 for (Throwable failure : o.failures) {
                     if (failure instanceof RuntimeException re) throw re;
@@ -146,15 +159,15 @@ public final class Parallel {
             }
         }
 
-        /** Spins for {@link #SPIN_NANOS}, then parks in short naps (a finishing worker also unparks it). */
-        private void awaitWorkers(AtomicInteger pending) {
+        /** Spins for {@link #SPIN_NANOS}, then parks in short naps (the worker finishing the last chunk also unparks it). */
+        private void awaitWorkers(Op o) {
             long start = System.nanoTime();
-            while (pending.get() != 0) {
+            while (o.done().get() != o.chunks()) {
                 if (System.nanoTime() - start < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
                     waiter = Thread.currentThread();
-                    if (pending.get() != 0) LockSupport.parkNanos(this, 50_000);
+                    if (o.done().get() != o.chunks()) LockSupport.parkNanos(this, 50_000);
                     waiter = null;
                 }
             }
@@ -191,7 +204,7 @@ public final class Parallel {
                 Op o = team.op;
                 if (o != null && o.seq() != seen) {
                     seen = o.seq();
-                    if (index < o.chunks() && o.runChunk(index)) team.finished();
+                    if (index < o.chunks() && o.runChunks()) team.finished();
                     continue;
                 }
                 if (!idle(seen)) {
