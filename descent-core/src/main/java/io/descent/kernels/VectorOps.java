@@ -126,21 +126,31 @@ public final class VectorOps {
 
     /** {@code out[i] = max(a[i], 0)}. */
     public static void relu(float[] a, float[] out, int n) {
-        int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+        relu(a, out, 0, n);
+    }
+
+    /** {@link #relu(float[], float[], int)} on {@code [from, to)}. */
+    public static void relu(float[] a, float[] out, int from, int to) {
+        int i = from;
+        for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
             FloatVector.fromArray(S, a, i).max(0f).intoArray(out, i);
         }
-        for (; i < n; i++) out[i] = Math.max(a[i], 0f);
+        for (; i < to; i++) out[i] = Math.max(a[i], 0f);
     }
 
     /** {@code out[i] = y[i] > 0 ? g[i] : 0} (ReLU backward from its output). */
     public static void reluBackward(float[] y, float[] g, float[] out, int n) {
-        int i = 0;
+        reluBackward(y, g, out, 0, n);
+    }
+
+    /** {@link #reluBackward(float[], float[], float[], int)} on {@code [from, to)}. */
+    public static void reluBackward(float[] y, float[] g, float[] out, int from, int to) {
+        int i = from;
         FloatVector zero = FloatVector.zero(S);
-        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+        for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
             FloatVector vy = FloatVector.fromArray(S, y, i);
             FloatVector.fromArray(S, g, i).blend(zero, vy.compare(VectorOperators.LE, 0f)).intoArray(out, i);
         }
-        for (; i < n; i++) out[i] = y[i] > 0 ? g[i] : 0f;
+        for (; i < to; i++) out[i] = y[i] > 0 ? g[i] : 0f;
     }
 }

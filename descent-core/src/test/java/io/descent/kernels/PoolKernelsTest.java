@@ -46,4 +46,26 @@ class PoolKernelsTest {
         assertArrayEquals(ey, y);
         assertArrayEquals(eidx, idx);
     }
+
+    @Test
+    void vectorPairsPathEqualsItsScalarTwinOnNarrowWideAndOddRows() {
+        Rng r = new Rng(9);
+        for (int w : new int[] {2, 3, 8, 14, 15, 28, 31, 32, 33, 64, 70}) {
+            for (int h : new int[] {2, 5, 6}) {
+                int planes = 3, oh = h / 2, ow = w / 2;
+                float[] x = new float[planes * h * w];
+                for (int i = 0; i < x.length; i++) x[i] = r.nextInt(5) - 2; // many ties
+                x[r.nextInt(x.length)] = Float.NaN;
+                x[r.nextInt(x.length)] = Float.NaN;
+                x[r.nextInt(x.length)] = Float.NEGATIVE_INFINITY;
+                PoolAxis ay = PoolAxis.max(h, 2, 2, 0, 1, oh), ax = PoolAxis.max(w, 2, 2, 0, 1, ow);
+                float[] y = new float[planes * oh * ow], ys = new float[y.length];
+                int[] idx = new int[y.length], idxs = new int[y.length];
+                PoolKernels.maxForward2x2(planes, ay, ax, x, y, idx);
+                PoolKernels.maxForward2x2Scalar(planes, ay, ax, x, ys, idxs);
+                assertArrayEquals(ys, y, "values h=" + h + " w=" + w);
+                assertArrayEquals(idxs, idx, "positions h=" + h + " w=" + w);
+            }
+        }
+    }
 }

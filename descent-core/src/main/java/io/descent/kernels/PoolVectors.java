@@ -1,0 +1,64 @@
+package io.descent.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The vector step of the 2×2 stride-2 max-pool ({@link PoolKernels}): up to one vector of
+ * outputs of one output row. Float and int vectors have the same lane count, so a float mask
+ * converts to an int mask for the argmax positions.
+ */
+final class PoolVectors {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    static final int L = F.length();
+    /** Lane indexes into the pair (lo, hi) of vectors: 0, 2, 4, ... and 1, 3, 5, ... */
+    private static final FloatVector EVEN = FloatVector.fromArray(F, lanes(0), 0), ODD = FloatVector.fromArray(F, lanes(1), 0);
+    private static final IntVector TWICE_LANE = IntVector.fromArray(I, twice(), 0);
+
+    private PoolVectors() {}
+
+    private static float[] lanes(int first) {
+        float[] v = new float[L];
+        for (int i = 0; i < L; i++) v[i] = 2 * i + first;
+        return v;
+    }
+
+    private static int[] twice() {
+        int[] v = new int[L];
+        for (int i = 0; i < L; i++) v[i] = 2 * i;
+        return v;
+    }
+
+    /**
+     * Outputs {@code [o, o+n)} ({@code n ≤ L}) from the windows starting at input column
+     * {@code 2j} of row {@code r0} (plane-relative flat offset) and the row below it, {@code w}
+     * floats further; the plane starts at {@code x[xo]}. Positions are plane-relative.
+     */
+    static void max2x2(float[] x, int xo, int r0, int w, int j, int n, float[] y, int[] idx, int o) {
+        int c = xo + r0 + 2 * j;
+        VectorMask<Float> lo = F.indexInRange(0, 2 * n), hi = F.indexInRange(L, 2 * n);
+        FloatVector a0 = FloatVector.fromArray(F, x, c, lo), a1 = FloatVector.fromArray(F, x, c + L, hi);
+        FloatVector b0 = FloatVector.fromArray(F, x, c + w, lo), b1 = FloatVector.fromArray(F, x, c + w + L, hi);
+        FloatVector m = EVEN.selectFrom(a0, a1);
+        IntVector off = IntVector.zero(I);
+        FloatVector v = ODD.selectFrom(a0, a1);
+        VectorMask<Float> take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
+        m = m.blend(v, take);
+        off = off.blend(1, take.cast(I));
+        v = EVEN.selectFrom(b0, b1);
+        take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
+        m = m.blend(v, take);
+        off = off.blend(w, take.cast(I));
+        v = ODD.selectFrom(b0, b1);
+        take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
+        m = m.blend(v, take);
+        off = off.blend(w + 1, take.cast(I));
+        VectorMask<Float> out = F.indexInRange(0, n);
+        m.intoArray(y, o, out);
+        TWICE_LANE.add(r0 + 2 * j).add(off).intoArray(idx, o, out.cast(I));
+    }
+}
