@@ -84,6 +84,28 @@ public final class ConvBench {
         return new Layer("n128-c32-o64-14x14-k3-p1-s1", new ConvGeometry(128, 32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 14, 14));
     }
 
+    /**
+     * A square-kernel layer written {@code N,C,H,W,O,K,P,S} (batch, in channels, height, width,
+     * out channels, kernel, padding, stride), e.g. {@code 128,1,28,28,32,3,1,1}.
+     */
+    public static Layer parseLayer(String spec) {
+        String[] f = spec.split(",");
+        int[] v = new int[8];
+        if (f.length != 8) throw new IllegalArgumentException("conv layer '" + spec + "': expected N,C,H,W,O,K,P,S (8 integers)");
+        for (int i = 0; i < 8; i++) {
+            try {
+                v[i] = Integer.parseInt(f[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("conv layer '" + spec + "': '" + f[i] + "' is not an integer");
+            }
+            if (v[i] < (i == 6 ? 0 : 1)) throw new IllegalArgumentException("conv layer '" + spec + "': sizes must be positive (padding >= 0)");
+        }
+        int oh = (v[2] + 2 * v[6] - v[5]) / v[7] + 1, ow = (v[3] + 2 * v[6] - v[5]) / v[7] + 1;
+        if (oh < 1 || ow < 1) throw new IllegalArgumentException("conv layer '" + spec + "': the kernel is larger than the padded input");
+        String name = String.format(Locale.ROOT, "n%d-c%d-o%d-%dx%d-k%d-p%d-s%d", v[0], v[1], v[4], v[2], v[3], v[5], v[6], v[7]);
+        return new Layer(name, new ConvGeometry(v[0], v[1], v[2], v[3], v[4], v[5], v[5], v[7], v[7], v[6], v[6], 1, 1, 1, oh, ow));
+    }
+
     /** Measures every pass of {@code layer} at each thread count, about {@code seconds} each. */
     public static List<Row> run(Layer layer, int[] threadCounts, double seconds) {
         List<Row> rows = new ArrayList<>();

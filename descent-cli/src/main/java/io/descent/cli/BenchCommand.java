@@ -41,6 +41,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "gemm: shapes to measure instead of the standard set, e.g. 128x512x784:NT (OP = NN, NT, TN or TT; default NN).")
     List<String> shapes;
 
+    @Option(names = "--layer", paramLabel = "N,C,H,W,O,K,P,S",
+            description = "conv: the layer to measure instead of the standard one (batch, in channels, height, width, out channels, kernel, padding, stride).")
+    String layer;
+
     @Option(names = "--models", split = ",", description = "models: which (default resnet50,vgg16); checkpoint: mlp and/or resnet50 (default mlp).")
     List<String> models;
 
@@ -71,7 +75,7 @@ public final class BenchCommand implements Callable<Integer> {
                 out = GemmBench.toJson(rows);
             }
             case "conv" -> {
-                var rows = ConvBench.run(ConvBench.resnetLayer(), threads, seconds);
+                var rows = ConvBench.run(layer == null ? ConvBench.resnetLayer() : ConvBench.parseLayer(layer), threads, seconds);
                 table = ConvBench.table(rows);
                 out = ConvBench.toJson(rows);
             }

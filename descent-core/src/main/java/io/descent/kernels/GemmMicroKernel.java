@@ -1,6 +1,7 @@
 package io.descent.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -93,12 +94,12 @@ final class GemmMicroKernel {
     /**
      * Merges a computed tile into C: {@code C = alpha*tile + beta*C} on the top-left
      * {@code mr}×{@code nr} part, with {@code beta == 0} never reading C (so NaN there is
-     * dropped). Full tiles use vectors; edge tiles the same arithmetic in scalars.
+     * dropped). Rows are whole vectors; a right-edge tile's rows are masked to its nr columns.
      */
     static void store(float[] tile, int mr, int nr, float alpha, float beta, float[] c, int ci, int ldc) {
-        if (mr == MR && nr == NR) {
-            FloatVector va = FloatVector.broadcast(S, alpha);
-            for (int r = 0; r < MR; r++, ci += ldc) {
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        if (nr == NR) {
+            for (int r = 0; r < mr; r++, ci += ldc) {
                 for (int v = 0; v < NR; v += L) {
                     FloatVector acc = FloatVector.fromArray(S, tile, r * NR + v);
                     if (beta == 0f) acc.mul(va).intoArray(c, ci + v);
@@ -107,10 +108,14 @@ final class GemmMicroKernel {
             }
             return;
         }
+        // a right-edge tile: the same arithmetic on the first nr lanes (masked vectors)
+        VectorMask<Float> m0 = S.indexInRange(0, nr), m1 = S.indexInRange(L, nr);
         for (int r = 0; r < mr; r++, ci += ldc) {
-            for (int j = 0; j < nr; j++) {
-                float acc = tile[r * NR + j];
-                c[ci + j] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[ci + j] * beta);
+            for (int v = 0; v < nr; v += L) {
+                VectorMask<Float> m = v == 0 ? m0 : m1;
+                FloatVector acc = FloatVector.fromArray(S, tile, r * NR + v);
+                if (beta == 0f) acc.mul(va).intoArray(c, ci + v, m);
+                else acc.fma(va, FloatVector.fromArray(S, c, ci + v, m).mul(beta)).intoArray(c, ci + v, m);
             }
         }
     }
