@@ -13,13 +13,11 @@ import io.descent.ops.Losses;
 import io.descent.tensor.Rng;
 import io.descent.tensor.Tensor;
 import io.descent.train.Checkpointing;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,7 +124,7 @@ public final class CheckpointBench {
         return loss.item();
     }
 
-    public static List<Row> run(List<Workload> workloads, int[] segments, double seconds, boolean minHeap) throws IOException, InterruptedException {
+    public static List<Row> run(List<Workload> workloads, int[] segments, double seconds, boolean minHeap) {
         List<Row> rows = new ArrayList<>();
         for (Workload w : workloads) {
             Module model = w.build().get();
@@ -135,24 +133,33 @@ public final class CheckpointBench {
             int[] y = w.labels();
             step(model, x, y); // JIT warm-up; later configurations are warmed by the earlier ones
             for (int s : segments) {
-                Module m = withSegments(model, s);
-                settle();
-                long base = SavedTensors.currentBytes();
-                SavedTensors.resetPeak();
-                resetHeapPeaks();
-                Tensor loss = Losses.crossEntropy(m.forward(x), y);
-                loss.backward();
-                long saved = SavedTensors.peakBytes() - base;
-                long heap = heapPeak();
-                m.zeroGrad();
-                double ms = 1e3 * Timing.medianSeconds(() -> step(m, x, y), seconds, 0, 3);
-                long minXmx = minHeap ? minXmx(w, s) : 0;
-                Row r = new Row(w.name(), w.batch(), s, saved, heap, ms, minXmx);
+                Row r = measure(w, model, x, y, s, seconds, 3);
+                if (minHeap) r = new Row(r.model(), r.batch(), r.segments(), r.peakSavedBytes(), r.peakHeapBytes(), r.stepMs(), minXmx(w, s));
                 System.err.println(r.toJson());
                 rows.add(r);
             }
         }
         return rows;
+    }
+
+    /**
+     * One configuration of a model in train mode: the tape's peak and the peak heap of one
+     * step (which also warms this configuration up), then the median time of further steps
+     * ({@link Timing#medianSeconds}: for {@code seconds}, at least {@code reps}).
+     */
+    static Row measure(Workload w, Module model, Tensor x, int[] y, int segments, double seconds, int reps) {
+        Module m = withSegments(model, segments);
+        settle();
+        long base = SavedTensors.currentBytes();
+        SavedTensors.resetPeak();
+        resetHeapPeaks();
+        Tensor loss = Losses.crossEntropy(m.forward(x), y);
+        loss.backward();
+        long saved = SavedTensors.peakBytes() - base;
+        long heap = heapPeak();
+        m.zeroGrad();
+        double ms = 1e3 * Timing.medianSeconds(() -> step(m, x, y), seconds, 0, reps);
+        return new Row(w.name(), w.batch(), segments, saved, heap, ms, 0);
     }
 
     private static void settle() {
@@ -206,47 +213,31 @@ public final class CheckpointBench {
 
     /** The command that runs {@link #train} in a fresh JVM with heap {@code xmx}. */
     static List<String> childCommand(Workload w, int segments, int steps, String xmx) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx" + xmx,
-                "-cp", System.getProperty("java.class.path"), CheckpointBench.class.getName(), "--train", "" + segments, "--steps", "" + steps));
-        cmd.addAll(w.args());
-        return cmd;
+        List<String> args = new ArrayList<>(List.of("--train", "" + segments, "--steps", "" + steps));
+        args.addAll(w.args());
+        return ChildJvm.command(xmx, CheckpointBench.class, args);
     }
 
-    /** How a child JVM ended. */
-    enum Outcome { TRAINED, OUT_OF_MEMORY }
-
-    /** Runs a child to its end, echoing its output when {@code echo}; any failure but running out of heap is an error. */
-    static Outcome runChild(List<String> cmd, boolean echo) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        StringBuilder out = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                out.append(line).append('\n');
-                if (echo && !line.startsWith("WARNING: Using incubator")) System.out.println("    " + line);
-            }
+    private static boolean trains(Workload w, int segments, long xmxMib) {
+        try {
+            return ChildJvm.run(childCommand(w, segments, 1, xmxMib + "m"), null, 0).outcome() == ChildJvm.Outcome.COMPLETED;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
-        int rc = p.waitFor();
-        if (rc == 0) return Outcome.TRAINED;
-        // the error can also surface in a kernel worker thread and end the JVM with status 1
-        if (rc == 3 || out.toString().contains("java.lang.OutOfMemoryError")) return Outcome.OUT_OF_MEMORY;
-        throw new IllegalStateException("child JVM failed with status " + rc + ":\n" + out);
     }
 
     /** Smallest -Xmx, to 32 MiB, at which a fresh JVM builds the model and completes one training step. */
-    static long minXmx(Workload w, int segments) throws IOException, InterruptedException {
+    static long minXmx(Workload w, int segments) {
         long lo = 32, hi = 64;
-        while (runChild(childCommand(w, segments, 1, hi + "m"), false) != Outcome.TRAINED) {
+        while (!trains(w, segments, hi)) {
             lo = hi;
             hi *= 2;
             if (hi > 65536) throw new IllegalStateException("minXmx: no heap up to 64 GiB trains " + w.name());
         }
-        while (hi - lo > 32) {
-            long mid = (lo + hi) / 2 / 32 * 32;
-            if (runChild(childCommand(w, segments, 1, mid + "m"), false) == Outcome.TRAINED) hi = mid;
-            else lo = mid;
-        }
-        return hi << 20;
+        return HeapSearch.bisect(lo, hi, 32, mib -> trains(w, segments, mib)) << 20;
     }
 
     /** The same training at one -Xmx, without checkpointing and with {@code segments} segments. */
@@ -254,8 +245,8 @@ public final class CheckpointBench {
         for (int s : new int[] {0, segments}) {
             List<String> cmd = childCommand(w, s, steps, xmx);
             System.out.println("$ java -Xmx" + xmx + " ... CheckpointBench --train " + s + " --steps " + steps + " " + String.join(" ", w.args()));
-            Outcome o = runChild(cmd, true);
-            System.out.println("  -> " + (o == Outcome.TRAINED ? "trained" : "OutOfMemoryError")
+            ChildJvm.Outcome o = ChildJvm.run(cmd, line -> System.out.println("    " + line), 0).outcome();
+            System.out.println("  -> " + (o == ChildJvm.Outcome.COMPLETED ? "trained" : "OutOfMemoryError")
                     + " (" + w.name() + ", batch " + w.batch() + ", " + (s <= 1 ? "no checkpointing" : s + " segments") + ", -Xmx" + xmx + ")");
         }
     }
@@ -328,7 +319,7 @@ public final class CheckpointBench {
             }
         }
         if (train != null) {
-            if (!train(workloads.get(0), train, steps)) System.exit(3);
+            if (!train(workloads.get(0), train, steps)) System.exit(ChildJvm.OUT_OF_MEMORY_EXIT);
             return;
         }
         if (demo) {

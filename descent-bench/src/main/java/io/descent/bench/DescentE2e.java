@@ -25,16 +25,25 @@ public final class DescentE2e {
 
     /** Trains {@code w} once; {@code dataDir} null = Fashion-MNIST's usual search path. */
     public static E2eResult run(Workload w, int threads, long seed, Path dataDir) {
+        return run(w, threads, seed, dataDir, 0, true);
+    }
+
+    /**
+     * Trains {@code w} for {@code maxSteps} steps (0: the workload's own count), then, when
+     * {@code evaluate}, measures test accuracy (NaN otherwise, and the test set is not read:
+     * the memory probes measure training alone). Images/s is NaN when no step was timed.
+     */
+    public static E2eResult run(Workload w, int threads, long seed, Path dataDir, int maxSteps, boolean evaluate) {
         int before = Parallel.threads();
         Parallel.setThreads(threads);
-        Dataset train = FashionMnist.train(dataDir), test = FashionMnist.test(dataDir);
+        Dataset train = FashionMnist.train(dataDir);
         LoaderOptions opts = LoaderOptions.DEFAULT.withBatchSize(Workload.BATCH).withTransform(w.transform());
-        try (DataLoader trainLoader = new DataLoader(train, opts.withShuffle(true).withSeed(seed));
-             DataLoader testLoader = new DataLoader(test, opts.withBatchSize(1000))) {
+        try (DataLoader trainLoader = new DataLoader(train, opts.withShuffle(true).withSeed(seed))) {
             Module model = w.createModel(seed);
             model.train();
             Optimizer opt = w.createOptimizer(model);
             int steps = w.steps(trainLoader.numBatches()), step = 0, timedImages = 0;
+            if (maxSteps > 0) steps = Math.min(steps, maxSteps);
             long t0 = 0;
             Tensor loss = null;
             for (Batch b : trainLoader.epoch(0)) {
@@ -48,9 +57,14 @@ public final class DescentE2e {
                 step++;
             }
             if (loss != null) loss.item();
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double acc = Trainer.evaluate(model, testLoader, new Task.Classification(), "test_").get("test_acc");
-            return new E2eResult(timedImages / seconds, acc, step, timedImages, "descent");
+            double imagesPerSecond = timedImages == 0 ? Double.NaN : timedImages / ((System.nanoTime() - t0) / 1e9);
+            double acc = Double.NaN;
+            if (evaluate) {
+                try (DataLoader testLoader = new DataLoader(FashionMnist.test(dataDir), opts.withBatchSize(1000))) {
+                    acc = Trainer.evaluate(model, testLoader, new Task.Classification(), "test_").get("test_acc");
+                }
+            }
+            return new E2eResult(imagesPerSecond, acc, step, timedImages, "descent");
         } finally {
             Parallel.setThreads(before);
         }

@@ -6,6 +6,7 @@ import io.descent.models.Models;
 import io.descent.models.ResNet;
 import io.descent.nn.Module;
 import io.descent.ops.Losses;
+import io.descent.optim.SGD;
 import io.descent.tensor.Rng;
 import io.descent.tensor.Tensor;
 import java.util.ArrayList;
@@ -13,10 +14,33 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Whole-model throughput: eval-mode forward, and forward + backward (train mode, cross-entropy)
- * of torchvision-sized models on random 224×224×3 images, in images per second.
+ * Whole-model throughput: eval-mode forward, forward + backward, and a whole training step
+ * (forward + backward + SGD step) of torchvision-sized models (1000 classes) on seeded random
+ * RGB images, in images per second. {@code bench models} prints the first two; the e2e bench's
+ * W4 rows ({@link ModelWorkload}) time the forward and the training step through
+ * {@link #secondsPerIteration}.
  */
 public final class ModelBench {
+    /** What one timed iteration does. */
+    public enum Pass {
+        /** Eval mode, no grad. */
+        FORWARD("forward"),
+        /** Train mode: forward, cross-entropy, backward, gradients cleared. */
+        FORWARD_BACKWARD("forward+backward"),
+        /** Train mode: zeroGrad, forward, cross-entropy, backward, SGD step (lr 0.01, momentum 0.9). */
+        TRAIN("train");
+
+        private final String label;
+
+        Pass(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
     public record Row(String model, String pass, int batch, int threads, double seconds, double imagesPerSecond) {
         public String toJson() {
             return String.format(Locale.ROOT, "{\"model\": \"%s\", \"pass\": \"%s\", \"batch\": %d, \"threads\": %d, \"seconds_per_iter\": %.4f, \"images_per_s\": %.2f}",
@@ -33,28 +57,74 @@ public final class ModelBench {
         try {
             Parallel.setThreads(threads);
             for (String name : models) {
-                Module m = Models.create(name, new Models.Config(1000, 3, 224, ResNet.Stem.IMAGENET, 32, 0));
-                Tensor x = Tensor.randn(new Rng(1), batch, 3, 224, 224);
-                int[] y = new int[batch];
-                for (int i = 0; i < batch; i++) y[i] = i % 1000;
-                m.eval();
-                double fwd = Timing.medianSeconds(() -> {
-                    try (var ng = GradMode.noGrad()) {
-                        m.forward(x);
-                    }
-                }, seconds, 1, 3);
-                rows.add(new Row(name, "forward", batch, threads, fwd, batch / fwd));
-                m.train();
-                double train = Timing.medianSeconds(() -> {
-                    Losses.crossEntropy(m.forward(x), y).backward();
-                    m.zeroGrad();
-                }, seconds, 1, 3);
-                rows.add(new Row(name, "forward+backward", batch, threads, train, batch / train));
+                Module m = create(name, 224);
+                Tensor x = input(batch, 224);
+                int[] y = labels(batch);
+                for (Pass pass : List.of(Pass.FORWARD, Pass.FORWARD_BACKWARD)) {
+                    double s = secondsPerIteration(m, pass, x, y, seconds, 1, 3);
+                    rows.add(new Row(name, pass.label(), batch, threads, s, batch / s));
+                }
             }
         } finally {
             Parallel.setThreads(before);
         }
         return rows;
+    }
+
+    /** A torchvision model by name with 1000 classes for RGB images of {@code imageSize} px, seed 0. */
+    public static Module create(String model, int imageSize) {
+        return Models.create(model, new Models.Config(1000, 3, imageSize, ResNet.Stem.IMAGENET, 32, 0));
+    }
+
+    /** Random images N(0, 1), always the same for a given shape. */
+    public static Tensor input(int batch, int imageSize) {
+        return Tensor.randn(new Rng(1), batch, 3, imageSize, imageSize);
+    }
+
+    /** Labels 0, 1, 2, ... (mod 1000). */
+    public static int[] labels(int batch) {
+        int[] y = new int[batch];
+        for (int i = 0; i < batch; i++) y[i] = i % 1000;
+        return y;
+    }
+
+    /**
+     * Median seconds of one iteration of {@code pass} on {@code m}, by {@link Timing#medianSeconds}
+     * ({@code seconds} 0: exactly {@code warmups} untimed and {@code reps} timed iterations).
+     * Leaves {@code m} in the mode the pass needs and its gradients cleared.
+     */
+    public static double secondsPerIteration(Module m, Pass pass, Tensor x, int[] y, double seconds, int warmups, int reps) {
+        Runnable work;
+        switch (pass) {
+            case FORWARD -> {
+                m.eval();
+                work = () -> {
+                    try (var ng = GradMode.noGrad()) {
+                        m.forward(x);
+                    }
+                };
+            }
+            case FORWARD_BACKWARD -> {
+                m.train();
+                work = () -> {
+                    Losses.crossEntropy(m.forward(x), y).backward();
+                    m.zeroGrad();
+                };
+            }
+            case TRAIN -> {
+                m.train();
+                SGD opt = new SGD(m.namedParameters(), 0.01, 0.9, 0, 0, false);
+                work = () -> {
+                    opt.zeroGrad();
+                    Losses.crossEntropy(m.forward(x), y).backward();
+                    opt.step();
+                };
+            }
+            default -> throw new AssertionError(pass);
+        }
+        double s = Timing.medianSeconds(work, seconds, warmups, reps);
+        m.zeroGrad();
+        return s;
     }
 
     public static String toJson(List<Row> rows) {

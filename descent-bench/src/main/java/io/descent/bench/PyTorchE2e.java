@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * PyTorch's side of a workload: runs the bundled {@code pytorch_e2e.py} with the system
+ * PyTorch's side of a workload: runs its bundled script ({@code pytorch_e2e.py} for the
+ * Fashion-MNIST training, {@code pytorch_models.py} for W4 and W5) with the system
  * {@code /usr/bin/python3} (Debian's python3-torch) and reads the JSON line it prints.
  * OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed from its environment: this environment
  * may set them to Haswell values, which makes OpenBLAS run its AVX2 kernels at about half speed.
@@ -35,14 +36,27 @@ public final class PyTorchE2e {
     }
 
     /** The workload in PyTorch, or null when PyTorch is unavailable or failed. */
-    public static E2eResult run(Workload w, int threads, Path dataDir) {
+    public static E2eResult run(E2eWorkload w, int threads, Path dataDir) {
+        Map<String, Object> m = runScript(w.pytorchScript(), w.pytorchArgs(threads, dataDir), threads);
+        try {
+            return m == null ? null : parse(m);
+        } catch (RuntimeException e) {
+            return fail(e.getMessage());
+        }
+    }
+
+    /**
+     * Runs a bundled script with {@code args} and returns the JSON object of the last line it
+     * printed, or null when PyTorch is unavailable or the script failed ({@link #lastProblem()}).
+     */
+    public static Map<String, Object> runScript(String scriptName, List<String> args, int threads) {
         lastProblem = null;
         if (!Files.isExecutable(PYTHON)) return fail(PYTHON + " not found (apt-get install python3-torch)");
         Path script = null;
         try {
-            script = extractScript();
-            List<String> cmd = new java.util.ArrayList<>(List.of(PYTHON.toString(), script.toString(), w.name(), Integer.toString(threads)));
-            if (dataDir != null) cmd.add(dataDir.toString());
+            script = extractScript(scriptName);
+            List<String> cmd = new java.util.ArrayList<>(List.of(PYTHON.toString(), script.toString()));
+            cmd.addAll(args);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
             pb.environment().remove("OPENBLAS_CORETYPE");
             pb.environment().remove("OPENBLAS_L2_SIZE");
@@ -58,7 +72,9 @@ public final class PyTorchE2e {
             err.join();
             out.join();
             if (p.exitValue() != 0) return fail("python exited " + p.exitValue() + ": " + lastLine(err.text()));
-            return parse(lastLine(out.text()));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) Json.parse(lastLine(out.text()));
+            return m;
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             return fail(e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -73,23 +89,24 @@ public final class PyTorchE2e {
         }
     }
 
-    static E2eResult parse(String line) throws Json.JsonException {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) Json.parse(line);
-        return new E2eResult(num(m, "images_per_s"), num(m, "test_accuracy"), (int) num(m, "steps"), (int) num(m, "timed_images"),
-                "torch " + m.get("torch"));
+    /** A script's JSON object as a result; {@code test_accuracy} may be null and {@code saved_bytes} absent. */
+    static E2eResult parse(Map<String, Object> m) {
+        Object acc = m.get("test_accuracy");
+        return new E2eResult(num(m, "images_per_s"), acc == null ? Double.NaN : num(m, "test_accuracy"), (int) num(m, "steps"), (int) num(m, "timed_images"),
+                "torch " + m.get("torch"), m.get("saved_bytes") == null ? -1 : (long) num(m, "saved_bytes"));
     }
 
-    private static double num(Map<String, Object> m, String key) {
+    /** A number the script printed; an error naming the key when it is missing. */
+    static double num(Map<String, Object> m, String key) {
         Object v = m.get(key);
-        if (!(v instanceof Number n)) throw new IllegalArgumentException("pytorch_e2e.py printed no number '" + key + "'");
+        if (!(v instanceof Number n)) throw new IllegalArgumentException("the PyTorch script printed no number '" + key + "'");
         return n.doubleValue();
     }
 
-    private static Path extractScript() throws IOException {
-        Path script = Files.createTempFile("descent-pytorch-e2e", ".py");
-        try (InputStream in = PyTorchE2e.class.getResourceAsStream("pytorch_e2e.py")) {
-            if (in == null) throw new IOException("pytorch_e2e.py is missing from the descent-bench jar");
+    private static Path extractScript(String name) throws IOException {
+        Path script = Files.createTempFile("descent-" + name.replace(".py", ""), ".py");
+        try (InputStream in = PyTorchE2e.class.getResourceAsStream(name)) {
+            if (in == null) throw new IOException(name + " is missing from the descent-bench jar");
             Files.write(script, in.readAllBytes());
         }
         return script;
@@ -101,7 +118,7 @@ public final class PyTorchE2e {
         return nl < 0 ? t : t.substring(nl + 1);
     }
 
-    private static E2eResult fail(String why) {
+    private static <T> T fail(String why) {
         lastProblem = why;
         return null;
     }

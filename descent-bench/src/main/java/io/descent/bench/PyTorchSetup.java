@@ -3,40 +3,49 @@ package io.descent.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The e2e bench's setup step: when PyTorch or the Fashion-MNIST package is missing and the
- * bench runs as root on a Debian-like system, installs {@code python3-torch} and
- * {@code dataset-fashion-mnist} with apt-get. Otherwise it changes nothing; a failed install
- * only leaves the PyTorch column empty.
+ * The e2e bench's setup step: when what the chosen workloads need is missing (PyTorch; the
+ * Fashion-MNIST package for W1–W3; torchvision for W4) and the bench runs as root on a
+ * Debian-like system, installs it with apt-get ({@code python3-torch},
+ * {@code dataset-fashion-mnist}, {@code python3-torchvision}). Otherwise it changes nothing; a
+ * failed install only leaves the PyTorch column empty.
  */
 public final class PyTorchSetup {
     private PyTorchSetup() {}
 
     /** Installs what is missing when possible; returns a line describing what it did, or null. */
-    public static String ensure() {
-        boolean torch = hasTorch(), data = Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist"));
-        if (torch && data) return null;
+    public static String ensure(boolean needsData, boolean needsTorchvision) {
+        List<String> missing = new ArrayList<>();
+        if (!imports("torch, numpy")) missing.add("python3-torch");
+        if (needsData && !Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist"))) missing.add("dataset-fashion-mnist");
+        if (needsTorchvision && !imports("torchvision")) missing.add("python3-torchvision");
+        if (missing.isEmpty()) return null;
+        String packages = String.join(" ", missing);
         Path apt = Path.of("/usr/bin/apt-get");
         if (!"root".equals(System.getProperty("user.name")) || !Files.isExecutable(apt)) {
-            return "setup: " + (torch ? "" : "python3-torch ") + (data ? "" : "dataset-fashion-mnist ")
-                    + "missing; install with: sudo apt-get install -y python3-torch dataset-fashion-mnist";
+            return "setup: " + packages + " missing; install with: sudo apt-get install -y " + packages;
         }
         try {
-            Process p = new ProcessBuilder(apt.toString(), "install", "-y", "python3-torch", "dataset-fashion-mnist").inheritIO().start();
+            List<String> cmd = new ArrayList<>(List.of(apt.toString(), "install", "-y"));
+            cmd.addAll(missing);
+            Process p = new ProcessBuilder(cmd).inheritIO().start();
             if (!p.waitFor(20, TimeUnit.MINUTES)) p.destroyForcibly();
-            return "setup: apt-get install python3-torch dataset-fashion-mnist exited " + (p.isAlive() ? "(timed out)" : p.exitValue());
+            return "setup: apt-get install " + packages + " exited " + (p.isAlive() ? "(timed out)" : p.exitValue());
         } catch (IOException | InterruptedException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             return "setup: apt-get failed: " + e.getMessage();
         }
     }
 
-    static boolean hasTorch() {
+    /** Whether the system python can import {@code modules} (e.g. "torch, numpy"). */
+    static boolean imports(String modules) {
         if (!Files.isExecutable(PyTorchE2e.PYTHON)) return false;
         try {
-            Process p = new ProcessBuilder(PyTorchE2e.PYTHON.toString(), "-c", "import torch, numpy").redirectErrorStream(true)
+            Process p = new ProcessBuilder(PyTorchE2e.PYTHON.toString(), "-c", "import " + modules).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0;
         } catch (IOException | InterruptedException e) {

@@ -9,6 +9,8 @@ import io.descent.nn.Module;
 import io.descent.optim.Adam;
 import io.descent.optim.Optimizer;
 import io.descent.optim.SGD;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,9 +18,10 @@ import java.util.Locale;
  * The end-to-end training workloads of issue 8 (Fashion-MNIST, batch 128). Each names its
  * model, optimizer, how many steps it trains (a whole epoch, or a fixed count where an epoch
  * would take too long) and how many pixels of zero padding each side of the 28×28 images get.
- * The PyTorch script builds the same three; the two must be changed together.
+ * The PyTorch script ({@code pytorch_e2e.py}) builds the same three; the two must be changed
+ * together.
  */
-public enum Workload {
+public enum Workload implements E2eWorkload {
     W1("MLP 784-512-256-10, SGD 0.1 m 0.9", "mlp", 0, 0),
     W2("small CNN, Adam 1e-3", "small-cnn", 0, 0),
     W3("ResNet-18 small stem 32 px, SGD 0.1 m 0.9 wd 5e-4, 200 steps", "resnet18", 2, 200);
@@ -40,8 +43,31 @@ public enum Workload {
         this.maxSteps = maxSteps;
     }
 
+    @Override
     public String description() {
         return description;
+    }
+
+    @Override
+    public int batch() {
+        return BATCH;
+    }
+
+    @Override
+    public E2eResult descent(int threads, long seed, Path dataDir) {
+        return DescentE2e.run(this, threads, seed, dataDir);
+    }
+
+    @Override
+    public String pytorchScript() {
+        return "pytorch_e2e.py";
+    }
+
+    @Override
+    public List<String> pytorchArgs(int threads, Path dataDir) {
+        List<String> args = new ArrayList<>(List.of(name(), Integer.toString(threads)));
+        if (dataDir != null) args.add(dataDir.toString());
+        return args;
     }
 
     /** Steps to train: {@code epochSteps} (one epoch) unless the workload caps it. */
@@ -74,7 +100,7 @@ public enum Workload {
         };
     }
 
-    /** Parses "W1,W2" (case-insensitive). */
+    /** Parses "W1,W2" (case-insensitive): the Fashion-MNIST workloads only ({@link E2eWorkload#parse} takes all). */
     public static List<Workload> parse(List<String> names) {
         return names.stream().map(n -> {
             try {

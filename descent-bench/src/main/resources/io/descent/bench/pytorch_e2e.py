@@ -1,12 +1,17 @@
 """PyTorch side of `descent bench e2e`: one workload, same data, batch, threads and schedule as Descent.
 
-Usage: python3 pytorch_e2e.py WORKLOAD THREADS [DATA_DIR]   (WORKLOAD: W1, W2 or W3)
-Prints one JSON object: images_per_s, test_accuracy, steps, timed_images, torch version.
+Usage: python3 pytorch_e2e.py WORKLOAD THREADS [DATA_DIR] [--memory STEPS]   (WORKLOAD: W1, W2 or W3)
+Prints one JSON object: images_per_s, test_accuracy, steps, timed_images, torch version,
+peak_rss_mib (the process's peak resident set, from getrusage).
 Images/s counts the training steps after 20 warm-up steps, over one epoch (W3: 200 steps).
 The data are held as one tensor and sliced per batch (the fastest way PyTorch feeds them), so
 PyTorch is measured at its best; pixels are scaled to [0, 1] like torchvision's ToTensor.
+
+--memory STEPS measures what training needs (`descent bench memory`): STEPS training steps
+only, no test set and no evaluation, and the images held as bytes and scaled per batch, as
+Descent's data set holds them (as floats the training set alone would add 180-235 MiB).
 """
-import gzip, json, os, sys, time
+import gzip, json, os, resource, sys, time
 import numpy as np
 import torch
 import torch.nn as nn
@@ -23,17 +28,25 @@ def idx(path):
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
 
-def load(d, prefix, pad):
+def load(d, prefix, pad, as_bytes=False):
     def find(name):
         for c in (name + ".gz", name):
             if os.path.exists(os.path.join(d, c)):
                 return os.path.join(d, c)
         raise FileNotFoundError(os.path.join(d, name))
-    x = torch.from_numpy(idx(find(prefix + "-images-idx3-ubyte")).astype(np.float32) / 255.0).unsqueeze(1)
     y = torch.from_numpy(idx(find(prefix + "-labels-idx1-ubyte")).astype(np.int64))
+    images = idx(find(prefix + "-images-idx3-ubyte"))
+    if as_bytes:
+        return torch.from_numpy(images.copy()).unsqueeze(1), y
+    return pixels(torch.from_numpy(images.astype(np.float32)).unsqueeze(1), pad), y
+
+
+def pixels(x, pad):
+    """Images scaled to [0, 1] and zero-padded by pad pixels each side."""
+    x = x.float() / 255.0
     if pad:
         x = F.pad(x, (pad, pad, pad, pad))
-    return x.contiguous(), y
+    return x.contiguous()
 
 
 class Block(nn.Module):
@@ -81,22 +94,29 @@ def workload(name):
 
 
 def main():
-    name, threads = sys.argv[1], int(sys.argv[2])
-    data = sys.argv[3] if len(sys.argv) > 3 else "/usr/share/datasets/fashion-mnist"
+    args = sys.argv[1:]
+    memory_steps = None
+    if "--memory" in args:
+        i = args.index("--memory")
+        memory_steps = int(args[i + 1])
+        del args[i:i + 2]
+    name, threads = args[0], int(args[1])
+    data = args[2] if len(args) > 2 else "/usr/share/datasets/fashion-mnist"
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     model, opt, max_steps, pad = workload(name)
-    xtr, ytr = load(data, "train", pad)
-    xte, yte = load(data, "t10k", pad)
+    xtr, ytr = load(data, "train", pad, as_bytes=memory_steps is not None)
     order = torch.randperm(len(xtr))
     steps = (len(xtr) + BATCH - 1) // BATCH if max_steps is None else max_steps
+    if memory_steps is not None:
+        steps = min(steps, memory_steps)
     model.train()
     timed_images, t0 = 0, None
     for s in range(steps):
         if s == WARMUP:
             t0 = time.perf_counter()
         i = order[s * BATCH:(s + 1) * BATCH]
-        x, y = xtr[i], ytr[i]
+        x, y = (xtr[i] if memory_steps is None else pixels(xtr[i], pad)), ytr[i]
         loss = F.cross_entropy(model(x), y)
         opt.zero_grad()
         loss.backward()
@@ -104,14 +124,19 @@ def main():
         if s >= WARMUP:
             timed_images += len(i)
     loss.item()
-    seconds = time.perf_counter() - t0
-    model.eval()
-    correct = 0
-    with torch.no_grad():
-        for j in range(0, len(xte), 1000):
-            correct += (model(xte[j:j + 1000]).argmax(1) == yte[j:j + 1000]).sum().item()
-    print(json.dumps({"workload": name, "images_per_s": timed_images / seconds, "test_accuracy": correct / len(xte),
-                      "steps": steps, "timed_images": timed_images, "seconds": seconds, "torch": torch.__version__}))
+    seconds = time.perf_counter() - t0 if t0 is not None else None
+    accuracy = None
+    if memory_steps is None:
+        xte, yte = load(data, "t10k", pad)
+        model.eval()
+        correct = 0
+        with torch.no_grad():
+            for j in range(0, len(xte), 1000):
+                correct += (model(xte[j:j + 1000]).argmax(1) == yte[j:j + 1000]).sum().item()
+        accuracy = correct / len(xte)
+    print(json.dumps({"workload": name, "images_per_s": timed_images / seconds if timed_images else None, "test_accuracy": accuracy,
+                      "steps": steps, "timed_images": timed_images, "seconds": seconds, "torch": torch.__version__,
+                      "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
 if __name__ == "__main__":

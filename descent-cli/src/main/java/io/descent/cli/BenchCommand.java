@@ -1,8 +1,12 @@
 package io.descent.cli;
 
+import io.descent.bench.CheckpointBench;
 import io.descent.bench.ConvBench;
 import io.descent.bench.E2eBench;
+import io.descent.bench.E2eSizes;
+import io.descent.bench.E2eWorkload;
 import io.descent.bench.GemmBench;
+import io.descent.bench.MemoryBench;
 import io.descent.bench.ModelBench;
 import io.descent.bench.Workload;
 import java.nio.file.Files;
@@ -15,17 +19,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code descent bench gemm|conv|models|e2e}: the benchmark runners of descent-bench, printed as a
+ * {@code descent bench gemm|conv|models|checkpoint|e2e|memory}: the benchmark runners of descent-bench, printed as a
  * table and optionally written as a JSON list of rows (bench-results/ is the usual place).
  * Speed is measured here, never asserted in tests.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks: gemm (GFLOPS beside OpenBLAS when installed), conv (conv2d passes), models (resnet50/vgg16 images/s),",
                 "checkpoint (peak saved bytes, peak heap and step time for 0/2/4/8 checkpointed segments),",
-                "e2e (training workloads W1-W3 in Descent and PyTorch side by side; JSON to bench-results/e2e.json unless --json).",
+                "e2e (workloads W1-W5 in Descent and PyTorch side by side; JSON to bench-results/e2e.json unless --json),",
+                "memory (smallest -Xmx that trains a workload, and peak RSS beside PyTorch's; JSON to bench-results/memory.json unless --json).",
                 "For a fair OpenBLAS comparison unset OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE."})
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "gemm|conv|models|checkpoint|e2e", description = "What to measure.")
+    @Parameters(index = "0", paramLabel = "gemm|conv|models|checkpoint|e2e|memory", description = "What to measure.")
     String what;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as JSON.")
@@ -51,13 +56,24 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "8", description = "models: batch size at 224 px (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--workloads", split = ",", defaultValue = "W1,W2", description = "e2e: which workloads, of W1,W2,W3 (default ${DEFAULT-VALUE}); e2e uses the last --threads value.")
+    @Option(names = "--workloads", split = ",", paramLabel = "W",
+            description = {"e2e: which workloads (default W1,W2): W1 MLP, W2 small CNN, W3 ResNet-18 (Fashion-MNIST training);",
+                    "W4 resnet50 and vgg16 at 224 px, batch 8, forward and train step (rows W4-resnet50-fwd, -train, W4-vgg16-fwd, -train);",
+                    "W5 gradient checkpointing, 32 x Linear 2048, batch 1024, 0/4/8 segments (rows W5-seg0, W5-seg4, W5-seg8);",
+                    "a single row by its name also works. memory: W1, W2 and/or W3 (default W2,W3).",
+                    "e2e and memory use the last --threads value."})
     List<String> workloads;
+
+    @Option(names = "--steps", defaultValue = "30", description = "memory: training steps per probe (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--tiny", hidden = true, description = "e2e: W4/W5 at tiny sizes, to check that they run (figures mean nothing).")
+    boolean tiny;
 
     @Option(names = "--runs", defaultValue = "1", description = "e2e: runs per framework; images/s is the median (default ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "e2e: Fashion-MNIST folder for PyTorch (default: /usr/share/datasets/fashion-mnist).")
+    @Option(names = "--data", paramLabel = "DIR", description = "e2e, memory: Fashion-MNIST folder (default: Descent's search path; PyTorch: /usr/share/datasets/fashion-mnist).")
     Path data;
 
     @Override
@@ -86,26 +102,40 @@ public final class BenchCommand implements Callable<Integer> {
                 out = ModelBench.toJson(rows);
             }
             case "checkpoint" -> {
-                var workloads = new java.util.ArrayList<io.descent.bench.CheckpointBench.Workload>();
+                var workloads = new java.util.ArrayList<CheckpointBench.Workload>();
                 for (String m : models) {
                     workloads.add(switch (m) {
-                        case "mlp" -> io.descent.bench.CheckpointBench.deepMlp(32, 2048, 1024);
-                        case "resnet50" -> io.descent.bench.CheckpointBench.resnet50(batch, 224);
+                        case "mlp" -> CheckpointBench.deepMlp(32, 2048, 1024);
+                        case "resnet50" -> CheckpointBench.resnet50(batch, 224);
                         default -> throw new IllegalArgumentException("bench checkpoint: --models takes mlp and/or resnet50, got '" + m + "'");
                     });
                 }
-                var rows = io.descent.bench.CheckpointBench.run(workloads, new int[] {0, 2, 4, 8}, seconds, false);
-                table = io.descent.bench.CheckpointBench.table(rows);
-                out = io.descent.bench.CheckpointBench.toJson(rows);
+                var rows = CheckpointBench.run(workloads, new int[] {0, 2, 4, 8}, seconds, false);
+                table = CheckpointBench.table(rows);
+                out = CheckpointBench.toJson(rows);
             }
             case "e2e" -> {
                 if (runs < 1) throw new IllegalArgumentException("--runs must be positive, got " + runs);
-                var rows = E2eBench.run(Workload.parse(workloads), threads[threads.length - 1], runs, data, System.out::println);
+                List<E2eWorkload> chosen = E2eWorkload.parse(workloads == null ? List.of("W1", "W2") : workloads, tiny ? E2eSizes.TINY : E2eSizes.ISSUE8);
+                var rows = E2eBench.run(chosen, threads[threads.length - 1], runs, data, System.out::println);
                 table = E2eBench.table(rows);
                 out = E2eBench.toJson(rows);
                 if (json == null) json = Path.of("bench-results", "e2e.json");
             }
-            default -> throw new IllegalArgumentException("bench: unknown benchmark '" + what + "' (gemm, conv, models, checkpoint, e2e)");
+            case "memory" -> {
+                if (steps < 1) throw new IllegalArgumentException("--steps must be positive, got " + steps);
+                List<Workload> chosen;
+                try {
+                    chosen = Workload.parse(workloads == null ? List.of("W2", "W3") : workloads);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("bench memory: " + e.getMessage());
+                }
+                var rows = MemoryBench.run(chosen, threads[threads.length - 1], steps, data, System.out::println);
+                table = MemoryBench.table(rows);
+                out = MemoryBench.toJson(rows);
+                if (json == null) json = Path.of("bench-results", "memory.json");
+            }
+            default -> throw new IllegalArgumentException("bench: unknown benchmark '" + what + "' (gemm, conv, models, checkpoint, e2e, memory)");
         }
         System.out.print(table);
         if (json != null) {

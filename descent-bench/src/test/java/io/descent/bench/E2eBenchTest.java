@@ -1,0 +1,84 @@
+package io.descent.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.descent.io.Json;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class E2eBenchTest {
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> json(E2eBench.Row r) throws Exception {
+        return (Map<String, Object>) Json.parse(r.toJson());
+    }
+
+    private static double num(Map<String, Object> m, String key) {
+        return ((Number) m.get(key)).doubleValue();
+    }
+
+    private final E2eBench.Row w1 = new E2eBench.Row(Workload.W1, 2, 3, new E2eResult(16644, 0.826, 469, 57472, "descent"),
+            new E2eResult(23383, 0.82, 469, 57472, "torch 1.13"), null);
+    private final E2eBench.Row w4 = new E2eBench.Row(new ModelWorkload("vgg16", true, E2eSizes.ISSUE8), 2, 1,
+            E2eResult.synthetic(1.34, 5, 40, -1), null, "python3 not found");
+    private final E2eBench.Row w5 = new E2eBench.Row(new CheckpointWorkload(4, E2eSizes.ISSUE8), 2, 1,
+            E2eResult.synthetic(1024 / 4.2063, 3, 3072, 176160768), new E2eResult(1024 / 3.5, Double.NaN, 3, 3072, "torch 1.13", 167772160), null);
+
+    @Test
+    void trainingRowsKeepTheContract() throws Exception {
+        Map<String, Object> m = json(w1);
+        assertEquals("W1", m.get("workload"));
+        assertEquals(16644, num(m, "descent"), 1e-9);
+        assertEquals(23383, num(m, "pytorch"), 1e-9);
+        assertEquals(23383, num(m, "pytorch_1_13"), 1e-9);
+        assertTrue(m.containsKey("pytorch_djl") && m.get("pytorch_djl") == null);
+        assertEquals(0.826, num(m, "descent_acc"), 1e-9);
+        assertEquals(1000.0 * 128 / 16644, num(m, "descent_step_ms"), 0.05);
+        assertFalse(m.containsKey("descent_saved_mib"), "only W5 measures the tape");
+    }
+
+    @Test
+    void randomInputRowsHaveNoAccuracyAndKeepSmallFigures() throws Exception {
+        Map<String, Object> m = json(w4);
+        assertEquals("W4-vgg16-train", m.get("workload"));
+        assertEquals(1.34, num(m, "descent"), 1e-9, "a few images/s keeps three decimals");
+        assertNull(m.get("pytorch"));
+        assertNull(m.get("pytorch_1_13"));
+        assertNull(m.get("ratio"));
+        assertTrue(m.containsKey("descent_acc") && m.get("descent_acc") == null);
+        assertNull(m.get("pytorch_acc"));
+        assertEquals(8, num(m, "batch"), 0);
+        assertEquals(1000.0 * 8 / 1.34, num(m, "descent_step_ms"), 0.05);
+    }
+
+    @Test
+    void checkpointRowsCarryStepTimesAndSavedMib() throws Exception {
+        Map<String, Object> m = json(w5);
+        assertEquals("W5-seg4", m.get("workload"));
+        assertEquals(4206.3, num(m, "descent_step_ms"), 0.05);
+        assertEquals(3500.0, num(m, "pytorch_step_ms"), 0.05);
+        assertEquals(168.0, num(m, "descent_saved_mib"), 0.05);
+        assertEquals(160.0, num(m, "pytorch_saved_mib"), 0.05);
+        assertEquals(1024 / 4.2063, num(m, "descent"), 0.05);
+    }
+
+    @Test
+    void tableShowsEveryRowSensibly() {
+        String t = E2eBench.table(List.of(w1, w4, w5));
+        assertTrue(t.lines().anyMatch(l -> l.startsWith("W4-vgg16-train") && l.contains("1.340") && l.contains("n/a")), t);
+        assertTrue(t.lines().anyMatch(l -> l.startsWith("W1 ") && l.contains("0.8260") && l.contains("0.71x")), t);
+        assertTrue(t.lines().anyMatch(l -> l.startsWith("W5-seg4") && l.contains("4206.3") && l.contains("168.0") && l.contains("160.0")), t);
+        assertTrue(t.contains("W4-vgg16-train: PyTorch not measured: python3 not found"), t);
+        assertTrue(t.contains("W1-W3: images/s after 20 warm-up steps"), t);
+        assertFalse(E2eBench.table(List.of(w4)).contains("checkpointing"), "no tape table without W5 rows");
+    }
+
+    @Test
+    void jsonIsAListOfRows() throws Exception {
+        Object parsed = Json.parse(E2eBench.toJson(List.of(w1, w4, w5)));
+        assertEquals(3, ((List<?>) parsed).size());
+    }
+}
