@@ -41,6 +41,14 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
+        if (GemmDot.suits(transA, transB, m, n, k)) {
+            GemmDot.nt(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        if (2 * n <= GemmMicroKernel.NR && m >= 2 * n) {
+            swapped(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         GemmDriver.Problem q = new GemmDriver.Problem(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         int t = Parallel.threads();
         int mr = GemmMicroKernel.MR, nr = GemmMicroKernel.NR;
@@ -63,6 +71,27 @@ public final class Gemm {
             Parallel.forRange(tilesM, 1, (from, to) -> GemmDriver.run(q, from * mr, Math.min(m, to * mr), 0, n));
         } else {
             Parallel.forRange(tilesN, 1, (from, to) -> GemmDriver.run(q, 0, m, from * nr, Math.min(n, to * nr)));
+        }
+    }
+
+    /**
+     * A product with few columns (n at most half a tile wide, e.g. the weight gradient of a
+     * one-channel convolution, n = 9) would waste most of each tile's columns, so it computes
+     * {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} instead (n rows, which fill a tile's 12 rows far better) into a
+     * scratch and merges its transpose into C. Each element is the same FMA chain over k, then
+     * the same {@code alpha·t + beta·C} merge, as on the direct path.
+     */
+    private static void swapped(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc) {
+        float[] t = new float[n * m];
+        sgemm(!transB, !transA, n, m, k, 1f, b, bOff, ldb, a, aOff, lda, 0f, t, 0, m);
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                float v = t[j * m + i];
+                c[ci + j] = beta == 0f ? v * alpha : Math.fma(v, alpha, c[ci + j] * beta);
+            }
         }
     }
 

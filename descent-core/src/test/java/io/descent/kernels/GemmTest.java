@@ -192,6 +192,31 @@ class GemmTest {
         assertEquals(0, GemmDriver.NC % GemmMicroKernel.NR);
     }
 
+    @Test
+    void smallOutputLongKPathsMatchTheReference() {
+        // GemmDot (NT, small C, long k) and the swapped path (few columns): every shape class,
+        // odd sizes, padded leading dimensions, offsets, both merges with C, 1 and 2 threads.
+        int saved = Parallel.threads();
+        try {
+            Random rnd = new Random(77);
+            for (int t : new int[] {1, 2}) {
+                Parallel.setThreads(t);
+                for (int[] s : new int[][] {{32, 9, 784}, {9, 32, 784}, {1, 1, 64}, {3, 5, 65}, {2, 4, 100}, {7, 3, 1000},
+                        {45, 45, 129}, {128, 10, 256}, {40, 16, 40}, {100, 2, 7}}) {
+                    for (boolean ta : new boolean[] {false, true}) {
+                        for (boolean tb : new boolean[] {false, true}) {
+                            Case.random(rnd, ta, tb, s[0], s[1], s[2], 1f, 0f, 3, 5).check();
+                            Case.random(rnd, ta, tb, s[0], s[1], s[2], 0.5f, 1f, 0, 0).check();
+                            Case.random(rnd, ta, tb, s[0], s[1], s[2], -2f, 0.25f, 1, 2).check();
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
     /**
      * One random sgemm problem for the tests: operands with offsets and padded leading dimensions,
      * checked element by element against {@link GemmScalar} with a tolerance that grows with k.
