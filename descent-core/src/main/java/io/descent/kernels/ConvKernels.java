@@ -15,7 +15,8 @@ import java.util.Arrays;
  *       the saved input rather than kept (they are kh·kw times larger);</li>
  *   <li>bias gradient: {@code db_o = Σ_{images, pixels} dy}.</li>
  * </ul>
- * A 1×1 stride-1 unpadded kernel skips im2col: the input planes are the column matrix.
+ * A 1×1 stride-1 unpadded kernel skips im2col: the input planes are the column matrix. Small
+ * output planes go to {@link ConvBatched}, which puts several images side by side in one GEMM.
  *
  * <p>Images are spread over {@link Parallel} workers, each with its own scratch; GEMMs issued
  * from a worker run single-threaded, and with one image the GEMM parallelises itself. The
@@ -28,6 +29,10 @@ public final class ConvKernels {
 
     /** {@code y[n, o, oh, ow] = conv(x, w) + bias}; {@code bias} may be null; y is overwritten. */
     public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        if (ConvBatched.suits(g)) {
+            ConvBatched.forward(g, x, w, bias, y);
+            return;
+        }
         int k = g.k(), p = g.p(), og = g.og(), planes = g.cg() * g.h() * g.w();
         boolean pointwise = g.isPointwise();
         Parallel.forRange(g.n(), 1, (from, to) -> {
@@ -53,6 +58,10 @@ public final class ConvKernels {
      * (with its bias over the c channels). {@code dx} is overwritten.
      */
     public static void backwardData(ConvGeometry g, float[] dy, float[] w, float[] bias, float[] dx) {
+        if (ConvBatched.suits(g)) {
+            ConvBatched.backwardData(g, dy, w, bias, dx);
+            return;
+        }
         int k = g.k(), p = g.p(), og = g.og(), hw = g.h() * g.w(), planes = g.cg() * hw;
         boolean pointwise = g.isPointwise();
         Parallel.forRange(g.n(), 1, (from, to) -> {
@@ -82,6 +91,10 @@ public final class ConvKernels {
         int k = g.k(), p = g.p(), og = g.og(), planes = g.cg() * g.h() * g.w(), n = g.n();
         if (n == 0) {
             Arrays.fill(dw, 0, g.weightSize(), 0f);
+            return;
+        }
+        if (ConvBatched.suits(g)) {
+            ConvBatched.backwardWeight(g, x, dy, dw);
             return;
         }
         boolean pointwise = g.isPointwise();

@@ -25,6 +25,14 @@ public final class Im2col {
      * starting at {@code x[xOff]} into {@code cols[0 ..)} (every entry is written).
      */
     public static void im2col(ConvGeometry g, float[] x, int xOff, float[] cols) {
+        im2col(g, x, xOff, cols, 0, g.p());
+    }
+
+    /**
+     * {@link #im2col(ConvGeometry, float[], int, float[])} into a wider matrix: row r of this
+     * image's block starts at {@code cols[cOff + r·ld]} (several images side by side, ld ≥ oh·ow).
+     */
+    public static void im2col(ConvGeometry g, float[] x, int xOff, float[] cols, int cOff, int ld) {
         int h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow(), p = oh * ow, sw = g.sw();
         int row = 0;
         for (int ch = 0; ch < g.cg(); ch++) {
@@ -35,7 +43,7 @@ public final class Im2col {
                 for (int kj = 0; kj < g.kw(); kj++, row++) {
                     int x0 = kj * g.dw() - g.pw();
                     int oxLo = lo(x0, sw, ow), oxHi = Math.max(oxLo, hi(x0, sw, w, ow));
-                    int r = row * p;
+                    int r = cOff + row * ld;
                     if (rowsContiguous(g) && oyLo < oyHi && oxLo < oxHi) {
                         int dst = r + oyLo * ow + oxLo, len = (oyHi - oyLo - 1) * ow + (oxHi - oxLo);
                         java.util.Arrays.fill(cols, r, dst, 0f);
@@ -68,7 +76,12 @@ public final class Im2col {
      * its entries that correspond to padding may be zeroed.
      */
     public static void col2im(ConvGeometry g, float[] cols, float[] x, int xOff) {
-        int h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow(), p = oh * ow, sw = g.sw();
+        col2im(g, cols, 0, g.p(), x, xOff);
+    }
+
+    /** {@link #col2im(ConvGeometry, float[], float[], int)} from a wider matrix (see the wide {@link #im2col}). */
+    public static void col2im(ConvGeometry g, float[] cols, int cOff, int ld, float[] x, int xOff) {
+        int h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow(), sw = g.sw();
         int row = 0;
         for (int ch = 0; ch < g.cg(); ch++) {
             int plane = xOff + ch * h * w;
@@ -78,7 +91,7 @@ public final class Im2col {
                 for (int kj = 0; kj < g.kw(); kj++, row++) {
                     int x0 = kj * g.dw() - g.pw();
                     int oxLo = lo(x0, sw, ow), oxHi = Math.max(oxLo, hi(x0, sw, w, ow));
-                    int r = row * p;
+                    int r = cOff + row * ld;
                     if (rowsContiguous(g) && oyLo < oyHi && oxLo < oxHi) {
                         int src = r + oyLo * ow + oxLo, len = (oyHi - oyLo - 1) * ow + (oxHi - oxLo);
                         int dst = plane + (oyLo + y0) * w + x0 + oxLo;

@@ -31,6 +31,10 @@ class ConvKernelsTest {
                 conv(1, 2, 5, 11, 2, 2, 5, 2, 3, 0, 2, 1, 1, 1),
                 conv(2, 2, 3, 3, 2, 3, 3, 1, 1, 2, 2, 1, 1, 1),     // padding wider than needed
                 conv(2, 2, 4, 3, 2, 3, 5, 1, 1, 1, 2, 1, 1, 1),     // "same" output, kernel wider than the image
+                conv(2, 3, 20, 17, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // plane of 340 pixels: image by image
+                conv(40, 3, 4, 4, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),    // small planes: batched, two chunks (32 + 8)
+                conv(37, 2, 5, 5, 3, 1, 1, 1, 1, 0, 0, 1, 1, 1),    // pointwise, batched in two chunks
+                conv(35, 2, 7, 7, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1),    // strided, batched
                 // a transposed convolution's geometry: output shorter than the natural size
                 new ConvGeometry(2, 2, 6, 5, 3, 2, 3, 1, 2, 1, 0, 2, 2, 1, 4, 1));
     }
