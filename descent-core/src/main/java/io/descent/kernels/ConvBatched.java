@@ -16,9 +16,9 @@ import java.util.Arrays;
  */
 final class ConvBatched {
     /** Output planes smaller than this many pixels take this path. */
-    static final int MAX_PLANE = 256;
+    static final int MAX_PLANE = 100;
     /** Target width (columns) of the wide column matrix. */
-    private static final int TARGET_COLUMNS = 512;
+    private static final int TARGET_COLUMNS = 1024;
 
     private ConvBatched() {}
 
