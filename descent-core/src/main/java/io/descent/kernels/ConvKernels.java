@@ -15,7 +15,9 @@ import java.util.Arrays;
  *       the saved input rather than kept (they are kh·kw times larger);</li>
  *   <li>bias gradient: {@code db_o = Σ_{images, pixels} dy}.</li>
  * </ul>
- * A 1×1 stride-1 unpadded kernel skips im2col: the input planes are the column matrix. Small
+ * A 1×1 stride-1 unpadded kernel skips im2col: the input planes are the column matrix. A
+ * large image is done in bands of output rows ({@link #bandRows}), each band's columns built
+ * just before its GEMM, so the column matrix stays in cache. Small
  * output planes go to {@link ConvBatched}, which puts several images side by side in one GEMM.
  *
  * <p>Images are spread over {@link Parallel} workers, each with its own scratch; GEMMs issued
@@ -35,17 +37,21 @@ public final class ConvKernels {
         }
         int k = g.k(), p = g.p(), og = g.og(), planes = g.cg() * g.h() * g.w();
         boolean pointwise = g.isPointwise();
+        int band = bandRows(g), ow = g.ow();
         Parallel.forRange(g.n(), 1, (from, to) -> {
-            float[] cols = pointwise ? null : new float[k * p];
+            float[] cols = pointwise ? null : new float[k * Math.min(p, band * ow)];
             for (int i = from; i < to; i++) {
                 for (int gr = 0; gr < g.groups(); gr++) {
                     int xOff = i * g.imageSize() + gr * planes, yOff = i * g.outImageSize() + gr * og * p;
                     float beta = initPlanes(y, yOff, og, p, bias, gr * og);
                     if (pointwise) {
                         Gemm.sgemm(false, false, og, p, k, 1f, w, gr * og * k, k, x, xOff, p, beta, y, yOff, p);
-                    } else {
-                        Im2col.im2col(g, x, xOff, cols);
-                        Gemm.sgemm(false, false, og, p, k, 1f, w, gr * og * k, k, cols, 0, p, beta, y, yOff, p);
+                        continue;
+                    }
+                    for (int oy0 = 0; oy0 < g.oh(); oy0 += band) {
+                        int oy1 = Math.min(g.oh(), oy0 + band), bp = (oy1 - oy0) * ow;
+                        Im2col.im2colRows(g, x, xOff, oy0, oy1, cols, 0, bp);
+                        Gemm.sgemm(false, false, og, bp, k, 1f, w, gr * og * k, k, cols, 0, bp, beta, y, yOff + oy0 * ow, p);
                     }
                 }
             }
@@ -64,18 +70,22 @@ public final class ConvKernels {
         }
         int k = g.k(), p = g.p(), og = g.og(), hw = g.h() * g.w(), planes = g.cg() * hw;
         boolean pointwise = g.isPointwise();
+        int band = bandRows(g), ow = g.ow();
         Parallel.forRange(g.n(), 1, (from, to) -> {
-            float[] cols = pointwise ? null : new float[k * p];
+            float[] cols = pointwise ? null : new float[k * Math.min(p, band * ow)];
             for (int i = from; i < to; i++) {
                 for (int gr = 0; gr < g.groups(); gr++) {
                     int dxOff = i * g.imageSize() + gr * planes, dyOff = i * g.outImageSize() + gr * og * p;
                     float beta = initPlanes(dx, dxOff, g.cg(), hw, bias, gr * g.cg());
                     if (pointwise) {
                         Gemm.sgemm(true, false, k, p, og, 1f, w, gr * og * k, k, dy, dyOff, p, beta, dx, dxOff, p);
-                    } else {
-                        if (beta == 0f) Arrays.fill(dx, dxOff, dxOff + planes, 0f);
-                        Gemm.sgemm(true, false, k, p, og, 1f, w, gr * og * k, k, dy, dyOff, p, 0f, cols, 0, p);
-                        Im2col.col2im(g, cols, dx, dxOff);
+                        continue;
+                    }
+                    if (beta == 0f) Arrays.fill(dx, dxOff, dxOff + planes, 0f);
+                    for (int oy0 = 0; oy0 < g.oh(); oy0 += band) {
+                        int oy1 = Math.min(g.oh(), oy0 + band), bp = (oy1 - oy0) * ow;
+                        Gemm.sgemm(true, false, k, bp, og, 1f, w, gr * og * k, k, dy, dyOff + oy0 * ow, p, 0f, cols, 0, bp);
+                        Im2col.col2imRows(g, cols, 0, bp, oy0, oy1, dx, dxOff);
                     }
                 }
             }
@@ -99,21 +109,23 @@ public final class ConvKernels {
         }
         boolean pointwise = g.isPointwise();
         float[][] partials = new float[n][];
+        int band = bandRows(g), ow = g.ow();
         Parallel.forRange(n, 1, (from, to) -> {
             float[] acc = from == 0 ? dw : new float[g.weightSize()];
-            float[] cols = pointwise ? null : new float[k * p];
+            float[] cols = pointwise ? null : new float[k * Math.min(p, band * ow)];
             for (int i = from; i < to; i++) {
-                float beta = i == from ? 0f : 1f;
                 for (int gr = 0; gr < g.groups(); gr++) {
                     int xOff = i * g.imageSize() + gr * planes, dyOff = i * g.outImageSize() + gr * og * p;
-                    float[] b = x;
-                    int bOff = xOff;
-                    if (!pointwise) {
-                        Im2col.im2col(g, x, xOff, cols);
-                        b = cols;
-                        bOff = 0;
+                    if (pointwise) {
+                        Gemm.sgemm(false, true, og, k, p, 1f, dy, dyOff, p, x, xOff, p, i == from ? 0f : 1f, acc, gr * og * k, k);
+                        continue;
                     }
-                    Gemm.sgemm(false, true, og, k, p, 1f, dy, dyOff, p, b, bOff, p, beta, acc, gr * og * k, k);
+                    for (int oy0 = 0; oy0 < g.oh(); oy0 += band) {
+                        int oy1 = Math.min(g.oh(), oy0 + band), bp = (oy1 - oy0) * ow;
+                        Im2col.im2colRows(g, x, xOff, oy0, oy1, cols, 0, bp);
+                        float beta = i == from && oy0 == 0 ? 0f : 1f;
+                        Gemm.sgemm(false, true, og, k, bp, 1f, dy, dyOff + oy0 * ow, p, cols, 0, bp, beta, acc, gr * og * k, k);
+                    }
                 }
             }
             partials[from] = acc;
@@ -133,6 +145,19 @@ public final class ConvKernels {
                 db[ch] = (float) s;
             }
         });
+    }
+
+    /** Floats of column matrix kept per band: 1 MiB, so that a band and the weight's sliver share L2. */
+    static final int COLS_BUDGET = 1 << 18;
+
+    /**
+     * Output rows per band: all of them when the image's column matrix fits {@link #COLS_BUDGET},
+     * else as many as fit (at least one). A 64-channel 3×3 layer at 224×224 would otherwise
+     * write and re-read a 115 MB column matrix per image, which costs as much as its GEMM.
+     */
+    static int bandRows(ConvGeometry g) {
+        long full = (long) g.k() * g.p();
+        return full <= COLS_BUDGET ? Math.max(1, g.oh()) : (int) Math.max(1, COLS_BUDGET / ((long) g.k() * g.ow()));
     }
 
     /**

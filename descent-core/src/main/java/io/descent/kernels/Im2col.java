@@ -33,28 +33,37 @@ public final class Im2col {
      * image's block starts at {@code cols[cOff + r·ld]} (several images side by side, ld ≥ oh·ow).
      */
     public static void im2col(ConvGeometry g, float[] x, int xOff, float[] cols, int cOff, int ld) {
-        int h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow(), p = oh * ow, sw = g.sw();
+        im2colRows(g, x, xOff, 0, g.oh(), cols, cOff, ld);
+    }
+
+    /**
+     * The band of output rows {@code [oy0, oy1)} of the column matrix: its columns
+     * {@code oy0·ow .. oy1·ow} only, column {@code q} of row r at {@code cols[cOff + r·ld + q − oy0·ow]}.
+     * A large image is convolved band by band so that the column matrix stays in cache.
+     */
+    public static void im2colRows(ConvGeometry g, float[] x, int xOff, int oy0, int oy1, float[] cols, int cOff, int ld) {
+        int h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow(), sw = g.sw();
         int row = 0;
         for (int ch = 0; ch < g.cg(); ch++) {
             int plane = xOff + ch * h * w;
             for (int ki = 0; ki < g.kh(); ki++) {
                 int y0 = ki * g.dh() - g.ph();
-                int oyLo = lo(y0, g.sh(), oh), oyHi = Math.max(oyLo, hi(y0, g.sh(), h, oh));
+                int oyLo = Math.min(oy1, Math.max(oy0, lo(y0, g.sh(), oh))), oyHi = Math.max(oyLo, Math.min(oy1, hi(y0, g.sh(), h, oh)));
                 for (int kj = 0; kj < g.kw(); kj++, row++) {
                     int x0 = kj * g.dw() - g.pw();
                     int oxLo = lo(x0, sw, ow), oxHi = Math.max(oxLo, hi(x0, sw, w, ow));
-                    int r = cOff + row * ld;
+                    int base = cOff + row * ld - oy0 * ow, start = base + oy0 * ow, end = base + oy1 * ow;
                     if (rowsContiguous(g) && oyLo < oyHi && oxLo < oxHi) {
-                        int dst = r + oyLo * ow + oxLo, len = (oyHi - oyLo - 1) * ow + (oxHi - oxLo);
-                        java.util.Arrays.fill(cols, r, dst, 0f);
+                        int dst = base + oyLo * ow + oxLo, len = (oyHi - oyLo - 1) * ow + (oxHi - oxLo);
+                        java.util.Arrays.fill(cols, start, dst, 0f);
                         System.arraycopy(x, plane + (oyLo + y0) * w + x0 + oxLo, cols, dst, len);
-                        zeroGaps(cols, r, ow, oyLo, oyHi, oxLo, oxHi);
-                        java.util.Arrays.fill(cols, dst + len, r + p, 0f);
+                        zeroGaps(cols, base, ow, oyLo, oyHi, oxLo, oxHi);
+                        java.util.Arrays.fill(cols, dst + len, end, 0f);
                         continue;
                     }
-                    java.util.Arrays.fill(cols, r, r + oyLo * ow, 0f);
+                    java.util.Arrays.fill(cols, start, base + oyLo * ow, 0f);
                     for (int oy = oyLo; oy < oyHi; oy++) {
-                        int dst = r + oy * ow;
+                        int dst = base + oy * ow;
                         int src = plane + (oy * g.sh() + y0) * w + oxLo * sw + x0;
                         java.util.Arrays.fill(cols, dst, dst + oxLo, 0f);
                         if (sw == 1) {
@@ -64,7 +73,7 @@ public final class Im2col {
                         }
                         java.util.Arrays.fill(cols, dst + oxHi, dst + ow, 0f);
                     }
-                    java.util.Arrays.fill(cols, r + oyHi * ow, r + p, 0f);
+                    java.util.Arrays.fill(cols, base + oyHi * ow, end, 0f);
                 }
             }
         }
@@ -81,26 +90,31 @@ public final class Im2col {
 
     /** {@link #col2im(ConvGeometry, float[], float[], int)} from a wider matrix (see the wide {@link #im2col}). */
     public static void col2im(ConvGeometry g, float[] cols, int cOff, int ld, float[] x, int xOff) {
+        col2imRows(g, cols, cOff, ld, 0, g.oh(), x, xOff);
+    }
+
+    /** The adjoint of {@link #im2colRows}: adds the band of output rows {@code [oy0, oy1)} back onto the planes. */
+    public static void col2imRows(ConvGeometry g, float[] cols, int cOff, int ld, int oy0, int oy1, float[] x, int xOff) {
         int h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow(), sw = g.sw();
         int row = 0;
         for (int ch = 0; ch < g.cg(); ch++) {
             int plane = xOff + ch * h * w;
             for (int ki = 0; ki < g.kh(); ki++) {
                 int y0 = ki * g.dh() - g.ph();
-                int oyLo = lo(y0, g.sh(), oh), oyHi = Math.max(oyLo, hi(y0, g.sh(), h, oh));
+                int oyLo = Math.min(oy1, Math.max(oy0, lo(y0, g.sh(), oh))), oyHi = Math.max(oyLo, Math.min(oy1, hi(y0, g.sh(), h, oh)));
                 for (int kj = 0; kj < g.kw(); kj++, row++) {
                     int x0 = kj * g.dw() - g.pw();
                     int oxLo = lo(x0, sw, ow), oxHi = Math.max(oxLo, hi(x0, sw, w, ow));
-                    int r = cOff + row * ld;
+                    int base = cOff + row * ld - oy0 * ow;
                     if (rowsContiguous(g) && oyLo < oyHi && oxLo < oxHi) {
-                        int src = r + oyLo * ow + oxLo, len = (oyHi - oyLo - 1) * ow + (oxHi - oxLo);
+                        int src = base + oyLo * ow + oxLo, len = (oyHi - oyLo - 1) * ow + (oxHi - oxLo);
                         int dst = plane + (oyLo + y0) * w + x0 + oxLo;
-                        zeroGaps(cols, r, ow, oyLo, oyHi, oxLo, oxHi);
+                        zeroGaps(cols, base, ow, oyLo, oyHi, oxLo, oxHi);
                         VectorOps.axpy(len, 1f, cols, src, x, dst); // fma with 1 is an exact add
                         continue;
                     }
                     for (int oy = oyLo; oy < oyHi; oy++) {
-                        int src = r + oy * ow;
+                        int src = base + oy * ow;
                         int dst = plane + (oy * g.sh() + y0) * w + oxLo * sw + x0;
                         if (sw == 1) {
                             for (int ox = oxLo; ox < oxHi; ox++, dst++) x[dst] += cols[src + ox];

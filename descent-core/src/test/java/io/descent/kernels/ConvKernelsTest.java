@@ -32,6 +32,8 @@ class ConvKernelsTest {
                 conv(2, 2, 3, 3, 2, 3, 3, 1, 1, 2, 2, 1, 1, 1),     // padding wider than needed
                 conv(2, 2, 4, 3, 2, 3, 5, 1, 1, 1, 2, 1, 1, 1),     // "same" output, kernel wider than the image
                 conv(2, 3, 20, 17, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // plane of 340 pixels: image by image
+                conv(1, 32, 48, 40, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1),  // column matrix over budget: bands of 22, 22, 4 rows
+                conv(2, 40, 60, 50, 2, 3, 3, 2, 2, 1, 1, 1, 1, 1),  // strided, in two bands
                 conv(70, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1),    // small planes: batched, two chunks (64 + 6)
                 conv(40, 3, 4, 4, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),    // small planes: batched, two chunks (32 + 8)
                 conv(37, 2, 5, 5, 3, 1, 1, 1, 1, 0, 0, 1, 1, 1),    // pointwise, batched in two chunks
