@@ -12,8 +12,8 @@ import java.util.function.Consumer;
 /**
  * A fresh JVM with a heap limit, running a main class of this class path: the memory
  * measurements need one because a heap's limit is fixed at start-up. It runs the same java
- * binary and class path as this process, with the launcher's flags except its fixed 1 GiB
- * young generation (which cannot fit a small heap). A child that runs out of heap ends with
+ * binary and class path as this process, with the launcher's flags (G1 with 4 MiB regions,
+ * {@code -Xss4m}). A child that runs out of heap ends with
  * {@link #OUT_OF_MEMORY_EXIT} (or with the error in its output, when it surfaced on a kernel
  * worker thread); any other failure is an error, not a result.
  */
@@ -32,7 +32,7 @@ public final class ChildJvm {
     /** The command that runs {@code main} with {@code args} in a JVM whose heap is limited to {@code xmx} (e.g. "512m"). */
     public static List<String> command(String xmx, Class<?> main, List<String> args) {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-Xss4m", "-Xmx" + xmx,
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-XX:+UseG1GC", "-XX:G1HeapRegionSize=4m", "-Xss4m", "-Xmx" + xmx,
                 "-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(args);
         return cmd;
