@@ -128,7 +128,7 @@ public final class MemoryBench {
             sb.append(String.format(Locale.ROOT, "%-8s %6d %17s %21s %21s%n", r.workload(), r.steps(), xmx, cell(r.descentPeakRssMib()), cell(r.pytorchPeakRssMib())));
         }
         for (Row r : rows) if (r.pytorchNote() != null) sb.append(r.workload()).append(": PyTorch not measured: ").append(r.pytorchNote()).append('\n');
-        sb.append(String.format(Locale.ROOT, "min -Xmx: smallest heap (to %d MiB) at which a fresh JVM (parallel collector) trains the steps without OutOfMemoryError,%n"
+        sb.append(String.format(Locale.ROOT, "min -Xmx: smallest heap (to %d MiB) at which a fresh JVM (G1, 4 MiB regions) trains the steps without OutOfMemoryError,%n"
                 + "  within %.0fx the time it takes at %d MiB; peak RSS: VmHWM of that JVM / getrusage of the python process (both include the runtime itself)%n",
                 RESOLUTION_MIB, SLOWDOWN, MAX_MIB));
         return sb.toString();

@@ -28,6 +28,8 @@ public final class Parallel {
 
     /** How long an idle worker (or a waiting caller) spins before parking; system property {@code descent.spinNanos}. */
     static final long SPIN_NANOS = Long.getLong("descent.spinNanos", 100_000);
+    /** The first part of an idle worker's spin, before it starts yielding its core between checks. */
+    static final long PURE_SPIN_NANOS = Long.getLong("descent.pureSpinNanos", 10_000);
 
     private static volatile Team team = new Team(initialThreads());
 
@@ -218,9 +220,12 @@ public final class Parallel {
         /** Spins until an op after {@code seen} is posted (true) or {@link #SPIN_NANOS} pass (false). */
         private boolean idle(long seen) {
             long start = System.nanoTime();
-            while (System.nanoTime() - start < SPIN_NANOS) {
+            for (long waited; (waited = System.nanoTime() - start) < SPIN_NANOS; ) {
                 if (posted(seen)) return true;
-                Thread.onSpinWait();
+                // after a short pure spin, offer the core to other runnable threads (the JIT
+                // compiler while the program warms up, the collector, a data loader)
+                if (waited < PURE_SPIN_NANOS) Thread.onSpinWait();
+                else Thread.yield();
             }
             return false;
         }

@@ -26,38 +26,58 @@ public final class VectorOps {
 
     /** {@code out[i] = a[i] + b[i]}. */
     public static void add(float[] a, float[] b, float[] out, int n) {
-        int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+        add(a, b, out, 0, n);
+    }
+
+    /** {@link #add(float[], float[], float[], int)} on {@code [from, to)}. */
+    public static void add(float[] a, float[] b, float[] out, int from, int to) {
+        int i = from;
+        for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
             FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i)).intoArray(out, i);
         }
-        for (; i < n; i++) out[i] = a[i] + b[i];
+        for (; i < to; i++) out[i] = a[i] + b[i];
     }
 
     /** {@code out[i] = a[i] - b[i]}. */
     public static void sub(float[] a, float[] b, float[] out, int n) {
-        int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+        sub(a, b, out, 0, n);
+    }
+
+    /** {@link #sub(float[], float[], float[], int)} on {@code [from, to)}. */
+    public static void sub(float[] a, float[] b, float[] out, int from, int to) {
+        int i = from;
+        for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
             FloatVector.fromArray(S, a, i).sub(FloatVector.fromArray(S, b, i)).intoArray(out, i);
         }
-        for (; i < n; i++) out[i] = a[i] - b[i];
+        for (; i < to; i++) out[i] = a[i] - b[i];
     }
 
     /** {@code out[i] = a[i] * b[i]}. */
     public static void mul(float[] a, float[] b, float[] out, int n) {
-        int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+        mul(a, b, out, 0, n);
+    }
+
+    /** {@link #mul(float[], float[], float[], int)} on {@code [from, to)}. */
+    public static void mul(float[] a, float[] b, float[] out, int from, int to) {
+        int i = from;
+        for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
             FloatVector.fromArray(S, a, i).mul(FloatVector.fromArray(S, b, i)).intoArray(out, i);
         }
-        for (; i < n; i++) out[i] = a[i] * b[i];
+        for (; i < to; i++) out[i] = a[i] * b[i];
     }
 
     /** {@code out[i] = a[i] / b[i]}. */
     public static void div(float[] a, float[] b, float[] out, int n) {
-        int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+        div(a, b, out, 0, n);
+    }
+
+    /** {@link #div(float[], float[], float[], int)} on {@code [from, to)}. */
+    public static void div(float[] a, float[] b, float[] out, int from, int to) {
+        int i = from;
+        for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
             FloatVector.fromArray(S, a, i).div(FloatVector.fromArray(S, b, i)).intoArray(out, i);
         }
-        for (; i < n; i++) out[i] = a[i] / b[i];
+        for (; i < to; i++) out[i] = a[i] / b[i];
     }
 
     /** {@code out[i] = a[i] * c}. */

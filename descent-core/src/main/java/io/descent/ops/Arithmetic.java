@@ -2,6 +2,7 @@ package io.descent.ops;
 
 import io.descent.autograd.Autograd;
 import io.descent.autograd.Node;
+import io.descent.kernels.Parallel;
 import io.descent.kernels.VectorOps;
 import io.descent.tensor.Shape;
 import io.descent.tensor.Tensor;
@@ -34,12 +35,14 @@ public final class Arithmetic {
         float[] y = Broadcast.expand(b.data(), b.shape(), outShape);
         int n = Shape.numel(outShape);
         float[] out = new float[n];
-        switch (kind) {
-            case ADD -> VectorOps.add(x, y, out, n);
-            case SUB -> VectorOps.sub(x, y, out, n);
-            case MUL -> VectorOps.mul(x, y, out, n);
-            case DIV -> VectorOps.div(x, y, out, n);
-        }
+        Parallel.forRange(n, 1 << 15, (from, to) -> {
+            switch (kind) {
+                case ADD -> VectorOps.add(x, y, out, from, to);
+                case SUB -> VectorOps.sub(x, y, out, from, to);
+                case MUL -> VectorOps.mul(x, y, out, from, to);
+                case DIV -> VectorOps.div(x, y, out, from, to);
+            }
+        });
         Tensor result = Tensor.wrap(out, outShape);
         if (!Autograd.needsGrad(a, b)) return result;
         return Autograd.record(result, new BinaryBackward(kind, a, b, outShape));
