@@ -1,6 +1,5 @@
 package io.descent.bench;
 
-import io.descent.kernels.Parallel;
 import io.descent.nn.Module;
 import io.descent.tensor.Tensor;
 import java.nio.file.Path;
@@ -42,9 +41,7 @@ public record CheckpointWorkload(int segments, E2eSizes sizes) implements E2eWor
 
     @Override
     public E2eResult descent(int threads, long seed, Path dataDir) {
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(threads);
+        return Timing.withThreads(threads, () -> {
             CheckpointBench.Workload w = CheckpointBench.deepMlp(sizes.mlpDepth(), sizes.mlpWidth(), sizes.mlpBatch());
             Module model = w.build().get();
             model.train();
@@ -53,9 +50,7 @@ public record CheckpointWorkload(int segments, E2eSizes sizes) implements E2eWor
             CheckpointBench.step(model, x, y); // JIT warm-up, as bench checkpoint does
             CheckpointBench.Row r = CheckpointBench.measure(w, model, x, y, segments, 0, sizes.mlpIters());
             return E2eResult.synthetic(1e3 * batch() / r.stepMs(), sizes.mlpIters(), sizes.mlpIters() * batch(), r.peakSavedBytes());
-        } finally {
-            Parallel.setThreads(before);
-        }
+        });
     }
 
     @Override

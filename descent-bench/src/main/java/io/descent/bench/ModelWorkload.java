@@ -1,6 +1,5 @@
 package io.descent.bench;
 
-import io.descent.kernels.Parallel;
 import io.descent.nn.Module;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,16 +39,12 @@ public record ModelWorkload(String model, boolean train, E2eSizes sizes) impleme
 
     @Override
     public E2eResult descent(int threads, long seed, Path dataDir) {
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(threads);
+        return Timing.withThreads(threads, () -> {
             Module m = ModelBench.create(model, sizes.imageSize());
             double s = ModelBench.secondsPerIteration(m, train ? ModelBench.Pass.TRAIN : ModelBench.Pass.FORWARD,
                     ModelBench.input(batch(), sizes.imageSize()), ModelBench.labels(batch()), 0, sizes.modelWarmups(), sizes.modelIters());
             return E2eResult.synthetic(batch() / s, sizes.modelIters(), sizes.modelIters() * batch(), -1);
-        } finally {
-            Parallel.setThreads(before);
-        }
+        });
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.descent.bench;
 
+import io.descent.kernels.Parallel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,6 +32,17 @@ public final class Timing {
     }
 
     /** A JSON list of pre-rendered objects, one per line. */
+    /** Runs {@code work} with {@code threads} kernel threads, then restores the previous count. */
+    public static <T> T withThreads(int threads, java.util.function.Supplier<T> work) {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(threads);
+            return work.get();
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
     public static String jsonList(List<String> objects) {
         StringBuilder sb = new StringBuilder("[\n");
         for (int i = 0; i < objects.size(); i++) sb.append("  ").append(objects.get(i)).append(i + 1 < objects.size() ? ",\n" : "\n");

@@ -36,9 +36,7 @@ final class ConvBatched {
         float[] cols = new float[k * b * p], out = new float[o * b * p];
         for (int i0 = 0; i0 < g.n(); i0 += b) {
             int cb = Math.min(b, g.n() - i0), ld = cb * p, first = i0;
-            Parallel.forRange(cb, 1, (from, to) -> {
-                for (int i = from; i < to; i++) Im2col.im2col(g, x, (first + i) * g.imageSize(), cols, i * p, ld);
-            });
+            im2colChunk(g, x, first, cb, cols);
             Gemm.sgemm(false, false, o, ld, k, 1f, w, 0, k, cols, 0, ld, 0f, out, 0, ld);
             Parallel.forRange(cb, 1, (from, to) -> {
                 for (int i = from; i < to; i++) {
@@ -81,12 +79,18 @@ final class ConvBatched {
         float[] cols = new float[k * b * p], dyb = new float[o * b * p];
         for (int i0 = 0; i0 < g.n(); i0 += b) {
             int cb = Math.min(b, g.n() - i0), ld = cb * p, first = i0;
-            Parallel.forRange(cb, 1, (from, to) -> {
-                for (int i = from; i < to; i++) Im2col.im2col(g, x, (first + i) * g.imageSize(), cols, i * p, ld);
-            });
+            im2colChunk(g, x, first, cb, cols);
             gather(g, dy, first, cb, dyb);
             Gemm.sgemm(false, true, o, k, ld, 1f, dyb, 0, ld, cols, 0, ld, i0 == 0 ? 0f : 1f, dw, 0, k);
         }
+    }
+
+    /** The chunk's column matrices side by side: image {@code first + i} in columns {@code [i·p, (i+1)·p)}. */
+    private static void im2colChunk(ConvGeometry g, float[] x, int first, int cb, float[] cols) {
+        int p = g.p(), ld = cb * p;
+        Parallel.forRange(cb, 1, (from, to) -> {
+            for (int i = from; i < to; i++) Im2col.im2col(g, x, (first + i) * g.imageSize(), cols, i * p, ld);
+        });
     }
 
     /** {@code dyb[ch, i·p + q] = dy[first + i, ch, q]} for the chunk's images. */
