@@ -15,16 +15,35 @@ import java.util.function.Consumer;
  */
 public final class E2eBench {
     /**
-     * One workload's figures. {@code pytorch} is the faster PyTorch measured (only 1.13 here;
-     * DJL is not run, so {@code pytorch_djl} stays null); null figures mean "not measured".
+     * One workload's figures. Two PyTorch builds may be measured: Debian's 1.13 through Python
+     * and 2.7 through DJL ({@link DjlE2e}, W1 and W2, when its runner is built); neither is
+     * always the faster (docs/PERFORMANCE.md), so {@code pytorch} and
+     * the ratio use the faster of those measured, and Descent is held to the better PyTorch.
+     * Null figures mean "not measured"; the notes say why.
      */
-    public record Row(E2eWorkload workload, int threads, int runs, E2eResult descent, E2eResult pytorch113, String pytorchNote) {
-        public Double pytorch() {
-            return pytorch113 == null ? null : pytorch113.imagesPerSecond();
+    public record Row(E2eWorkload workload, int threads, int runs, E2eResult descent, E2eResult pytorch113, E2eResult pytorchDjl,
+            String pytorchNote, String djlNote) {
+        /** A row without DJL figures. */
+        public Row(E2eWorkload workload, int threads, int runs, E2eResult descent, E2eResult pytorch113, String pytorchNote) {
+            this(workload, threads, runs, descent, pytorch113, null, pytorchNote, null);
         }
 
+        /** The faster of the PyTorch results measured, or null when there is none. */
+        public E2eResult fastestPyTorch() {
+            if (pytorchDjl == null || Double.isNaN(pytorchDjl.imagesPerSecond())) return pytorch113;
+            if (pytorch113 == null || Double.isNaN(pytorch113.imagesPerSecond())) return pytorchDjl;
+            return pytorchDjl.imagesPerSecond() > pytorch113.imagesPerSecond() ? pytorchDjl : pytorch113;
+        }
+
+        /** The faster PyTorch's images/s (null: none measured). */
+        public Double pytorch() {
+            return ips(fastestPyTorch());
+        }
+
+        /** Descent's images/s over the faster PyTorch's. */
         public Double ratio() {
-            return pytorch113 == null ? null : descent.imagesPerSecond() / pytorch113.imagesPerSecond();
+            Double p = pytorch();
+            return p == null ? null : descent.imagesPerSecond() / p;
         }
 
         /** Whether the row has tape figures (W5). */
@@ -34,18 +53,20 @@ public final class E2eBench {
 
         /**
          * The contract's fields ({@code workload, descent, pytorch, pytorch_1_13, pytorch_djl}),
-         * then the ratio, accuracies (null for random inputs), step times, and for W5 the peak
-         * MiB saved for backward.
+         * then the ratio (against the faster PyTorch), accuracies (null for random inputs;
+         * {@code pytorch_acc} is 1.13's, {@code djl_acc} DJL's), step times (PyTorch's: the
+         * faster), and for W5 the peak MiB saved for backward.
          */
         public String toJson() {
+            E2eResult fast = fastestPyTorch();
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                    "{\"workload\": \"%s\", \"descent\": %s, \"pytorch\": %s, \"pytorch_1_13\": %s, \"pytorch_djl\": null, \"ratio\": %s, "
-                            + "\"descent_acc\": %s, \"pytorch_acc\": %s, \"threads\": %d, \"runs\": %d, \"steps\": %d, \"batch\": %d, "
+                    "{\"workload\": \"%s\", \"descent\": %s, \"pytorch\": %s, \"pytorch_1_13\": %s, \"pytorch_djl\": %s, \"ratio\": %s, "
+                            + "\"descent_acc\": %s, \"pytorch_acc\": %s, \"djl_acc\": %s, \"threads\": %d, \"runs\": %d, \"steps\": %d, \"batch\": %d, "
                             + "\"descent_step_ms\": %s, \"pytorch_step_ms\": %s",
                     workload.name(), num(descent.imagesPerSecond(), ipsFormat(descent.imagesPerSecond())), num(pytorch(), ipsFormat(pytorch())),
-                    num(pytorch(), ipsFormat(pytorch())), num(ratio(), "%.3f"),
-                    num(descent.testAccuracy(), "%.4f"), num(pytorch113 == null ? null : pytorch113.testAccuracy(), "%.4f"), threads, runs, descent.steps(),
-                    workload.batch(), num(descent.stepMs(workload.batch()), "%.1f"), num(pytorch113 == null ? null : pytorch113.stepMs(workload.batch()), "%.1f")));
+                    num(ips(pytorch113), ipsFormat(ips(pytorch113))), num(ips(pytorchDjl), ipsFormat(ips(pytorchDjl))), num(ratio(), "%.3f"),
+                    num(descent.testAccuracy(), "%.4f"), num(acc(pytorch113), "%.4f"), num(acc(pytorchDjl), "%.4f"), threads, runs, descent.steps(),
+                    workload.batch(), num(descent.stepMs(workload.batch()), "%.1f"), num(fast == null ? null : fast.stepMs(workload.batch()), "%.1f")));
             if (measuresTape()) {
                 sb.append(String.format(Locale.ROOT, ", \"descent_saved_mib\": %s, \"pytorch_saved_mib\": %s",
                         num(mib(descent.savedBytes()), "%.1f"), num(pytorch113 == null ? null : mib(pytorch113.savedBytes()), "%.1f")));
@@ -62,8 +83,8 @@ public final class E2eBench {
         if (setup != null) log.accept(setup);
         List<Row> rows = new ArrayList<>();
         for (E2eWorkload w : workloads) {
-            List<E2eResult> d = new ArrayList<>(), p = new ArrayList<>();
-            String note = null;
+            List<E2eResult> d = new ArrayList<>(), p = new ArrayList<>(), j = new ArrayList<>();
+            String note = null, djlNote = null;
             for (int r = 0; r < runs; r++) {
                 E2eResult dr = w.descent(threads, r, dataDir);
                 d.add(dr);
@@ -76,8 +97,18 @@ public final class E2eBench {
                     p.add(pr);
                     log.accept(w.name() + " run " + (r + 1) + " " + pr.version() + ": " + summary(pr, w.batch()));
                 }
+                if (!DjlE2e.supports(w)) continue;
+                E2eResult jr = DjlE2e.run(w, threads, r, dataDir);
+                if (jr == null) {
+                    djlNote = DjlE2e.lastProblem();
+                    log.accept(w.name() + " run " + (r + 1) + " pytorch via DJL: not measured (" + djlNote + ")");
+                } else {
+                    j.add(jr);
+                    log.accept(w.name() + " run " + (r + 1) + " " + jr.version() + ": " + summary(jr, w.batch()));
+                }
             }
-            rows.add(new Row(w, threads, runs, median(d), p.isEmpty() ? null : median(p), p.isEmpty() ? note : null));
+            rows.add(new Row(w, threads, runs, median(d), p.isEmpty() ? null : median(p), j.isEmpty() ? null : median(j),
+                    p.isEmpty() ? note : null, j.isEmpty() ? djlNote : null));
         }
         return rows;
     }
@@ -101,14 +132,18 @@ public final class E2eBench {
         return Timing.jsonList(rows.stream().map(Row::toJson).toList());
     }
 
-    /** The images/s table (accuracy n/a for random inputs), W5's step times and tape beside it, then footnotes. */
+    /**
+     * The images/s table (both PyTorch builds, the ratio against the faster; accuracy n/a for
+     * random inputs), W5's step times and tape beside it, then footnotes.
+     */
     public static String table(List<Row> rows) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-18s %14s %14s %7s %11s %11s%n",
-                "workload", "Descent img/s", "PyTorch img/s", "ratio", "Descent acc", "PyTorch acc"));
+        String fmt = "%-18s %14s %13s %13s %7s %11s %11s %11s%n";
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, fmt,
+                "workload", "Descent img/s", "PT1.13 img/s", "PT DJL img/s", "ratio", "Descent acc", "PT1.13 acc", "PT DJL acc"));
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-18s %14s %14s %7s %11s %11s%n", r.workload().name(), cell(r.descent().imagesPerSecond(), ipsFormat(r.descent().imagesPerSecond())),
-                    cell(r.pytorch(), ipsFormat(r.pytorch())), cell(r.ratio(), "%.2fx"), cell(r.descent().testAccuracy(), "%.4f"),
-                    cell(r.pytorch113() == null ? null : r.pytorch113().testAccuracy(), "%.4f")));
+            sb.append(String.format(Locale.ROOT, fmt, r.workload().name(), cell(r.descent().imagesPerSecond(), ipsFormat(r.descent().imagesPerSecond())),
+                    cell(ips(r.pytorch113()), ipsFormat(ips(r.pytorch113()))), cell(ips(r.pytorchDjl()), ipsFormat(ips(r.pytorchDjl()))),
+                    cell(r.ratio(), "%.2fx"), cell(r.descent().testAccuracy(), "%.4f"), cell(acc(r.pytorch113()), "%.4f"), cell(acc(r.pytorchDjl()), "%.4f")));
         }
         List<Row> tape = rows.stream().filter(Row::measuresTape).toList();
         if (!tape.isEmpty()) {
@@ -123,7 +158,9 @@ public final class E2eBench {
         }
         for (Row r : rows) sb.append(r.workload().name()).append(": ").append(r.workload().description()).append('\n');
         for (Row r : rows) if (r.pytorchNote() != null) sb.append(r.workload().name()).append(": PyTorch not measured: ").append(r.pytorchNote()).append('\n');
-        sb.append("PyTorch = Debian python3-torch 1.13 (PyTorch via DJL not run)")
+        rows.stream().map(Row::djlNote).filter(n -> n != null).distinct().forEach(n -> sb.append("PyTorch via DJL not measured: ").append(n).append('\n'));
+        String djl = rows.stream().map(Row::pytorchDjl).filter(r -> r != null).map(E2eResult::version).findFirst().orElse("not run");
+        sb.append("PT1.13 = Debian python3-torch 1.13; PT DJL = ").append(djl).append(" (W1, W2); ratio = Descent / the faster PyTorch")
                 .append(rows.isEmpty() ? "" : "; " + rows.get(0).threads() + (rows.get(0).threads() == 1 ? " thread" : " threads")).append('\n');
         if (rows.stream().anyMatch(r -> r.workload() instanceof Workload)) {
             sb.append("W1-W3: images/s after ").append(Workload.WARMUP_STEPS).append(" warm-up steps, batch ").append(Workload.BATCH).append('\n');
@@ -134,6 +171,14 @@ public final class E2eBench {
     /** Images/s to 0.1, or to 0.001 below 100 (W4 trains at a few images/s). */
     private static String ipsFormat(Double v) {
         return v != null && Math.abs(v) < 100 ? "%.3f" : "%.1f";
+    }
+
+    private static Double ips(E2eResult r) {
+        return r == null ? null : r.imagesPerSecond();
+    }
+
+    private static Double acc(E2eResult r) {
+        return r == null ? null : r.testAccuracy();
     }
 
     private static Double mib(long bytes) {

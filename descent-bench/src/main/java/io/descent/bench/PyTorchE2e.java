@@ -57,24 +57,7 @@ public final class PyTorchE2e {
             script = extractScript(scriptName);
             List<String> cmd = new java.util.ArrayList<>(List.of(PYTHON.toString(), script.toString()));
             cmd.addAll(args);
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
-            pb.environment().remove("OPENBLAS_CORETYPE");
-            pb.environment().remove("OPENBLAS_L2_SIZE");
-            pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
-            pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
-            Process p = pb.start();
-            p.getOutputStream().close();
-            Drain err = drain(p.getErrorStream()), out = drain(p.getInputStream());
-            if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                return fail("timed out after " + TIMEOUT_MINUTES + " min");
-            }
-            err.join();
-            out.join();
-            if (p.exitValue() != 0) return fail("python exited " + p.exitValue() + ": " + lastLine(err.text()));
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = (Map<String, Object>) Json.parse(lastLine(out.text()));
-            return m;
+            return runJson(cmd, threads, "python");
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             return fail(e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -87,6 +70,33 @@ public final class PyTorchE2e {
                 }
             }
         }
+    }
+
+    /**
+     * Runs a PyTorch child ({@code cmd}) with {@code threads} OpenMP threads and the environment
+     * described in the class comment, and returns the JSON object of the last line it printed,
+     * or null ({@link #lastProblem()} says why) when it failed; {@code who} names it in messages.
+     * Shared with {@link DjlE2e}, whose libtorch reads the same variables.
+     */
+    static Map<String, Object> runJson(List<String> cmd, int threads, String who) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
+        pb.environment().remove("OPENBLAS_CORETYPE");
+        pb.environment().remove("OPENBLAS_L2_SIZE");
+        pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        Drain err = drain(p.getErrorStream()), out = drain(p.getInputStream());
+        if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            return fail("timed out after " + TIMEOUT_MINUTES + " min");
+        }
+        err.join();
+        out.join();
+        if (p.exitValue() != 0) return fail(who + " exited " + p.exitValue() + ": " + problemLine(err.text()));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.parse(lastLine(out.text()));
+        return m;
     }
 
     /** A script's JSON object as a result; {@code test_accuracy} may be null and {@code saved_bytes} absent. */
@@ -112,13 +122,19 @@ public final class PyTorchE2e {
         return script;
     }
 
+    /** The last line of an error output that is not part of a stack trace (Python's or Java's frames are indented). */
+    static String problemLine(String err) {
+        List<String> lines = err.strip().lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList();
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+
     private static String lastLine(String s) {
         String t = s.strip();
         int nl = t.lastIndexOf('\n');
         return nl < 0 ? t : t.substring(nl + 1);
     }
 
-    private static <T> T fail(String why) {
+    static <T> T fail(String why) {
         lastProblem = why;
         return null;
     }

@@ -81,4 +81,56 @@ class E2eBenchTest {
         Object parsed = Json.parse(E2eBench.toJson(List.of(w1, w4, w5)));
         assertEquals(3, ((List<?>) parsed).size());
     }
+
+    private static E2eBench.Row w1With(E2eResult torch113, E2eResult djl) {
+        return new E2eBench.Row(Workload.W1, 2, 3, new E2eResult(16644, 0.826, 469, 57472, "descent"), torch113, djl, null, null);
+    }
+
+    private final E2eResult djlFast = new E2eResult(24700, 0.8355, 469, 57440, "torch 2.7.1 via DJL 0.35.0");
+    private final E2eResult djlSlow = new E2eResult(20000, 0.8355, 469, 57440, "torch 2.7.1 via DJL 0.35.0");
+    private final E2eResult torch113 = new E2eResult(23383, 0.82, 469, 57472, "torch 1.13");
+
+    @Test
+    void pytorchIsTheFasterOfTheTwo() throws Exception {
+        Map<String, Object> m = json(w1With(torch113, djlFast));
+        assertEquals(24700, num(m, "pytorch"), 1e-9);
+        assertEquals(23383, num(m, "pytorch_1_13"), 1e-9);
+        assertEquals(24700, num(m, "pytorch_djl"), 1e-9);
+        assertEquals(16644.0 / 24700, num(m, "ratio"), 1e-3);
+        assertEquals(0.82, num(m, "pytorch_acc"), 1e-9);
+        assertEquals(0.8355, num(m, "djl_acc"), 1e-9);
+        assertEquals(1000.0 * 128 / 24700, num(m, "pytorch_step_ms"), 0.05);
+
+        m = json(w1With(torch113, djlSlow));
+        assertEquals(23383, num(m, "pytorch"), 1e-9);
+        assertEquals(20000, num(m, "pytorch_djl"), 1e-9);
+        assertEquals(16644.0 / 23383, num(m, "ratio"), 1e-3);
+    }
+
+    @Test
+    void eitherPyTorchAloneIsEnough() throws Exception {
+        Map<String, Object> m = json(w1With(null, djlSlow));
+        assertEquals(20000, num(m, "pytorch"), 1e-9);
+        assertNull(m.get("pytorch_1_13"));
+        assertNull(m.get("pytorch_acc"));
+        assertEquals(16644.0 / 20000, num(m, "ratio"), 1e-3);
+        assertNull(json(w1With(null, null)).get("pytorch"));
+        assertNull(json(w1With(null, null)).get("ratio"));
+        assertNull(json(w1With(torch113, null)).get("djl_acc"));
+        var nan = new E2eResult(Double.NaN, Double.NaN, 0, 0, "torch 2.7.1 via DJL 0.35.0");
+        assertEquals(23383, num(json(w1With(torch113, nan)), "pytorch"), 1e-9, "an untimed run is no faster PyTorch");
+    }
+
+    @Test
+    void tableShowsBothPyTorchsAndTheDjlNoteOnce() {
+        var unbuilt = new E2eBench.Row(Workload.W2, 2, 1, new E2eResult(2500, 0.87, 469, 57472, "descent"), torch113, null, null,
+                "DJL runner not built: run mvn -Pdjl");
+        String t = E2eBench.table(List.of(w1With(torch113, djlFast), unbuilt, unbuilt));
+        assertTrue(t.lines().anyMatch(l -> l.startsWith("W1 ") && l.contains("23383.0") && l.contains("24700.0") && l.contains("0.67x")
+                && l.contains("0.8355")), t);
+        assertTrue(t.lines().anyMatch(l -> l.startsWith("W2 ") && l.contains("n/a")), t);
+        assertEquals(1, t.lines().filter(l -> l.equals("PyTorch via DJL not measured: DJL runner not built: run mvn -Pdjl")).count(), t);
+        assertTrue(t.contains("PT DJL = torch 2.7.1 via DJL 0.35.0"), t);
+        assertTrue(E2eBench.table(List.of(w1)).contains("PT DJL = not run"));
+    }
 }

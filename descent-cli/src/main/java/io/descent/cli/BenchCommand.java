@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks: gemm (GFLOPS beside OpenBLAS when installed), conv (conv2d passes), models (resnet50/vgg16 images/s),",
                 "checkpoint (peak saved bytes, peak heap and step time for 0/2/4/8 checkpointed segments),",
-                "e2e (workloads W1-W5 in Descent and PyTorch side by side; JSON to bench-results/e2e.json unless --json),",
+                "e2e (workloads W1-W5 in Descent and PyTorch side by side, W1-W2 also in PyTorch via DJL once descent-bench-djl is built (mvn -Pdjl); JSON to bench-results/e2e.json unless --json),",
                 "memory (smallest -Xmx that trains a workload, and peak RSS beside PyTorch's; JSON to bench-results/memory.json unless --json).",
                 "For a fair OpenBLAS comparison unset OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE."})
 public final class BenchCommand implements Callable<Integer> {
