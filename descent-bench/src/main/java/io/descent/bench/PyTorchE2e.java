@@ -57,7 +57,7 @@ public final class PyTorchE2e {
             script = extractScript(scriptName);
             List<String> cmd = new java.util.ArrayList<>(List.of(PYTHON.toString(), script.toString()));
             cmd.addAll(args);
-            return runJson(cmd, threads, "python");
+            return runJson(cmd, threads, "PASSIVE", "python");
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             return fail(e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -73,17 +73,18 @@ public final class PyTorchE2e {
     }
 
     /**
-     * Runs a PyTorch child ({@code cmd}) with {@code threads} OpenMP threads and the environment
-     * described in the class comment, and returns the JSON object of the last line it printed,
-     * or null ({@link #lastProblem()} says why) when it failed; {@code who} names it in messages.
+     * Runs a PyTorch child ({@code cmd}) with {@code threads} OpenMP threads, no OPENBLAS_*
+     * overrides and OMP_WAIT_POLICY {@code waitPolicy} unless the caller set it (null: the
+     * library's default), and returns the JSON object of the last line it printed, or null
+     * ({@link #lastProblem()} says why) when it failed; {@code who} names it in messages.
      * Shared with {@link DjlE2e}, whose libtorch reads the same variables.
      */
-    static Map<String, Object> runJson(List<String> cmd, int threads, String who) throws IOException, InterruptedException {
+    static Map<String, Object> runJson(List<String> cmd, int threads, String waitPolicy, String who) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
         pb.environment().remove("OPENBLAS_CORETYPE");
         pb.environment().remove("OPENBLAS_L2_SIZE");
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
-        pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        if (waitPolicy != null) pb.environment().putIfAbsent("OMP_WAIT_POLICY", waitPolicy);
         Process p = pb.start();
         p.getOutputStream().close();
         Drain err = drain(p.getErrorStream()), out = drain(p.getInputStream());
