@@ -22,6 +22,27 @@ final class ConvBatched {
 
     private ConvBatched() {}
 
+    /**
+     * The wide column matrix and the [o, b·p] operand, kept per thread and only ever grown: at
+     * 4608 × 1024 floats they are 19 MB, which allocated afresh per call cost a zeroing pass of
+     * the JVM's as large as the im2col itself. Every element used is written before it is read.
+     */
+    private static final class Scratch {
+        private float[] columns = new float[0], outputs = new float[0];
+
+        float[] columns(int size) {
+            if (columns.length < size) columns = new float[size];
+            return columns;
+        }
+
+        float[] outputs(int size) {
+            if (outputs.length < size) outputs = new float[size];
+            return outputs;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     static boolean suits(ConvGeometry g) {
         return g.groups() == 1 && g.p() < MAX_PLANE && g.n() > 1;
     }
@@ -33,7 +54,8 @@ final class ConvBatched {
 
     static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
         int k = g.k(), p = g.p(), o = g.o(), b = chunk(g);
-        float[] cols = new float[k * b * p], out = new float[o * b * p];
+        Scratch sc = SCRATCH.get();
+        float[] cols = sc.columns(k * b * p), out = sc.outputs(o * b * p);
         for (int i0 = 0; i0 < g.n(); i0 += b) {
             int cb = Math.min(b, g.n() - i0), ld = cb * p, first = i0;
             im2colChunk(g, x, first, cb, cols);
@@ -57,7 +79,8 @@ final class ConvBatched {
     /** {@code dx = col2im(Wᵀ · dy) + bias} (overwritten), as {@link ConvKernels#backwardData}. */
     static void backwardData(ConvGeometry g, float[] dy, float[] w, float[] bias, float[] dx) {
         int k = g.k(), p = g.p(), o = g.o(), b = chunk(g), hw = g.h() * g.w();
-        float[] dyb = new float[o * b * p], dcols = new float[k * b * p];
+        Scratch sc = SCRATCH.get();
+        float[] dyb = sc.outputs(o * b * p), dcols = sc.columns(k * b * p);
         for (int i0 = 0; i0 < g.n(); i0 += b) {
             int cb = Math.min(b, g.n() - i0), ld = cb * p, first = i0;
             gather(g, dy, first, cb, dyb);
@@ -76,7 +99,8 @@ final class ConvBatched {
     /** {@code dw = Σ_images dy · colsᵀ} (overwritten), chunk by chunk in order. */
     static void backwardWeight(ConvGeometry g, float[] x, float[] dy, float[] dw) {
         int k = g.k(), p = g.p(), o = g.o(), b = chunk(g);
-        float[] cols = new float[k * b * p], dyb = new float[o * b * p];
+        Scratch sc = SCRATCH.get();
+        float[] cols = sc.columns(k * b * p), dyb = sc.outputs(o * b * p);
         for (int i0 = 0; i0 < g.n(); i0 += b) {
             int cb = Math.min(b, g.n() - i0), ld = cb * p, first = i0;
             im2colChunk(g, x, first, cb, cols);
