@@ -42,41 +42,32 @@ public final class Im2col {
      * A large image is convolved band by band so that the column matrix stays in cache.
      */
     public static void im2colRows(ConvGeometry g, float[] x, int xOff, int oy0, int oy1, float[] cols, int cOff, int ld) {
-        int h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow(), sw = g.sw();
-        int row = 0;
-        for (int ch = 0; ch < g.cg(); ch++) {
-            int plane = xOff + ch * h * w;
-            for (int ki = 0; ki < g.kh(); ki++) {
-                int y0 = ki * g.dh() - g.ph();
-                int oyLo = Math.min(oy1, Math.max(oy0, lo(y0, g.sh(), oh))), oyHi = Math.max(oyLo, Math.min(oy1, hi(y0, g.sh(), h, oh)));
-                for (int kj = 0; kj < g.kw(); kj++, row++) {
-                    int x0 = kj * g.dw() - g.pw();
-                    int oxLo = lo(x0, sw, ow), oxHi = Math.max(oxLo, hi(x0, sw, w, ow));
-                    int base = cOff + row * ld - oy0 * ow, start = base + oy0 * ow, end = base + oy1 * ow;
-                    if (rowsContiguous(g) && oyLo < oyHi && oxLo < oxHi) {
-                        int dst = base + oyLo * ow + oxLo, len = (oyHi - oyLo - 1) * ow + (oxHi - oxLo);
-                        java.util.Arrays.fill(cols, start, dst, 0f);
-                        System.arraycopy(x, plane + (oyLo + y0) * w + x0 + oxLo, cols, dst, len);
-                        zeroGaps(cols, base, ow, oyLo, oyHi, oxLo, oxHi);
-                        java.util.Arrays.fill(cols, dst + len, end, 0f);
-                        continue;
-                    }
-                    java.util.Arrays.fill(cols, start, base + oyLo * ow, 0f);
-                    for (int oy = oyLo; oy < oyHi; oy++) {
-                        int dst = base + oy * ow;
-                        int src = plane + (oy * g.sh() + y0) * w + oxLo * sw + x0;
-                        java.util.Arrays.fill(cols, dst, dst + oxLo, 0f);
-                        if (sw == 1) {
-                            System.arraycopy(x, src, cols, dst + oxLo, oxHi - oxLo);
-                        } else {
-                            for (int ox = oxLo; ox < oxHi; ox++, src += sw) cols[dst + ox] = x[src];
-                        }
-                        java.util.Arrays.fill(cols, dst + oxHi, dst + ow, 0f);
-                    }
-                    java.util.Arrays.fill(cols, base + oyHi * ow, end, 0f);
-                }
+        int w = g.w(), ow = g.ow(), sw = g.sw();
+        boolean contiguous = rowsContiguous(g);
+        forEachOffset(g, xOff, oy0, oy1, cOff, ld, (base, plane, y0, x0, oyLo, oyHi, oxLo, oxHi) -> {
+            int start = base + oy0 * ow, end = base + oy1 * ow;
+            if (contiguous && oyLo < oyHi && oxLo < oxHi) {
+                int dst = base + oyLo * ow + oxLo, len = (oyHi - oyLo - 1) * ow + (oxHi - oxLo);
+                java.util.Arrays.fill(cols, start, dst, 0f);
+                System.arraycopy(x, plane + (oyLo + y0) * w + x0 + oxLo, cols, dst, len);
+                zeroGaps(cols, base, ow, oyLo, oyHi, oxLo, oxHi);
+                java.util.Arrays.fill(cols, dst + len, end, 0f);
+                return;
             }
-        }
+            java.util.Arrays.fill(cols, start, base + oyLo * ow, 0f);
+            for (int oy = oyLo; oy < oyHi; oy++) {
+                int dst = base + oy * ow;
+                int src = plane + (oy * g.sh() + y0) * w + oxLo * sw + x0;
+                java.util.Arrays.fill(cols, dst, dst + oxLo, 0f);
+                if (sw == 1) {
+                    System.arraycopy(x, src, cols, dst + oxLo, oxHi - oxLo);
+                } else {
+                    for (int ox = oxLo; ox < oxHi; ox++, src += sw) cols[dst + ox] = x[src];
+                }
+                java.util.Arrays.fill(cols, dst + oxHi, dst + ow, 0f);
+            }
+            java.util.Arrays.fill(cols, base + oyHi * ow, end, 0f);
+        });
     }
 
     /**
@@ -95,6 +86,46 @@ public final class Im2col {
 
     /** The adjoint of {@link #im2colRows}: adds the band of output rows {@code [oy0, oy1)} back onto the planes. */
     public static void col2imRows(ConvGeometry g, float[] cols, int cOff, int ld, int oy0, int oy1, float[] x, int xOff) {
+        int w = g.w(), ow = g.ow(), sw = g.sw();
+        boolean contiguous = rowsContiguous(g);
+        forEachOffset(g, xOff, oy0, oy1, cOff, ld, (base, plane, y0, x0, oyLo, oyHi, oxLo, oxHi) -> {
+            if (contiguous && oyLo < oyHi && oxLo < oxHi) {
+                int src = base + oyLo * ow + oxLo, len = (oyHi - oyLo - 1) * ow + (oxHi - oxLo);
+                int dst = plane + (oyLo + y0) * w + x0 + oxLo;
+                zeroGaps(cols, base, ow, oyLo, oyHi, oxLo, oxHi);
+                VectorOps.axpy(len, 1f, cols, src, x, dst); // fma with 1 is an exact add
+                return;
+            }
+            for (int oy = oyLo; oy < oyHi; oy++) {
+                int src = base + oy * ow;
+                int dst = plane + (oy * g.sh() + y0) * w + oxLo * sw + x0;
+                if (sw == 1) {
+                    for (int ox = oxLo; ox < oxHi; ox++, dst++) x[dst] += cols[src + ox];
+                } else {
+                    for (int ox = oxLo; ox < oxHi; ox++, dst += sw) x[dst] += cols[src + ox];
+                }
+            }
+        });
+    }
+
+    /** One kernel offset of {@link #forEachOffset}: its column-matrix row, input plane and valid output range. */
+    @FunctionalInterface
+    private interface OffsetBody {
+        /**
+         * {@code base}: where output pixel (oy, ox) of this row sits in the column matrix,
+         * {@code base + oy·ow + ox}; {@code plane}: the input plane's start; input pixel of
+         * output (oy, ox) is row {@code oy·sh + y0}, column {@code ox·sw + x0}; outputs
+         * {@code [oyLo, oyHi) × [oxLo, oxHi)} of the band read inside the image.
+         */
+        void run(int base, int plane, int y0, int x0, int oyLo, int oyHi, int oxLo, int oxHi);
+    }
+
+    /**
+     * Walks the rows of the column matrix, (channel, ki, kj) in order, working out for each
+     * the input plane, the kernel offset and the range of the band's output pixels that read
+     * inside the image: the iteration {@link #im2colRows} and {@link #col2imRows} share.
+     */
+    private static void forEachOffset(ConvGeometry g, int xOff, int oy0, int oy1, int cOff, int ld, OffsetBody body) {
         int h = g.h(), w = g.w(), oh = g.oh(), ow = g.ow(), sw = g.sw();
         int row = 0;
         for (int ch = 0; ch < g.cg(); ch++) {
@@ -105,23 +136,7 @@ public final class Im2col {
                 for (int kj = 0; kj < g.kw(); kj++, row++) {
                     int x0 = kj * g.dw() - g.pw();
                     int oxLo = lo(x0, sw, ow), oxHi = Math.max(oxLo, hi(x0, sw, w, ow));
-                    int base = cOff + row * ld - oy0 * ow;
-                    if (rowsContiguous(g) && oyLo < oyHi && oxLo < oxHi) {
-                        int src = base + oyLo * ow + oxLo, len = (oyHi - oyLo - 1) * ow + (oxHi - oxLo);
-                        int dst = plane + (oyLo + y0) * w + x0 + oxLo;
-                        zeroGaps(cols, base, ow, oyLo, oyHi, oxLo, oxHi);
-                        VectorOps.axpy(len, 1f, cols, src, x, dst); // fma with 1 is an exact add
-                        continue;
-                    }
-                    for (int oy = oyLo; oy < oyHi; oy++) {
-                        int src = base + oy * ow;
-                        int dst = plane + (oy * g.sh() + y0) * w + oxLo * sw + x0;
-                        if (sw == 1) {
-                            for (int ox = oxLo; ox < oxHi; ox++, dst++) x[dst] += cols[src + ox];
-                        } else {
-                            for (int ox = oxLo; ox < oxHi; ox++, dst += sw) x[dst] += cols[src + ox];
-                        }
-                    }
+                    body.run(cOff + row * ld - oy0 * ow, plane, y0, x0, oyLo, oyHi, oxLo, oxHi);
                 }
             }
         }
