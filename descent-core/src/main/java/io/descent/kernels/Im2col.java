@@ -155,10 +155,14 @@ public final class Im2col {
 
     /** Zeroes, in rows oyLo..oyHi−1 of one column-matrix row, the entries outside [oxLo, oxHi) that lie between them. */
     private static void zeroGaps(float[] cols, int r, int ow, int oyLo, int oyHi, int oxLo, int oxHi) {
-        if (oxLo == 0 && oxHi == ow) return;
-        for (int oy = oyLo; oy < oyHi - 1; oy++) {
-            for (int q = r + oy * ow + oxHi, e = r + (oy + 1) * ow + oxLo; q < e; q++) cols[q] = 0f;
+        int gap = ow - oxHi + oxLo; // entries between the end of one row's valid range and the start of the next's
+        if (gap == 0) return;
+        int last = r + (oyHi - 1) * ow + oxHi;
+        if (gap == 1) { // a 3x3 "same" convolution: one entry per row, a single strided loop
+            for (int q = r + oyLo * ow + oxHi; q < last; q += ow) cols[q] = 0f;
+            return;
         }
+        for (int q = r + oyLo * ow + oxHi; q < last; q += ow) java.util.Arrays.fill(cols, q, q + gap, 0f);
     }
 
     /** The first output index q (≤ count) whose input position {@code q·s + off} is ≥ 0. */
