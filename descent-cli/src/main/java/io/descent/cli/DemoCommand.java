@@ -59,7 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         double acc = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            int[] order = permutation(y.length, rng);
+            int[] order = rng.permutation(y.length);
             double lossSum = 0;
             int steps = 0;
             for (int s = 0; s < order.length; s += batch) {
@@ -128,17 +128,5 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return new float[][] {pts, labels};
-    }
-
-    private static int[] permutation(int n, Rng rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }

@@ -72,7 +72,7 @@ public final class DataLoader implements AutoCloseable {
     public int[] order(int epoch) {
         checkEpoch(epoch);
         int n = dataset.size();
-        if (options.shuffle()) return Splits.permutation(n, new Rng(Seeds.derive(options.seed(), Seeds.ORDER, epoch)));
+        if (options.shuffle()) return new Rng(Seeds.derive(options.seed(), Seeds.ORDER, epoch)).permutation(n);
         int[] order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         return order;

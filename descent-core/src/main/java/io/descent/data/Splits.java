@@ -40,7 +40,7 @@ public final class Splits {
         if (total != dataset.size()) {
             throw new IllegalArgumentException("random split: lengths " + Arrays.toString(lengths) + " sum to " + total + ", not the data set's size " + dataset.size());
         }
-        int[] perm = permutation(dataset.size(), new Rng(seed));
+        int[] perm = new Rng(seed).permutation(dataset.size());
         List<Subset> out = new ArrayList<>(lengths.length);
         int from = 0;
         for (int l : lengths) {
@@ -94,18 +94,5 @@ public final class Splits {
         chosen = Arrays.copyOf(chosen, used);
         Arrays.sort(chosen);
         return new Subset(dataset, chosen);
-    }
-
-    /** A Fisher–Yates permutation of {@code 0..n-1}. */
-    static int[] permutation(int n, Rng rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }

@@ -39,6 +39,19 @@ public final class Rng {
         return (int) ((nextLong() >>> 33) % bound);
     }
 
+    /** A uniformly shuffled {@code 0..n-1} (Fisher–Yates, drawing {@code nextInt(i + 1)} for i = n−1 down to 1). */
+    public int[] permutation(int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
     /** Standard normal sample (Box–Muller, the second value cached). */
     public double nextGaussian() {
         if (hasSpare) {

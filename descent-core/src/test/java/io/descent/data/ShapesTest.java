@@ -70,7 +70,7 @@ class ShapesTest {
         Rng rng = new Rng(0);
         int batch = 100;
         for (int epoch = 0; epoch < 15; epoch++) {
-            int[] perm = Splits.permutation(train, rng);
+            int[] perm = rng.permutation(train);
             for (int start = 0; start < train; start += batch) {
                 float[] xb = new float[batch * f];
                 int[] yb = new int[batch];
