@@ -1,5 +1,6 @@
 package io.descent.autograd;
 
+import io.descent.tensor.BufferPool;
 import io.descent.tensor.Shape;
 import io.descent.tensor.Tensor;
 import java.util.ArrayDeque;
@@ -48,7 +49,9 @@ public final class Autograd {
                 boolean gOwned = owned.remove(node) != null;
                 if (g == null) continue;
                 if (node instanceof AccumulateGrad acc) { // a leaf: adopt an owned gradient instead of copying it
+                    boolean adds = acc.leaf.grad() != null;
                     acc.leaf.accumulateGrad(g, gOwned);
+                    if (adds && gOwned) recycle(g);
                     continue;
                 }
                 if (node.isReleased()) {
@@ -56,6 +59,7 @@ public final class Autograd {
                             + " was already freed by an earlier backward(); retain the graph to call backward twice");
                 }
                 Tensor[] grads = node.backward(g);
+                if (gOwned && !returned(grads, g.data())) recycle(g);
                 for (int i = 0; i < node.next.length; i++) {
                     Node target = node.next[i];
                     if (target == null || grads[i] == null) continue;
@@ -65,10 +69,12 @@ public final class Autograd {
                         if (fresh(grads, i, g)) owned.put(target, Boolean.TRUE);
                     } else if (owned.containsKey(target)) {
                         prev.addInPlace(grads[i]);
+                        if (fresh(grads, i, g)) recycle(grads[i]);
                     } else {
                         // the first gradient may alias another node's tensor: copy before adding
                         Tensor sum = prev.copy();
                         sum.addInPlace(grads[i]);
+                        if (fresh(grads, i, g)) recycle(grads[i]);
                         pending.put(target, sum);
                         owned.put(target, Boolean.TRUE);
                     }
@@ -88,6 +94,21 @@ public final class Autograd {
         if (d == incoming.data()) return false;
         for (int j = 0; j < grads.length; j++) if (j != i && grads[j] != null && grads[j].data() == d) return false;
         return true;
+    }
+
+    /** Whether one of {@code grads} shares the array {@code d}. */
+    private static boolean returned(Tensor[] grads, float[] d) {
+        for (Tensor t : grads) if (t != null && t.data() == d) return true;
+        return false;
+    }
+
+    /**
+     * Hands a consumed gradient's array back to {@link BufferPool}: only one the engine owns
+     * (no other tensor shares it; see {@link #fresh}) and that came from the pool, so no array
+     * user code can reach is ever reused.
+     */
+    private static void recycle(Tensor g) {
+        if (g.isRecyclable()) BufferPool.give(g.data());
     }
 
     /** Nodes reachable from {@code start}, each after every node that feeds it a gradient. */

@@ -52,7 +52,7 @@ final class ConvBatched {
         return Math.max(1, Math.min(g.n(), (TARGET_COLUMNS + g.p() - 1) / g.p()));
     }
 
-    static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+    static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, boolean relu) {
         int k = g.k(), p = g.p(), o = g.o(), b = chunk(g);
         Scratch sc = SCRATCH.get();
         float[] cols = sc.columns(k * b * p), out = sc.outputs(o * b * p);
@@ -71,6 +71,7 @@ final class ConvBatched {
                             for (int q = 0; q < p; q++) y[dst + q] = out[src + q] + bv;
                         }
                     }
+                    if (relu) VectorOps.relu(y, y, (first + i) * g.outImageSize(), (first + i + 1) * g.outImageSize());
                 }
             });
         }

@@ -31,8 +31,13 @@ public final class ConvKernels {
 
     /** {@code y[n, o, oh, ow] = conv(x, w) + bias}; {@code bias} may be null; y is overwritten. */
     public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        forward(g, x, w, bias, y, false);
+    }
+
+    /** {@link #forward(ConvGeometry, float[], float[], float[], float[])}, then {@code max(y, 0)} when {@code relu}, image by image while in cache. */
+    public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, boolean relu) {
         if (ConvBatched.suits(g)) {
-            ConvBatched.forward(g, x, w, bias, y);
+            ConvBatched.forward(g, x, w, bias, y, relu);
             return;
         }
         int k = g.k(), p = g.p(), og = g.og(), planes = g.cg() * g.h() * g.w();
@@ -54,6 +59,7 @@ public final class ConvKernels {
                         Gemm.sgemm(false, false, og, bp, k, 1f, w, gr * og * k, k, cols, 0, bp, beta, y, yOff + oy0 * ow, p);
                     }
                 }
+                if (relu) VectorOps.relu(y, y, i * g.outImageSize(), (i + 1) * g.outImageSize());
             }
         });
     }

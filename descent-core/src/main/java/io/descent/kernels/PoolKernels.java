@@ -103,11 +103,12 @@ public final class PoolKernels {
         });
     }
 
-    /** {@code dx[plane, idx] += dy} (dx initialised by the caller). */
+    /** {@code dx[plane, idx] += dy} over zeros: dx is overwritten (each plane zeroed while in cache, then scattered into). */
     public static void maxBackward(int planes, int inPlane, int outPlane, float[] dy, int[] idx, float[] dx) {
         Parallel.forRange(planes, Math.max(1, 16384 / Math.max(1, outPlane)), (from, to) -> {
             for (int pl = from; pl < to; pl++) {
                 int xo = pl * inPlane;
+                java.util.Arrays.fill(dx, xo, xo + inPlane, 0f);
                 for (int o = pl * outPlane, e = o + outPlane; o < e; o++) dx[xo + idx[o]] += dy[o];
             }
         });
@@ -138,12 +139,13 @@ public final class PoolKernels {
         });
     }
 
-    /** {@code dx[window] += dy / (count_y · count_x)} for every window (dx initialised by the caller). */
+    /** {@code dx[window] += dy / (count_y · count_x)} for every window, over zeros: dx is overwritten. */
     public static void avgBackward(int planes, PoolAxis ay, PoolAxis ax, float[] dy, float[] dx) {
         int w = ax.size(), inPlane = ay.size() * w, oh = ay.out(), ow = ax.out(), outPlane = oh * ow;
         Parallel.forRange(planes, grain(outPlane, ay, ax), (from, to) -> {
             for (int pl = from; pl < to; pl++) {
                 int xo = pl * inPlane, o = pl * outPlane;
+                java.util.Arrays.fill(dx, xo, xo + inPlane, 0f);
                 for (int i = 0; i < oh; i++) {
                     int ys = ay.start()[i], ye = ay.end()[i];
                     for (int j = 0; j < ow; j++, o++) {

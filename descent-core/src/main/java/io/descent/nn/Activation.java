@@ -10,6 +10,7 @@ import java.util.function.UnaryOperator;
  * nn.Tanh, nn.Softmax), each a named function of its input.
  */
 public class Activation extends Module {
+    private static final UnaryOperator<Tensor> RELU = Activations::relu;
     private final String name;
     private final UnaryOperator<Tensor> fn;
 
@@ -19,7 +20,12 @@ public class Activation extends Module {
     }
 
     public static Activation relu() {
-        return new Activation("ReLU", Activations::relu);
+        return new Activation("ReLU", RELU);
+    }
+
+    /** Whether this is {@link #relu()} (which {@link Sequential} fuses into a preceding {@link FusesRelu} layer). */
+    public boolean isRelu() {
+        return fn == RELU && getClass() == Activation.class;
     }
 
     public static Activation leakyRelu(float negativeSlope) {

@@ -6,7 +6,7 @@ import io.descent.tensor.Rng;
 import io.descent.tensor.Tensor;
 
 /** 2-D convolution, weight [out, in/groups, kH, kW] (PyTorch's nn.Conv2d, same default init). */
-public class Conv2d extends Module {
+public class Conv2d extends Module implements FusesRelu {
     public final int inChannels, outChannels, groups;
     public final int[] kernel, stride, padding, dilation;
     public final Tensor weight, bias;
@@ -51,6 +51,16 @@ public class Conv2d extends Module {
     @Override
     public Tensor forward(Tensor x) {
         return Conv.conv2d(x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    @Override
+    public Tensor forwardRelu(Tensor x) {
+        return Conv.conv2dRelu(x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    @Override
+    public boolean fusesRelu() {
+        return getClass() == Conv2d.class;
     }
 
     @Override

@@ -6,7 +6,7 @@ import io.descent.tensor.Rng;
 import io.descent.tensor.Tensor;
 
 /** {@code y = x·Wᵀ + b}, weight [out, in] (PyTorch's nn.Linear, same default init). */
-public class Linear extends Module {
+public class Linear extends Module implements FusesRelu {
     public final int inFeatures, outFeatures;
     public final Tensor weight, bias;
 
@@ -28,6 +28,16 @@ public class Linear extends Module {
     @Override
     public Tensor forward(Tensor x) {
         return MatMul.linear(x, weight, bias);
+    }
+
+    @Override
+    public Tensor forwardRelu(Tensor x) {
+        return MatMul.linearRelu(x, weight, bias);
+    }
+
+    @Override
+    public boolean fusesRelu() {
+        return getClass() == Linear.class;
     }
 
     @Override

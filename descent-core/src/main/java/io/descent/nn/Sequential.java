@@ -24,9 +24,21 @@ public class Sequential extends Module {
         return children().size();
     }
 
+    /**
+     * Runs the children in order; a {@link FusesRelu} layer followed by {@link Activation#relu()}
+     * runs as one fused op (same values and gradients, one array and one pass fewer).
+     */
     @Override
     public Tensor forward(Tensor x) {
-        for (Module m : children().values()) x = m.forward(x);
+        Module[] layers = children().values().toArray(Module[]::new);
+        for (int i = 0; i < layers.length; i++) {
+            if (layers[i] instanceof FusesRelu f && f.fusesRelu() && i + 1 < layers.length && layers[i + 1] instanceof Activation a && a.isRelu()) {
+                x = f.forwardRelu(x);
+                i++;
+            } else {
+                x = layers[i].forward(x);
+            }
+        }
         return x;
     }
 }

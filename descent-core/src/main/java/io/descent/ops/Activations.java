@@ -33,12 +33,22 @@ public final class Activations {
 
             @Override
             protected Tensor[] backward(Tensor g) {
-                float[] gx = new float[g.numel()];
-                float[] ys = saved(0).data(), gs = g.data();
-                Parallel.forRange(gx.length, ELEMENTWISE_GRAIN, (from, to) -> VectorOps.reluBackward(ys, gs, gx, from, to));
-                return new Tensor[] {Tensor.wrap(gx, g.shape())};
+                return new Tensor[] {reluGrad(saved(0), g)};
             }
         });
+    }
+
+    /** {@code y = max(y, 0)} in place: the ReLU of an op fused with it (see {@link MatMul#linearRelu}, {@link Conv#conv2dRelu}). */
+    static void reluInPlace(float[] y) {
+        Parallel.forRange(y.length, ELEMENTWISE_GRAIN, (from, to) -> VectorOps.relu(y, y, from, to));
+    }
+
+    /** The gradient before a ReLU whose output is {@code y}: {@code g} where y > 0, else 0 (a {@link Tensor#recyclable} tensor). */
+    static Tensor reluGrad(Tensor y, Tensor g) {
+        Tensor out = Tensor.recyclable(g.shape());
+        float[] ys = y.data(), gs = g.data(), gx = out.data();
+        Parallel.forRange(gx.length, ELEMENTWISE_GRAIN, (from, to) -> VectorOps.reluBackward(ys, gs, gx, from, to));
+        return out;
     }
 
     /** x for x > 0, else slope·x (PyTorch default slope 0.01). */

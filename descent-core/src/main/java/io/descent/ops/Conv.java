@@ -4,6 +4,7 @@ import io.descent.autograd.Autograd;
 import io.descent.autograd.Node;
 import io.descent.kernels.ConvGeometry;
 import io.descent.kernels.ConvKernels;
+import io.descent.tensor.BufferPool;
 import io.descent.tensor.Shape;
 import io.descent.tensor.Tensor;
 import java.util.Arrays;
@@ -31,6 +32,20 @@ public final class Conv {
      * {@code stride}, {@code padding}, {@code dilation} take one value (both axes) or two (H, W).
      */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return conv2d(x, weight, bias, stride, padding, dilation, groups, false);
+    }
+
+    /**
+     * {@code relu(conv2d(...))} in one op: each image's output is clamped while still in
+     * cache, with no second output array, and one backward node masks the gradient by the
+     * saved output before the convolution's backward. Same values as the two ops;
+     * {@link io.descent.nn.Sequential} uses it for a Conv2d followed by a ReLU.
+     */
+    public static Tensor conv2dRelu(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return conv2d(x, weight, bias, stride, padding, dilation, groups, true);
+    }
+
+    private static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups, boolean relu) {
         String op = "conv2d";
         int[] xs = rank4(op, "input", x, "[N, C, H, W]"), ws = rank4(op, "weight", weight, "[O, C/groups, kH, kW]");
         int[] s = pair(op, "stride", stride, 1, 1), p = pair(op, "padding", padding, 0, 0), d = pair(op, "dilation", dilation, 1, 1);
@@ -52,10 +67,10 @@ public final class Conv {
         }
         ConvGeometry g = new ConvGeometry(n, c, xs[2], xs[3], o, ws[2], ws[3], s[0], s[1], p[0], p[1], d[0], d[1], groups, oh, ow);
         float[] y = new float[n * g.outImageSize()];
-        ConvKernels.forward(g, x.data(), weight.data(), bias == null ? null : bias.data(), y);
+        ConvKernels.forward(g, x.data(), weight.data(), bias == null ? null : bias.data(), y, relu);
         Tensor out = Tensor.wrap(y, n, o, oh, ow);
         if (!Autograd.needsGrad(x, weight, bias)) return out;
-        return Autograd.record(out, new ConvBackward(g, false, x, weight, bias));
+        return Autograd.record(out, new ConvBackward(g, false, x, weight, bias, relu ? out.detach() : null));
     }
 
     /**
@@ -95,7 +110,7 @@ public final class Conv {
         ConvKernels.backwardData(g, x.data(), weight.data(), bias == null ? null : bias.data(), y);
         Tensor out = Tensor.wrap(y, n, cout, (int) hOut, (int) wOut);
         if (!Autograd.needsGrad(x, weight, bias)) return out;
-        return Autograd.record(out, new ConvBackward(g, true, x, weight, bias));
+        return Autograd.record(out, new ConvBackward(g, true, x, weight, bias, null));
     }
 
     /**
@@ -106,36 +121,37 @@ public final class Conv {
      */
     private static final class ConvBackward extends Node {
         private final ConvGeometry g;
-        private final boolean transposed;
+        private final boolean transposed, relu;
 
-        ConvBackward(ConvGeometry g, boolean transposed, Tensor x, Tensor weight, Tensor bias) {
+        /** {@code reluOut}: the output of a fused ReLU (see {@link #conv2dRelu}), else null. */
+        ConvBackward(ConvGeometry g, boolean transposed, Tensor x, Tensor weight, Tensor bias, Tensor reluOut) {
             super(x, weight, bias);
             this.g = g;
             this.transposed = transposed;
-            save(needsGrad(1) ? x : null, needsGrad(0) ? weight : null);
+            this.relu = reluOut != null;
+            save(needsGrad(1) ? x : null, needsGrad(0) ? weight : null, reluOut);
         }
 
         @Override
         public String name() {
-            return transposed ? "ConvTranspose2dBackward" : "Conv2dBackward";
+            return transposed ? "ConvTranspose2dBackward" : relu ? "Conv2dReluBackward" : "Conv2dBackward";
         }
 
         @Override
         protected Tensor[] backward(Tensor gOut) {
-            float[] gy = gOut.data();
+            Tensor pre = relu ? Activations.reluGrad(saved(2), gOut) : gOut;
+            float[] gy = pre.data();
             int[] inShape = transposed ? new int[] {g.n(), g.o(), g.oh(), g.ow()} : new int[] {g.n(), g.c(), g.h(), g.w()};
             Tensor gx = null, gw = null, gb = null;
             if (needsGrad(0)) {
-                float[] dx = new float[Shape.numel(inShape)];
-                if (transposed) ConvKernels.forward(g, gy, saved(1).data(), null, dx);
-                else ConvKernels.backwardData(g, gy, saved(1).data(), null, dx);
-                gx = Tensor.wrap(dx, inShape);
+                gx = Tensor.recyclable(inShape);
+                if (transposed) ConvKernels.forward(g, gy, saved(1).data(), null, gx.data());
+                else ConvKernels.backwardData(g, gy, saved(1).data(), null, gx.data());
             }
             if (needsGrad(1)) {
-                float[] dw = new float[g.weightSize()];
-                if (transposed) ConvKernels.backwardWeight(g, gy, saved(0).data(), dw);
-                else ConvKernels.backwardWeight(g, saved(0).data(), gy, dw);
-                gw = Tensor.wrap(dw, g.o(), g.cg(), g.kh(), g.kw()); // conv [O, C/g, ..]; transposed [C_in, C_out/g, ..]
+                gw = Tensor.recyclable(g.o(), g.cg(), g.kh(), g.kw()); // conv [O, C/g, ..]; transposed [C_in, C_out/g, ..]
+                if (transposed) ConvKernels.backwardWeight(g, gy, saved(0).data(), gw.data());
+                else ConvKernels.backwardWeight(g, saved(0).data(), gy, gw.data());
             }
             if (needsGrad(2)) {
                 int channels = transposed ? g.c() : g.o(), pixels = transposed ? g.h() * g.w() : g.p();
@@ -143,6 +159,7 @@ public final class Conv {
                 ConvKernels.biasGrad(gy, g.n(), channels, pixels, db);
                 gb = Tensor.wrap(db, channels);
             }
+            if (relu) BufferPool.give(pre.data()); // this node's own scratch: nothing else has seen it
             return new Tensor[] {gx, gw, gb};
         }
     }

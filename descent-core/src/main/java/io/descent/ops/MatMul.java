@@ -5,6 +5,7 @@ import io.descent.autograd.Node;
 import io.descent.kernels.Gemm;
 import io.descent.kernels.Parallel;
 import io.descent.kernels.VectorOps;
+import io.descent.tensor.BufferPool;
 import io.descent.tensor.Shape;
 import io.descent.tensor.Tensor;
 import java.util.Arrays;
@@ -180,6 +181,20 @@ public final class MatMul {
      * {@code x·Wᵀ + b}: x [..., in], weight [out, in], bias [out] or null (PyTorch's F.linear).
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return linear(x, weight, bias, false);
+    }
+
+    /**
+     * {@code relu(x·Wᵀ + b)} in one op: the same values as {@code relu(linear(x, weight, bias))}
+     * without a second output array and pass, and one backward node that masks the gradient
+     * by the saved output before the linear backward. {@link io.descent.nn.Sequential} uses it
+     * for a Linear followed by a ReLU.
+     */
+    public static Tensor linearRelu(Tensor x, Tensor weight, Tensor bias) {
+        return linear(x, weight, bias, true);
+    }
+
+    private static Tensor linear(Tensor x, Tensor weight, Tensor bias, boolean relu) {
         int[] xs = x.shape(), ws = weight.shape();
         if (ws.length != 2 || xs.length < 1 || xs[xs.length - 1] != ws[1]) {
             throw new IllegalArgumentException("linear: input " + Shape.str(xs) + " and weight " + Shape.str(ws) + " do not match (expected weight [out, " + (xs.length > 0 ? xs[xs.length - 1] : "?") + "])");
@@ -196,6 +211,7 @@ public final class MatMul {
             for (int r = 0; r < rows; r++) System.arraycopy(bd, 0, y, r * out, out);
         }
         Gemm.sgemm(false, true, rows, out, in, 1f, x.data(), 0, Math.max(1, in), weight.data(), 0, Math.max(1, in), bias != null ? 1f : 0f, y, 0, Math.max(1, out));
+        if (relu) Activations.reluInPlace(y);
         int[] ys = xs.clone();
         ys[ys.length - 1] = out;
         Tensor result = Tensor.wrap(y, ys);
@@ -203,33 +219,33 @@ public final class MatMul {
         final int nrows = rows;
         return Autograd.record(result, new Node(x, weight, bias) {
             {
-                save(needsGrad(1) ? x : null, needsGrad(0) ? weight : null);
+                save(needsGrad(1) ? x : null, needsGrad(0) ? weight : null, relu ? result.detach() : null);
             }
 
             @Override
             public String name() {
-                return "LinearBackward";
+                return relu ? "LinearReluBackward" : "LinearBackward";
             }
 
             @Override
             protected Tensor[] backward(Tensor gOut) {
-                float[] g = gOut.data();
+                Tensor pre = relu ? Activations.reluGrad(saved(2), gOut) : gOut;
+                float[] g = pre.data();
                 Tensor gx = null, gw = null, gbias = null;
                 if (needsGrad(0)) {
-                    float[] dx = new float[nrows * in];
-                    Gemm.sgemm(false, false, nrows, in, out, 1f, g, 0, Math.max(1, out), saved(1).data(), 0, Math.max(1, in), 0f, dx, 0, Math.max(1, in));
-                    gx = Tensor.wrap(dx, xs);
+                    gx = Tensor.recyclable(xs);
+                    Gemm.sgemm(false, false, nrows, in, out, 1f, g, 0, Math.max(1, out), saved(1).data(), 0, Math.max(1, in), 0f, gx.data(), 0, Math.max(1, in));
                 }
                 if (needsGrad(1)) {
-                    float[] dw = new float[out * in];
-                    Gemm.sgemm(true, false, out, in, nrows, 1f, g, 0, Math.max(1, out), saved(0).data(), 0, Math.max(1, in), 0f, dw, 0, Math.max(1, in));
-                    gw = Tensor.wrap(dw, ws);
+                    gw = Tensor.recyclable(ws);
+                    Gemm.sgemm(true, false, out, in, nrows, 1f, g, 0, Math.max(1, out), saved(0).data(), 0, Math.max(1, in), 0f, gw.data(), 0, Math.max(1, in));
                 }
                 if (needsGrad(2)) {
                     float[] db = new float[out];
                     for (int r = 0; r < nrows; r++) VectorOps.axpy(out, 1f, g, r * out, db, 0);
                     gbias = Tensor.wrap(db, out);
                 }
+                if (relu) BufferPool.give(pre.data()); // this node's own scratch: nothing else has seen it
                 return new Tensor[] {gx, gw, gbias};
             }
         });

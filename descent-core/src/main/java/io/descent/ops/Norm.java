@@ -126,9 +126,8 @@ public final class Norm {
                         d[ch] = (float) (-gamma * is * sumDy[ch] / m);
                     }
                 }
-                float[] dx = new float[x.length];
-                NormKernels.backwardInput(dy, x, n, c, s, mean, a, b, d, dx);
-                gx = Tensor.wrap(dx, xt.shape());
+                gx = Tensor.recyclable(xt.shape());
+                NormKernels.backwardInput(dy, x, n, c, s, mean, a, b, d, gx.data());
             }
             if (needsGrad(1)) {
                 float[] dw = new float[c];

@@ -93,9 +93,9 @@ public final class Pool {
         @Override
         protected Tensor[] backward(Tensor gOut) {
             if (idx == null) throw new IllegalStateException(name() + ": its saved indices were freed by an earlier backward(); call backward(grad, true) to retain the graph");
-            float[] dx = new float[Shape.numel(inShape)];
-            PoolKernels.maxBackward(planes, inPlane, outPlane, gOut.data(), idx, dx);
-            return new Tensor[] {Tensor.wrap(dx, inShape)};
+            Tensor dx = Tensor.recyclable(inShape);
+            PoolKernels.maxBackward(planes, inPlane, outPlane, gOut.data(), idx, dx.data());
+            return new Tensor[] {dx};
         }
 
         @Override
@@ -152,9 +152,9 @@ public final class Pool {
 
             @Override
             protected Tensor[] backward(Tensor gOut) {
-                float[] dx = new float[Shape.numel(xs)];
-                PoolKernels.avgBackward(planes, ay, ax, gOut.data(), dx);
-                return new Tensor[] {Tensor.wrap(dx, xs)};
+                Tensor dx = Tensor.recyclable(xs);
+                PoolKernels.avgBackward(planes, ay, ax, gOut.data(), dx.data());
+                return new Tensor[] {dx};
             }
         });
     }

@@ -29,6 +29,8 @@ public final class Tensor {
     private Tensor grad;
     private Node gradFn;
     private AccumulateGrad accumulator;
+    /** Whether the array came from {@link BufferPool} and may go back once the engine proves it dead. */
+    private boolean recyclable;
 
     private Tensor(float[] data, int[] shape) {
         this.data = data;
@@ -72,6 +74,29 @@ public final class Tensor {
         float[] d = new float[Shape.numel(shape)];
         Arrays.fill(d, value);
         return new Tensor(d, shape.clone());
+    }
+
+    /**
+     * A tensor on an array from {@link BufferPool}, contents unspecified (the caller overwrites
+     * every element), for the gradients a backward function returns: the autograd engine hands
+     * the array back to the pool once the gradient has been consumed and nothing else holds it.
+     */
+    public static Tensor recyclable(int... shape) {
+        Tensor t = new Tensor(BufferPool.take(Shape.numel(shape)), shape.clone());
+        t.recyclable = true;
+        return t;
+    }
+
+    /** {@link #recyclable(int...)} filled with zeros, for gradients that are accumulated into. */
+    public static Tensor recyclableZeros(int... shape) {
+        Tensor t = new Tensor(BufferPool.takeZeroed(Shape.numel(shape)), shape.clone());
+        t.recyclable = true;
+        return t;
+    }
+
+    /** Whether this tensor's array came from {@link BufferPool} (see {@link #recyclable(int...)}). */
+    public boolean isRecyclable() {
+        return recyclable;
     }
 
     public static Tensor zerosLike(Tensor t) {
