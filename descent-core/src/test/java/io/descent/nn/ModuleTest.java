@@ -99,4 +99,27 @@ class ModuleTest {
         var bn = assertThrows(IllegalArgumentException.class, () -> BatchNorm.batchNorm2d(3).forward(Tensor.zeros(2, 4, 5, 5)));
         assertEquals("BatchNorm2d(3): expected input [N, 3, H, W], got [2, 4, 5, 5]", bn.getMessage());
     }
+
+    @Test
+    void sequentialFusesALinearOrConvFollowedByReluButNotASubclass() {
+        io.descent.tensor.Rng rng = new io.descent.tensor.Rng(5);
+        Tensor x = Tensor.randn(rng, 4, 6);
+        Linear l = new Linear(6, 3, true, rng);
+        Tensor fused = new Sequential(l, Activation.relu()).forward(x.detach().requiresGrad(true));
+        assertEquals("LinearReluBackward", fused.gradFn().name());
+        assertArrayEquals(io.descent.ops.Activations.relu(l.forward(x)).toArray(), fused.toArray(), 0f);
+        Linear doubled = new Linear(6, 3, true, rng) {
+            @Override
+            public Tensor forward(Tensor in) {
+                return super.forward(in).mul(2f);
+            }
+        };
+        Tensor own = new Sequential(doubled, Activation.relu()).forward(x.detach().requiresGrad(true));
+        assertEquals("ReluBackward", own.gradFn().name(), "a subclass's own forward runs");
+        Tensor notRelu = new Sequential(l, Activation.gelu()).forward(x.detach().requiresGrad(true));
+        assertEquals("GeluBackward", notRelu.gradFn().name());
+        Conv2d c = new Conv2d(2, 3, 3, 1, 1);
+        Tensor img = Tensor.randn(rng, 2, 2, 5, 5).requiresGrad(true);
+        assertEquals("Conv2dReluBackward", new Sequential(c, Activation.relu()).forward(img).gradFn().name());
+    }
 }

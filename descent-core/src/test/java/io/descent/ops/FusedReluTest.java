@@ -1,0 +1,71 @@
+package io.descent.ops;
+
+import static io.descent.ops.GradCheckSupport.assertGradients;
+import static io.descent.ops.GradCheckSupport.input;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.descent.autograd.GradCheck;
+import io.descent.tensor.Rng;
+import io.descent.tensor.Tensor;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fused {@code linearRelu} and {@code conv2dRelu}: finite-difference gradients, and the
+ * same bits as ReLU applied after the plain op, forward and backward (both convolution paths:
+ * planes under 100 pixels go through ConvBatched, larger ones through the per-image GEMMs).
+ */
+class FusedReluTest {
+    static int[] p(int... v) {
+        return v;
+    }
+
+    @Test
+    void gradientsOfTheFusedOps() {
+        assertGradients("linearRelu", x -> MatMul.linearRelu(x[0], x[1], x[2]), input(1, 3, 5), input(2, 4, 5), input(3, 4));
+        assertGradients("linearRelu no bias", x -> MatMul.linearRelu(x[0], x[1], null), input(1, 2, 3, 5), input(2, 4, 5));
+        // Steps 10x smaller than the default, so that no step crosses ReLU's kink among these
+        // hundreds of outputs (a step of the bias moves every pre-activation of its channel
+        // and would: its gradient is checked bit for bit against conv2d + relu below).
+        Tensor bias = Tensor.uniform(new Rng(3), -1f, 1f, 4);
+        check("conv2dRelu small planes", x -> Conv.conv2dRelu(x[0], x[1], bias, p(1), p(1), p(1), 1), input(1, 2, 3, 5, 6), input(2, 4, 3, 3, 3));
+        Tensor w = Tensor.uniform(new Rng(4), -1f, 1f, 4, 1, 3, 3); // each weight feeds a quarter of the outputs, like the bias
+        check("conv2dRelu large planes, groups 2", x -> Conv.conv2dRelu(x[0], w, bias, p(1), p(1), p(1), 2), input(3, 1, 2, 10, 11));
+    }
+
+    private static void check(String what, Function<Tensor[], Tensor> f, Tensor... inputs) {
+        GradCheck.Mismatch m = GradCheck.check(f, inputs, 1e-3, 1e-2, 2e-2);
+        assertNull(m, () -> what + ": " + m);
+    }
+
+    @Test
+    void linearReluIsReluAfterLinear() {
+        sameAsUnfused(x -> MatMul.linearRelu(x[0], x[1], x[2]), x -> Activations.relu(MatMul.linear(x[0], x[1], x[2])), 5, p(70, 300), p(200, 300), p(200));
+    }
+
+    @Test
+    void conv2dReluIsReluAfterConv2d() {
+        for (int side : new int[] {7, 16}) { // ConvBatched, then per-image GEMMs
+            sameAsUnfused(x -> Conv.conv2dRelu(x[0], x[1], x[2], p(1), p(1), p(1), 1),
+                    x -> Activations.relu(Conv.conv2d(x[0], x[1], x[2], p(1), p(1), p(1), 1)), side, p(6, 8, side, side), p(16, 8, 3, 3), p(16));
+        }
+    }
+
+    /** Forward values and every input's gradient, bit for bit, under an upstream gradient with both signs. */
+    private static void sameAsUnfused(Function<Tensor[], Tensor> fused, Function<Tensor[], Tensor> plain, long seed, int[]... shapes) {
+        Tensor[] a = new Tensor[shapes.length], b = new Tensor[shapes.length];
+        for (int i = 0; i < shapes.length; i++) {
+            a[i] = Tensor.randn(new Rng(seed + i), shapes[i]).requiresGrad(true);
+            b[i] = Tensor.randn(new Rng(seed + i), shapes[i]).requiresGrad(true);
+        }
+        Tensor ya = fused.apply(a), yb = plain.apply(b);
+        assertArrayEquals(yb.toArray(), ya.toArray(), 0f);
+        Tensor g = Tensor.randn(new Rng(seed + 99), ya.shape());
+        ya.backward(g);
+        yb.backward(g);
+        for (int i = 0; i < shapes.length; i++) assertArrayEquals(b[i].grad().toArray(), a[i].grad().toArray(), 0f, "gradient of input " + i);
+        assertEquals(true, ya.gradFn().name().endsWith("ReluBackward"));
+    }
+}

@@ -1,0 +1,51 @@
+package io.descent.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class BufferPoolTest {
+    private static final int N = BufferPool.MIN_LENGTH + 5;
+
+    @BeforeEach
+    @AfterEach
+    void empty() {
+        BufferPool.clear();
+    }
+
+    @Test
+    void aGivenArrayServesTheNextTakeOfItsLengthOnly() {
+        float[] a = new float[N];
+        BufferPool.give(a);
+        assertEquals(4L * N, BufferPool.pooledBytes());
+        assertNotSame(a, BufferPool.take(N + 1));
+        assertSame(a, BufferPool.take(N));
+        assertEquals(0, BufferPool.pooledBytes());
+        assertNotSame(a, BufferPool.take(N), "handed out once");
+    }
+
+    @Test
+    void smallArraysAreNotKept() {
+        float[] a = new float[BufferPool.MIN_LENGTH - 1];
+        BufferPool.give(a);
+        assertEquals(0, BufferPool.pooledBytes());
+        assertNotSame(a, BufferPool.take(a.length));
+    }
+
+    @Test
+    void takeZeroedClearsAReusedArray() {
+        float[] a = new float[N];
+        java.util.Arrays.fill(a, 7f);
+        BufferPool.give(a);
+        float[] z = BufferPool.takeZeroed(N);
+        assertSame(a, z);
+        for (float v : z) assertEquals(0f, v);
+        assertTrue(Tensor.recyclableZeros(3, N).isRecyclable());
+        assertEquals(false, Tensor.zeros(3).isRecyclable());
+    }
+}
