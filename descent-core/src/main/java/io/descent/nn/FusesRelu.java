@@ -17,4 +17,9 @@ public interface FusesRelu {
      * for a subclass, whose own {@code forward} must run.
      */
     boolean fusesRelu();
+
+    /** Whether {@code layer} followed by {@code next} runs as {@code layer.forwardRelu} ({@code next} may be null). */
+    static boolean fuses(Module layer, Module next) {
+        return layer instanceof FusesRelu f && f.fusesRelu() && next instanceof Activation a && a.isRelu();
+    }
 }

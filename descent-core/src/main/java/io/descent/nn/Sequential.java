@@ -32,8 +32,8 @@ public class Sequential extends Module {
     public Tensor forward(Tensor x) {
         Module[] layers = children().values().toArray(Module[]::new);
         for (int i = 0; i < layers.length; i++) {
-            if (layers[i] instanceof FusesRelu f && f.fusesRelu() && i + 1 < layers.length && layers[i + 1] instanceof Activation a && a.isRelu()) {
-                x = f.forwardRelu(x);
+            if (i + 1 < layers.length && FusesRelu.fuses(layers[i], layers[i + 1])) {
+                x = ((FusesRelu) layers[i]).forwardRelu(x);
                 i++;
             } else {
                 x = layers[i].forward(x);

@@ -1,5 +1,6 @@
 package io.descent.train;
 
+import io.descent.nn.FusesRelu;
 import io.descent.nn.Module;
 import io.descent.tensor.Tensor;
 import java.util.ArrayList;
@@ -91,10 +92,22 @@ public final class CheckpointSequential extends CheckpointMirror {
         return run(bounds[segments - 1], steps.size(), x);
     }
 
+    /** Steps {@code [from, to)}; a layer and the ReLU after it in the segment run fused, as in {@link io.descent.nn.Sequential}. */
     private Tensor run(int from, int to, Tensor x) {
         for (int i = from; i < to; i++) {
             Step s = steps.get(i);
-            x = s.path() != null ? get(s.path()).forward(x) : s.function().apply(x);
+            if (s.path() == null) {
+                x = s.function().apply(x);
+                continue;
+            }
+            Module m = get(s.path());
+            Module next = i + 1 < to && steps.get(i + 1).path() != null ? get(steps.get(i + 1).path()) : null;
+            if (FusesRelu.fuses(m, next)) {
+                x = ((FusesRelu) m).forwardRelu(x);
+                i++;
+            } else {
+                x = m.forward(x);
+            }
         }
         return x;
     }
