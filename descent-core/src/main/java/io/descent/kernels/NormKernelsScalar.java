@@ -41,10 +41,13 @@ public final class NormKernelsScalar {
         }
     }
 
-    public static void normalize(float[] x, int n, int c, int s, float[] mean, float[] scale, float[] shift, float[] y) {
+    public static void normalize(float[] x, int n, int c, int s, float[] mean, float[] scale, float[] shift, float[] y, boolean relu) {
         for (int pl = 0; pl < n * c; pl++) {
             int ch = pl % c;
-            for (int j = pl * s, e = j + s; j < e; j++) y[j] = (x[j] - mean[ch]) * scale[ch] + shift[ch];
+            for (int j = pl * s, e = j + s; j < e; j++) {
+                float v = (x[j] - mean[ch]) * scale[ch] + shift[ch];
+                y[j] = relu ? Math.max(v, 0f) : v;
+            }
         }
     }
 

@@ -4,13 +4,14 @@ import io.descent.nn.Activation;
 import io.descent.nn.AdaptiveAvgPool2d;
 import io.descent.nn.BatchNorm;
 import io.descent.nn.Conv2d;
+import io.descent.nn.FusesRelu;
 import io.descent.nn.Identity;
 import io.descent.nn.Linear;
 import io.descent.nn.MaxPool2d;
 import io.descent.nn.Module;
 import io.descent.nn.Sequential;
 import io.descent.nn.init.Init;
-import io.descent.ops.Activations;
+import io.descent.ops.Arithmetic;
 import io.descent.tensor.Rng;
 import io.descent.tensor.Tensor;
 
@@ -81,7 +82,7 @@ public final class ResNet extends Module {
 
     /** The network up to (and including) global pooling, flattened: [N, features]. */
     public Tensor features(Tensor x) {
-        x = child("relu").forward(child("bn1").forward(child("conv1").forward(x)));
+        x = FusesRelu.reluAfter(child("bn1"), child("relu"), child("conv1").forward(x));
         x = child("maxpool").forward(x);
         for (int l = 1; l <= 4; l++) x = child("layer" + l).forward(x);
         return child("avgpool").forward(x).flatten();
@@ -110,10 +111,10 @@ public final class ResNet extends Module {
 
         @Override
         public Tensor forward(Tensor x) {
-            Tensor out = child("relu").forward(child("bn1").forward(child("conv1").forward(x)));
+            Tensor out = FusesRelu.reluAfter(child("bn1"), child("relu"), child("conv1").forward(x));
             out = child("bn2").forward(child("conv2").forward(out));
             Tensor identity = children().containsKey("downsample") ? child("downsample").forward(x) : x;
-            return Activations.relu(out.add(identity));
+            return Arithmetic.addRelu(out, identity);
         }
     }
 
@@ -133,11 +134,11 @@ public final class ResNet extends Module {
         @Override
         public Tensor forward(Tensor x) {
             Module relu = child("relu");
-            Tensor out = relu.forward(child("bn1").forward(child("conv1").forward(x)));
-            out = relu.forward(child("bn2").forward(child("conv2").forward(out)));
+            Tensor out = FusesRelu.reluAfter(child("bn1"), relu, child("conv1").forward(x));
+            out = FusesRelu.reluAfter(child("bn2"), relu, child("conv2").forward(out));
             out = child("bn3").forward(child("conv3").forward(out));
             Tensor identity = children().containsKey("downsample") ? child("downsample").forward(x) : x;
-            return Activations.relu(out.add(identity));
+            return Arithmetic.addRelu(out, identity);
         }
     }
 

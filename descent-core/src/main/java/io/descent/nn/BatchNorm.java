@@ -10,7 +10,7 @@ import io.descent.tensor.Tensor;
  * {@code num_batches_tracked} counts training batches; with {@code momentum == null} the
  * running statistics are a cumulative average, as in PyTorch.
  */
-public class BatchNorm extends Module {
+public class BatchNorm extends Module implements FusesRelu {
     public final int numFeatures;
     public final float eps;
     public final Float momentum;
@@ -52,6 +52,20 @@ public class BatchNorm extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        return run(x, false);
+    }
+
+    @Override
+    public Tensor forwardRelu(Tensor x) {
+        return run(x, true);
+    }
+
+    @Override
+    public boolean fusesRelu() {
+        return getClass() == BatchNorm.class;
+    }
+
+    private Tensor run(Tensor x, boolean relu) {
         boolean ok = rank == 1 ? (x.dim() == 2 || x.dim() == 3) : x.dim() == 4;
         if (!ok || x.size(1) != numFeatures) {
             throw new IllegalArgumentException(name(rank) + "(" + numFeatures + "): expected input " + (rank == 1 ? "[N, " + numFeatures + "] or [N, " + numFeatures + ", L]" : "[N, " + numFeatures + ", H, W]")
@@ -65,7 +79,8 @@ public class BatchNorm extends Module {
         }
         Tensor in = x.dim() == 3 ? x.reshape(x.size(0), x.size(1), x.size(2), 1) : x;
         // training (or no running statistics): batch statistics, running ones updated in place
-        Tensor y = Norm.batchNorm(in, runningMean, runningVar, weight, bias, useBatchStats, m, eps);
+        Tensor y = relu ? Norm.batchNormRelu(in, runningMean, runningVar, weight, bias, useBatchStats, m, eps)
+                : Norm.batchNorm(in, runningMean, runningVar, weight, bias, useBatchStats, m, eps);
         return x.dim() == 3 ? y.reshape(x.shape()) : y;
     }
 

@@ -29,6 +29,41 @@ public final class Arithmetic {
         return binary("div", Kind.DIV, a, b);
     }
 
+    /**
+     * {@code relu(a + b)} for tensors of one shape, in one pass and one backward node: the
+     * closing step of a residual block. Same values and gradients as the two ops; both
+     * inputs receive the one masked gradient.
+     */
+    public static Tensor addRelu(Tensor a, Tensor b) {
+        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
+            throw new IllegalArgumentException("add_relu: shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()) + " differ (it does not broadcast)");
+        }
+        float[] x = a.data(), y = b.data(), out = new float[x.length];
+        Parallel.forRange(out.length, 1 << 15, (from, to) -> {
+            VectorOps.add(x, y, out, from, to);
+            VectorOps.relu(out, out, from, to);
+        });
+        Tensor result = Tensor.wrap(out, a.shape());
+        if (!Autograd.needsGrad(a, b)) return result;
+        Tensor saved = result.detach();
+        return Autograd.record(result, new Node(a, b) {
+            {
+                save(saved);
+            }
+
+            @Override
+            public String name() {
+                return "AddReluBackward";
+            }
+
+            @Override
+            protected Tensor[] backward(Tensor g) {
+                Tensor pre = Activations.reluGrad(saved(0), g);
+                return new Tensor[] {needsGrad(0) ? pre : null, needsGrad(1) ? pre : null};
+            }
+        });
+    }
+
     private static Tensor binary(String op, Kind kind, Tensor a, Tensor b) {
         int[] outShape = Shape.broadcast(op, a.shape(), b.shape());
         float[] x = Broadcast.expand(a.data(), a.shape(), outShape);

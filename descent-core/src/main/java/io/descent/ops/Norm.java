@@ -3,6 +3,7 @@ package io.descent.ops;
 import io.descent.autograd.Autograd;
 import io.descent.autograd.Node;
 import io.descent.kernels.NormKernels;
+import io.descent.tensor.BufferPool;
 import io.descent.tensor.Shape;
 import io.descent.tensor.Tensor;
 
@@ -32,6 +33,22 @@ public final class Norm {
      */
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                                    boolean training, float momentum, float eps) {
+        return batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps, false);
+    }
+
+    /**
+     * {@code relu(batchNorm(...))} in one op: each plane is clamped right after it is
+     * normalised, with no second output array, and one backward node masks the gradient by
+     * the saved output first. Same values and gradients as the two ops (the ResNets' blocks use
+     * it through {@link io.descent.nn.BatchNorm#forwardRelu}).
+     */
+    public static Tensor batchNormRelu(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                       boolean training, float momentum, float eps) {
+        return batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps, true);
+    }
+
+    private static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                    boolean training, float momentum, float eps, boolean relu) {
         String op = "batch_norm";
         int[] xs = x.shape();
         if (xs.length < 2) throw new IllegalArgumentException(op + ": expected an input [N, C] or [N, C, H, W], got " + Shape.str(xs));
@@ -72,10 +89,10 @@ public final class Norm {
             shift[ch] = bias == null ? 0f : bias.data()[ch];
         }
         float[] y = new float[x.numel()];
-        NormKernels.normalize(x.data(), n, c, s, mean, scale, shift, y);
+        NormKernels.normalize(x.data(), n, c, s, mean, scale, shift, y, relu);
         Tensor out = Tensor.wrap(y, xs);
         if (!Autograd.needsGrad(x, weight, bias)) return out;
-        return Autograd.record(out, new BatchNormBackward(x, weight, bias, training, n, c, s, mean, invstd));
+        return Autograd.record(out, new BatchNormBackward(x, weight, bias, training, n, c, s, mean, invstd, relu ? out.detach() : null));
     }
 
     private static void perChannel(String op, String what, Tensor t, int c, int[] xs) {
@@ -84,34 +101,36 @@ public final class Norm {
         }
     }
 
-    /** Saves the input, γ, and the per-channel μ and 1/√(σ²+ε) used by the forward pass. */
+    /** Saves the input, γ, and the per-channel μ and 1/√(σ²+ε) used by the forward pass (and a fused ReLU's output). */
     private static final class BatchNormBackward extends Node {
-        private final boolean training, hasWeight;
+        private final boolean training, hasWeight, relu;
         private final int n, c, s;
         private float[] mean, invstd;
 
-        BatchNormBackward(Tensor x, Tensor weight, Tensor bias, boolean training, int n, int c, int s, float[] mean, float[] invstd) {
+        BatchNormBackward(Tensor x, Tensor weight, Tensor bias, boolean training, int n, int c, int s, float[] mean, float[] invstd, Tensor reluOut) {
             super(x, weight, bias);
             this.training = training;
+            this.relu = reluOut != null;
             this.hasWeight = weight != null;
             this.n = n;
             this.c = c;
             this.s = s;
             this.mean = mean;
             this.invstd = invstd;
-            save(x, needsGrad(0) ? weight : null);
+            save(x, needsGrad(0) ? weight : null, reluOut);
             account(8L * c);
         }
 
         @Override
         public String name() {
-            return "BatchNormBackward";
+            return relu ? "BatchNormReluBackward" : "BatchNormBackward";
         }
 
         @Override
         protected Tensor[] backward(Tensor gOut) {
             Tensor xt = saved(0);
-            float[] x = xt.data(), dy = gOut.data();
+            Tensor pre = relu ? Activations.reluGrad(saved(2), gOut) : gOut;
+            float[] x = xt.data(), dy = pre.data();
             float[] sumDy = new float[c], sumDyXmu = new float[c];
             NormKernels.gradSums(x, dy, n, c, s, mean, sumDy, sumDyXmu);
             Tensor gx = null, gw = null, gb = null;
@@ -135,6 +154,7 @@ public final class Norm {
                 gw = Tensor.wrap(dw, c);
             }
             if (needsGrad(2)) gb = Tensor.wrap(sumDy, c);
+            if (relu) BufferPool.give(pre.data()); // this node's own scratch: nothing else has seen it
             return new Tensor[] {gx, gw, gb};
         }
 

@@ -45,8 +45,11 @@ class NormKernelsTest {
         float[] scale = random(3, C, 0.5f, 2f), shift = random(4, C, -1f, 1f);
         float[] y = new float[len], yS = new float[len];
         NormKernels.normalize(x, N, C, s, mean, scale, shift, y);
-        NormKernelsScalar.normalize(x, N, C, s, mean, scale, shift, yS);
+        NormKernelsScalar.normalize(x, N, C, s, mean, scale, shift, yS, false);
         close("normalize", yS, y);
+        NormKernels.normalize(x, N, C, s, mean, scale, shift, y, true);
+        NormKernelsScalar.normalize(x, N, C, s, mean, scale, shift, yS, true);
+        close("normalize + relu", yS, y);
 
         float[] a = random(5, C, -1f, 1f), b = random(6, C, -1f, 1f), d = random(7, C, -1f, 1f);
         float[] dx = new float[len], dxS = new float[len];

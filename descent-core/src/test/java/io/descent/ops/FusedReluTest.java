@@ -35,6 +35,33 @@ class FusedReluTest {
         check("conv2dRelu large planes, groups 2", x -> Conv.conv2dRelu(x[0], w, bias, p(1), p(1), p(1), 2), input(3, 1, 2, 10, 11));
     }
 
+    @Test
+    void gradientsOfBatchNormReluAndAddRelu() {
+        check("batchNormRelu training", x -> Norm.batchNormRelu(x[0], null, null, x[1], x[2], true, 0.1f, 1e-5f), input(5, 3, 2, 2, 3), input(6, 2), input(7, 2));
+        Tensor rm = Tensor.uniform(new Rng(8), -0.5f, 0.5f, 2), rv = Tensor.uniform(new Rng(9), 0.5f, 1.5f, 2);
+        check("batchNormRelu eval", x -> Norm.batchNormRelu(x[0], rm, rv, x[1], x[2], false, 0.1f, 1e-5f), input(5, 3, 2, 2, 3), input(6, 2), input(7, 2));
+        check("addRelu", x -> Arithmetic.addRelu(x[0], x[1]), input(10, 3, 4), input(11, 3, 4));
+    }
+
+    @Test
+    void batchNormReluIsReluAfterBatchNorm() {
+        for (boolean training : new boolean[] {true, false}) {
+            Tensor rmA = Tensor.uniform(new Rng(20), -0.5f, 0.5f, 16), rvA = Tensor.uniform(new Rng(21), 0.5f, 1.5f, 16);
+            Tensor rmB = rmA.copy(), rvB = rvA.copy();
+            sameAsUnfused(x -> Norm.batchNormRelu(x[0], rmA, rvA, x[1], x[2], training, 0.1f, 1e-5f),
+                    x -> Activations.relu(Norm.batchNorm(x[0], rmB, rvB, x[1], x[2], training, 0.1f, 1e-5f)), 30, p(8, 16, 9, 9), p(16), p(16));
+            assertArrayEquals(rmB.toArray(), rmA.toArray(), 0f, "running mean");
+            assertArrayEquals(rvB.toArray(), rvA.toArray(), 0f, "running var");
+        }
+    }
+
+    @Test
+    void addReluIsReluAfterAdd() {
+        sameAsUnfused(x -> Arithmetic.addRelu(x[0], x[1]), x -> Activations.relu(x[0].add(x[1])), 40, p(4, 8, 33, 33), p(4, 8, 33, 33));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Arithmetic.addRelu(Tensor.zeros(2, 3), Tensor.zeros(3)));
+        assertEquals("add_relu: shapes [2, 3] and [3] differ (it does not broadcast)", e.getMessage());
+    }
+
     private static void check(String what, Function<Tensor[], Tensor> f, Tensor... inputs) {
         GradCheck.Mismatch m = GradCheck.check(f, inputs, 1e-3, 1e-2, 2e-2);
         assertNull(m, () -> what + ": " + m);
