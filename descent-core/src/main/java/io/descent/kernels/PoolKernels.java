@@ -76,31 +76,69 @@ public final class PoolKernels {
             return;
         }
         int w = ax.size(), inPlane = ay.size() * w, oh = ay.out(), ow = ax.out(), outPlane = oh * ow;
-        int dy = ay.step(), dx = ax.step();
+        int kw = maxCount(ax), lo = firstFull(ax, kw), hi = stride2End(ax, kw, lo);
+        int vecEnd = ax.step() == 1 ? lo + (hi - lo) / PoolVectors.L * PoolVectors.L : lo; // dilated windows: scalar only
         Parallel.forRange(planes, grain(outPlane, ay, ax), (from, to) -> {
             for (int pl = from; pl < to; pl++) {
-                int xo = pl * inPlane, o = pl * outPlane;
+                int xo = pl * inPlane;
                 for (int i = 0; i < oh; i++) {
-                    int ys = ay.start()[i], ye = ay.end()[i];
-                    for (int j = 0; j < ow; j++, o++) {
-                        int xs = ax.start()[j], xe = ax.end()[j];
-                        int best = ys * w + xs;
-                        float max = Float.NEGATIVE_INFINITY;
-                        for (int iy = ys; iy < ye; iy += dy) {
-                            for (int ix = xs; ix < xe; ix += dx) {
-                                float v = x[xo + iy * w + ix];
-                                if (v > max || Float.isNaN(v)) {
-                                    max = v;
-                                    best = iy * w + ix;
-                                }
-                            }
-                        }
-                        y[o] = max;
-                        idx[o] = best;
+                    int o = pl * outPlane + i * ow, ys = ay.start()[i], ye = ay.end()[i];
+                    int j = 0;
+                    for (; j < lo; j++) maxWindow(x, xo, w, ay, i, ax, j, y, idx, o + j);
+                    for (; j < vecEnd; j += PoolVectors.L) {
+                        int c0 = ax.start()[j];
+                        if (ys >= ye || xo + (ye - 1) * w + c0 + kw - 1 + 2 * PoolVectors.L > x.length) break; // last loads past the array
+                        PoolVectors.maxStride2(x, xo, w, ys, ye, ay.step(), c0, kw, y, idx, o + j);
                     }
+                    for (; j < ow; j++) maxWindow(x, xo, w, ay, i, ax, j, y, idx, o + j);
                 }
             }
         });
+    }
+
+    /** The scalar twin of {@link #maxForward}: every window by {@link #maxWindow}. */
+    static void maxForwardScalar(int planes, PoolAxis ay, PoolAxis ax, float[] x, float[] y, int[] idx) {
+        int w = ax.size(), inPlane = ay.size() * w, oh = ay.out(), ow = ax.out(), outPlane = oh * ow;
+        for (int pl = 0; pl < planes; pl++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) maxWindow(x, pl * inPlane, w, ay, i, ax, j, y, idx, pl * outPlane + i * ow + j);
+            }
+        }
+    }
+
+    /** Output (i, j) of the plane at {@code x[xo]}: its window's maximum and plane-relative position, in row-major window order. */
+    private static void maxWindow(float[] x, int xo, int w, PoolAxis ay, int i, PoolAxis ax, int j, float[] y, int[] idx, int o) {
+        int ys = ay.start()[i], ye = ay.end()[i], xs = ax.start()[j], xe = ax.end()[j];
+        int best = ys * w + xs;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int iy = ys; iy < ye; iy += ay.step()) {
+            for (int ix = xs; ix < xe; ix += ax.step()) {
+                float v = x[xo + iy * w + ix];
+                if (v > max || Float.isNaN(v)) {
+                    max = v;
+                    best = iy * w + ix;
+                }
+            }
+        }
+        y[o] = max;
+        idx[o] = best;
+    }
+
+    /** The first output whose window along the axis has all {@code kw} taps (ow when none). */
+    private static int firstFull(PoolAxis a, int kw) {
+        int j = 0;
+        while (j < a.out() && a.count()[j] != kw) j++;
+        return j;
+    }
+
+    /**
+     * The end of the run of outputs from {@code lo} whose windows are full and start 2 apart
+     * (stride 2: the windows the vector path {@link PoolVectors#maxStride2} handles).
+     */
+    private static int stride2End(PoolAxis a, int kw, int lo) {
+        int j = lo;
+        while (j < a.out() && a.count()[j] == kw && (j == lo || a.start()[j] - a.start()[j - 1] == 2)) j++;
+        return j;
     }
 
     /** {@code dx[plane, idx] += dy} over zeros: dx is overwritten (each plane zeroed while in cache, then scattered into). */

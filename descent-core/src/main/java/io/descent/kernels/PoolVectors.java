@@ -34,6 +34,30 @@ final class PoolVectors {
     }
 
     /**
+     * L outputs of one row of a stride-2 max-pool (any window height, dilation 1): output t's
+     * window covers input rows {@code ys, ys+dy, .. < ye} and columns {@code c0 + 2t .. + kw − 1}
+     * of the plane at {@code x[xo]} (row length w). For each tap, in row-major window order,
+     * the even lanes of two consecutive vectors are the tap's value for the L outputs; compare
+     * and blend keep the maximum and its plane-relative position with the scalar rule (first
+     * maximum wins, a NaN wins and stays). The caller keeps the last load inside x.
+     */
+    static void maxStride2(float[] x, int xo, int w, int ys, int ye, int dy, int c0, int kw, float[] y, int[] idx, int o) {
+        FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        IntVector best = TWICE_LANE.add(ys * w + c0);
+        for (int iy = ys; iy < ye; iy += dy) {
+            for (int kx = 0; kx < kw; kx++) {
+                int pos = iy * w + c0 + kx;
+                FloatVector v = EVEN.selectFrom(FloatVector.fromArray(F, x, xo + pos), FloatVector.fromArray(F, x, xo + pos + L));
+                VectorMask<Float> take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
+                m = m.blend(v, take);
+                best = best.blend(TWICE_LANE.add(pos), take.cast(I));
+            }
+        }
+        m.intoArray(y, o);
+        best.intoArray(idx, o);
+    }
+
+    /**
      * Outputs {@code [o, o+n)} ({@code n ≤ L}) from the windows starting at input column
      * {@code 2j} of row {@code r0} (plane-relative flat offset) and the row below it, {@code w}
      * floats further; the plane starts at {@code x[xo]}. Positions are plane-relative.

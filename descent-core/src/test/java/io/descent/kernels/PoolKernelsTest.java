@@ -68,4 +68,37 @@ class PoolKernelsTest {
             }
         }
     }
+
+    @Test
+    void stride2VectorPathEqualsTheScalarLoop() {
+        Rng r = new Rng(11);
+        // {kernel, stride, padding, dilation, ceil}: resnet's 3x3/2/1 stem pool, odd kernels, clipped and dilated windows
+        int[][] geometries = {{3, 2, 1, 1, 0}, {3, 2, 0, 1, 0}, {2, 2, 1, 1, 0}, {4, 2, 1, 1, 1}, {3, 2, 1, 2, 0}, {3, 1, 1, 1, 0}, {5, 2, 2, 1, 1}};
+        for (int[] geo : geometries) {
+            for (int w : new int[] {7, 33, 40, 70, 112}) {
+                int h = 9, planes = 3, k = geo[0], s = geo[1], p = geo[2], d = geo[3];
+                int oh = out(h, k, s, p, d, geo[4] == 1), ow = out(w, k, s, p, d, geo[4] == 1);
+                float[] x = new float[planes * h * w];
+                for (int i = 0; i < x.length; i++) x[i] = r.nextInt(7) - 3; // many ties
+                for (int n = 0; n < 4; n++) x[r.nextInt(x.length)] = Float.NaN;
+                x[r.nextInt(x.length)] = Float.NEGATIVE_INFINITY;
+                PoolAxis ay = PoolAxis.max(h, k, s, p, d, oh), ax = PoolAxis.max(w, k, s, p, d, ow);
+                float[] y = new float[planes * oh * ow], ys = new float[y.length];
+                int[] idx = new int[y.length], idxs = new int[y.length];
+                PoolKernels.maxForward(planes, ay, ax, x, y, idx);
+                PoolKernels.maxForwardScalar(planes, ay, ax, x, ys, idxs);
+                String what = java.util.Arrays.toString(geo) + " w=" + w;
+                assertArrayEquals(ys, y, "values " + what);
+                assertArrayEquals(idxs, idx, "positions " + what);
+            }
+        }
+    }
+
+    /** PyTorch's pooling output size. */
+    private static int out(int size, int k, int s, int p, int d, boolean ceil) {
+        int span = size + 2 * p - d * (k - 1) - 1;
+        int o = (ceil ? (span + s - 1) / s : span / s) + 1;
+        if (ceil && (o - 1) * s >= size + p) o--;
+        return o;
+    }
 }
