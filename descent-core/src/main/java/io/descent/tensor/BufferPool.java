@@ -21,7 +21,7 @@ import java.util.Map;
  * <p>Arrays below {@link #MIN_LENGTH} are not pooled (the JVM's thread-local allocation is
  * cheaper than a lookup); the pool holds at most an eighth of the maximum heap and drops what
  * would exceed it. An array from {@link #take} holds stale values: callers overwrite every
- * element or use {@link #takeZeroed}. Thread-safe.
+ * element (a kernel that accumulates zeroes its output first). Thread-safe.
  */
 public final class BufferPool {
     /** Shortest array worth pooling (128 KiB). */
@@ -35,26 +35,17 @@ public final class BufferPool {
 
     /** An array of {@code n} floats with unspecified contents. */
     public static float[] take(int n) {
-        float[] a = poll(n);
-        return a != null ? a : new float[n];
-    }
-
-    /** An array of {@code n} zeros. */
-    public static float[] takeZeroed(int n) {
-        float[] a = poll(n);
-        if (a == null) return new float[n];
-        java.util.Arrays.fill(a, 0f);
-        return a;
-    }
-
-    private static float[] poll(int n) {
-        if (n < MIN_LENGTH) return null;
-        synchronized (FREE) {
-            ArrayDeque<float[]> q = FREE.get(n);
-            float[] a = q == null ? null : q.poll();
-            if (a != null) pooledBytes -= 4L * n;
-            return a;
+        if (n >= MIN_LENGTH) {
+            synchronized (FREE) {
+                ArrayDeque<float[]> q = FREE.get(n);
+                float[] a = q == null ? null : q.poll();
+                if (a != null) {
+                    pooledBytes -= 4L * n;
+                    return a;
+                }
+            }
         }
+        return new float[n];
     }
 
     /** Hands {@code a} back for reuse; the caller must hold the only reference to it. */

@@ -87,13 +87,6 @@ public final class Tensor {
         return t;
     }
 
-    /** {@link #recyclable(int...)} filled with zeros, for gradients that are accumulated into. */
-    public static Tensor recyclableZeros(int... shape) {
-        Tensor t = new Tensor(BufferPool.takeZeroed(Shape.numel(shape)), shape.clone());
-        t.recyclable = true;
-        return t;
-    }
-
     /** Whether this tensor's array came from {@link BufferPool} (see {@link #recyclable(int...)}). */
     public boolean isRecyclable() {
         return recyclable;

@@ -38,14 +38,13 @@ class BufferPoolTest {
     }
 
     @Test
-    void takeZeroedClearsAReusedArray() {
+    void recyclableTensorsAreMarked() {
         float[] a = new float[N];
-        java.util.Arrays.fill(a, 7f);
         BufferPool.give(a);
-        float[] z = BufferPool.takeZeroed(N);
-        assertSame(a, z);
-        for (float v : z) assertEquals(0f, v);
-        assertTrue(Tensor.recyclableZeros(3, N).isRecyclable());
+        Tensor t = Tensor.recyclable(N);
+        assertSame(a, t.data());
+        assertTrue(t.isRecyclable());
         assertEquals(false, Tensor.zeros(3).isRecyclable());
+        assertEquals(false, t.detach().isRecyclable(), "a view does not carry the mark");
     }
 }
