@@ -39,7 +39,7 @@ class E2eWorkloadTest {
     void pytorchGetsTheSizesJavaUses() {
         assertEquals(List.of("W4", "resnet50", "train", "2", "8", "224", "2", "5"), new ModelWorkload("resnet50", true, E2eSizes.ISSUE8).pytorchArgs(2, null));
         assertEquals(List.of("W4", "vgg16", "fwd", "1", "1", "64", "1", "1"), new ModelWorkload("vgg16", false, E2eSizes.TINY).pytorchArgs(1, null));
-        assertEquals(List.of("W5", "4", "2", "32", "2048", "1024", "3"), new CheckpointWorkload(4, E2eSizes.ISSUE8).pytorchArgs(2, null));
+        assertEquals(List.of("W5", "4", "2", "32", "2048", "1024", "5"), new CheckpointWorkload(4, E2eSizes.ISSUE8).pytorchArgs(2, null));
         assertEquals(List.of("W2", "2", "/data"), Workload.W2.pytorchArgs(2, java.nio.file.Path.of("/data")));
         assertEquals("pytorch_models.py", new CheckpointWorkload(0, E2eSizes.ISSUE8).pytorchScript());
         assertEquals("pytorch_e2e.py", Workload.W3.pytorchScript());
