@@ -43,6 +43,8 @@ public final class ConvKernels {
         int k = g.k(), p = g.p(), og = g.og(), planes = g.cg() * g.h() * g.w();
         boolean pointwise = g.isPointwise();
         int band = bandRows(g), ow = g.ow();
+        Gemm.PackedA[] wp = new Gemm.PackedA[g.groups()]; // every image and band multiplies the same weights
+        for (int gr = 0; gr < g.groups(); gr++) wp[gr] = Gemm.packA(false, og, k, w, gr * og * k, k);
         Parallel.forRange(g.n(), 1, (from, to) -> {
             float[] cols = pointwise ? null : new float[k * Math.min(p, band * ow)];
             for (int i = from; i < to; i++) {
@@ -50,13 +52,13 @@ public final class ConvKernels {
                     int xOff = i * g.imageSize() + gr * planes, yOff = i * g.outImageSize() + gr * og * p;
                     float beta = initPlanes(y, yOff, og, p, bias, gr * og);
                     if (pointwise) {
-                        Gemm.sgemm(false, false, og, p, k, 1f, w, gr * og * k, k, x, xOff, p, beta, y, yOff, p);
+                        Gemm.sgemm(wp[gr], false, p, 1f, x, xOff, p, beta, y, yOff, p);
                         continue;
                     }
                     for (int oy0 = 0; oy0 < g.oh(); oy0 += band) {
                         int oy1 = Math.min(g.oh(), oy0 + band), bp = (oy1 - oy0) * ow;
                         Im2col.im2colRows(g, x, xOff, oy0, oy1, cols, 0, bp);
-                        Gemm.sgemm(false, false, og, bp, k, 1f, w, gr * og * k, k, cols, 0, bp, beta, y, yOff + oy0 * ow, p);
+                        Gemm.sgemm(wp[gr], false, bp, 1f, cols, 0, bp, beta, y, yOff + oy0 * ow, p);
                     }
                 }
                 if (relu) VectorOps.relu(y, y, i * g.outImageSize(), (i + 1) * g.outImageSize());
@@ -77,6 +79,8 @@ public final class ConvKernels {
         int k = g.k(), p = g.p(), og = g.og(), hw = g.h() * g.w(), planes = g.cg() * hw;
         boolean pointwise = g.isPointwise();
         int band = bandRows(g), ow = g.ow();
+        Gemm.PackedA[] wt = new Gemm.PackedA[g.groups()]; // Wᵀ, shared by every image and band
+        for (int gr = 0; gr < g.groups(); gr++) wt[gr] = Gemm.packA(true, k, og, w, gr * og * k, k);
         Parallel.forRange(g.n(), 1, (from, to) -> {
             float[] cols = pointwise ? null : new float[k * Math.min(p, band * ow)];
             for (int i = from; i < to; i++) {
@@ -84,13 +88,13 @@ public final class ConvKernels {
                     int dxOff = i * g.imageSize() + gr * planes, dyOff = i * g.outImageSize() + gr * og * p;
                     float beta = initPlanes(dx, dxOff, g.cg(), hw, bias, gr * g.cg());
                     if (pointwise) {
-                        Gemm.sgemm(true, false, k, p, og, 1f, w, gr * og * k, k, dy, dyOff, p, beta, dx, dxOff, p);
+                        Gemm.sgemm(wt[gr], false, p, 1f, dy, dyOff, p, beta, dx, dxOff, p);
                         continue;
                     }
                     if (beta == 0f) Arrays.fill(dx, dxOff, dxOff + planes, 0f);
                     for (int oy0 = 0; oy0 < g.oh(); oy0 += band) {
                         int oy1 = Math.min(g.oh(), oy0 + band), bp = (oy1 - oy0) * ow;
-                        Gemm.sgemm(true, false, k, bp, og, 1f, w, gr * og * k, k, dy, dyOff + oy0 * ow, p, 0f, cols, 0, bp);
+                        Gemm.sgemm(wt[gr], false, bp, 1f, dy, dyOff + oy0 * ow, p, 0f, cols, 0, bp);
                         Im2col.col2imRows(g, cols, 0, bp, oy0, oy1, dx, dxOff);
                     }
                 }

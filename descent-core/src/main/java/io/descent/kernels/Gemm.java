@@ -79,6 +79,53 @@ public final class Gemm {
     }
 
     /**
+     * op(A) packed once, for several products with the same left operand (a convolution's
+     * weights against each image's columns): {@link #sgemm(PackedA, boolean, int, float, float[],
+     * int, int, float, float[], int, int)} skips the packing that every plain call repeats.
+     */
+    public record PackedA(int m, int k, float[] data) {}
+
+    /** Packs op(A), m×k (A stored k×m with leading dimension lda when {@code transA}). */
+    public static PackedA packA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+        if (m < 0 || k < 0) throw new IllegalArgumentException("sgemm: negative size m=" + m + " k=" + k);
+        if (lda < Math.max(1, transA ? m : k)) throw new IllegalArgumentException("sgemm: leading dimension too small (lda=" + lda + ")");
+        need("A", a, aOff, transA ? k : m, transA ? m : k, lda);
+        float[] d = new float[GemmDriver.roundUp(m, GemmMicroKernel.MR) * k];
+        GemmDriver.packWholeA(transA, a, aOff, lda, m, k, d);
+        return new PackedA(m, k, d);
+    }
+
+    /**
+     * {@code C = alpha * A * op(B) + beta * C} with A packed by {@link #packA}, always on the
+     * tiled path: the same values, bit for bit, as the plain call wherever that takes the tiled
+     * path too (every product with op(B) = B; {@link GemmDot}'s transposed-B products sum in
+     * another order). Several threads split C by columns; called from a {@link Parallel}
+     * worker, it runs on that thread.
+     */
+    public static void sgemm(PackedA a, boolean transB, int n, float alpha, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        int m = a.m(), k = a.k();
+        if (n < 0) throw new IllegalArgumentException("sgemm: negative size n=" + n);
+        if (ldb < Math.max(1, transB ? k : n) || ldc < Math.max(1, n)) {
+            throw new IllegalArgumentException("sgemm: leading dimension too small (ldb=" + ldb + ", ldc=" + ldc + ")");
+        }
+        need("B", b, bOff, transB ? n : k, transB ? k : n, ldb);
+        need("C", c, cOff, m, n, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        GemmDriver.Problem q = new GemmDriver.Problem(false, transB, m, n, k, alpha, null, 0, 0, b, bOff, ldb, beta, c, cOff, ldc);
+        int nr = GemmMicroKernel.NR, tilesN = ceilDiv(n, nr);
+        if (Parallel.threads() == 1 || (long) m * n * k < PARALLEL_MIN_WORK || Parallel.inWorker() || tilesN < 2) {
+            GemmDriver.run(q, a.data(), 0, m, 0, n);
+        } else {
+            Parallel.forRange(tilesN, 1, (from, to) -> GemmDriver.run(q, a.data(), 0, m, from * nr, Math.min(n, to * nr)));
+        }
+    }
+
+    /**
      * A product with few columns (n at most half a tile wide, e.g. the weight gradient of a
      * one-channel convolution, n = 9) would waste most of each tile's columns, so it computes
      * {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} instead (n rows, which fill a tile's 12 rows far better) into a

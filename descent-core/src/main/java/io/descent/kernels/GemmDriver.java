@@ -67,10 +67,19 @@ final class GemmDriver {
 
     /** Computes rows {@code [i0, i1)} × columns {@code [j0, j1)} of C on the calling thread. */
     static void run(Problem q, int i0, int i1, int j0, int j1) {
+        run(q, null, i0, i1, j0, j1);
+    }
+
+    /**
+     * {@link #run(Problem, int, int, int, int)} with op(A) already packed whole in
+     * {@code aPacked} (layout of {@link #packWholeA}; {@code i0} a multiple of MR), or packed
+     * block by block here when it is null.
+     */
+    static void run(Problem q, float[] aPacked, int i0, int i1, int j0, int j1) {
         if (i0 >= i1 || j0 >= j1) return;
         Scratch s = SCRATCH.get();
-        int kcMax = Math.min(KC, q.k());
-        int aNeed = kcMax * roundUp(Math.min(MC, i1 - i0), MR);
+        int kcMax = Math.min(KC, q.k()), mPad = roundUp(q.m(), MR);
+        int aNeed = aPacked != null ? 0 : kcMax * roundUp(Math.min(MC, i1 - i0), MR);
         int bNeed = kcMax * roundUp(Math.min(NC, j1 - j0), NR);
         if (s.a.length < aNeed) s.a = new float[aNeed];
         if (s.b.length < bNeed) s.b = new float[bNeed];
@@ -81,11 +90,25 @@ final class GemmDriver {
                 packB(q, pc, kc, jc, nc, s.b, 0, s.idx);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    GemmPacking.packA(q.transA(), q.a(), q.aOff(), q.lda(), ic, mc, pc, kc, s.a, 0, s.idx);
-                    macroKernel(q, pc, kc, s.a, 0, ic, mc, s.b, 0, jc, nc, s.tile);
+                    if (aPacked != null) {
+                        macroKernel(q, pc, kc, aPacked, pc * mPad + ic * kc, ic, mc, s.b, 0, jc, nc, s.tile);
+                    } else {
+                        GemmPacking.packA(q.transA(), q.a(), q.aOff(), q.lda(), ic, mc, pc, kc, s.a, 0, s.idx);
+                        macroKernel(q, pc, kc, s.a, 0, ic, mc, s.b, 0, jc, nc, s.tile);
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * All of op(A) (m×k) packed into {@code dst}: slab t of k at {@code t*KC*mPad}, its MR-row
+     * slivers back to back, the layout {@link #runPrepacked} shares between threads.
+     */
+    static void packWholeA(boolean transA, float[] a, int aOff, int lda, int m, int k, float[] dst) {
+        int mPad = roundUp(m, MR);
+        int[] idx = SCRATCH.get().idx;
+        for (int pc = 0; pc < k; pc += KC) GemmPacking.packA(transA, a, aOff, lda, 0, m, pc, Math.min(KC, k - pc), dst, pc * mPad, idx);
     }
 
     /** Floats {@link #runPrepacked} needs for packed copies of both operands. */

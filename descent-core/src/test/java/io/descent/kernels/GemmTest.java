@@ -91,6 +91,36 @@ class GemmTest {
     }
 
     @Test
+    void prepackedAGivesTheSameBitsAsThePlainCall() {
+        Random rnd = new Random(17);
+        int[][] shapes = {{64, 448, 576}, {13, 40, 300}, {1, 1, 1}, {400, 37, 513}, {12, 1100, 257}, {576, 200, 64}, {5, 3, 0}};
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            for (int[] sh : shapes) {
+                for (boolean transA : new boolean[] {false, true}) {
+                    for (boolean transB : new boolean[] {false}) { // NT may take GemmDot, whose sums differ in the last bits
+                        int m = sh[0], n = sh[1], k = sh[2], lda = (transA ? m : k) + 3, ldb = (transB ? k : n) + 2, ldc = n + 1;
+                        float[] a = values(rnd, 2 + (transA ? k : m) * lda), b = values(rnd, 1 + (transB ? n : k) * ldb);
+                        float[] c0 = values(rnd, m * ldc), c1 = c0.clone();
+                        Gemm.sgemm(transA, transB, m, n, k, 1.5f, a, 2, lda, b, 1, ldb, 0.5f, c0, 0, ldc);
+                        Gemm.PackedA pa = Gemm.packA(transA, m, k, a, 2, lda);
+                        Gemm.sgemm(pa, transB, n, 1.5f, b, 1, ldb, 0.5f, c1, 0, ldc);
+                        assertArrayEquals(c0, c1, 0f, Arrays.toString(sh) + " transA=" + transA + " transB=" + transB + " threads=" + threads);
+                    }
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Gemm.packA(false, 4, 5, new float[19], 0, 5));
+        assertThrows(IllegalArgumentException.class, () -> Gemm.sgemm(Gemm.packA(false, 4, 5, new float[20], 0, 5), false, 3, 1f, new float[14], 0, 3, 0f, new float[12], 0, 3));
+    }
+
+    private static float[] values(Random rnd, int size) {
+        float[] v = new float[size];
+        for (int i = 0; i < size; i++) v[i] = rnd.nextFloat() * 2 - 1;
+        return v;
+    }
+
+    @Test
     void betaZeroIgnoresNaNInC() {
         Random rnd = new Random(9);
         for (int threads : new int[] {1, 2}) {
