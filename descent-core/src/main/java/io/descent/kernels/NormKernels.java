@@ -53,12 +53,7 @@ public final class NormKernels {
         });
     }
 
-    /** {@code y = (x − mean[ch])·scale[ch] + shift[ch]}. */
-    public static void normalize(float[] x, int n, int c, int s, float[] mean, float[] scale, float[] shift, float[] y) {
-        normalize(x, n, c, s, mean, scale, shift, y, false);
-    }
-
-    /** {@link #normalize(float[], int, int, int, float[], float[], float[], float[])}, then {@code max(y, 0)} when {@code relu}, plane by plane while in cache. */
+    /** {@code y = (x − mean[ch])·scale[ch] + shift[ch]}, then {@code max(y, 0)} when {@code relu}, plane by plane while in cache. */
     public static void normalize(float[] x, int n, int c, int s, float[] mean, float[] scale, float[] shift, float[] y, boolean relu) {
         Parallel.forRange(n * c, grain(1, s), (from, to) -> {
             for (int pl = from; pl < to; pl++) {

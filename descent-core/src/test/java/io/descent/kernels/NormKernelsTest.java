@@ -44,7 +44,7 @@ class NormKernelsTest {
 
         float[] scale = random(3, C, 0.5f, 2f), shift = random(4, C, -1f, 1f);
         float[] y = new float[len], yS = new float[len];
-        NormKernels.normalize(x, N, C, s, mean, scale, shift, y);
+        NormKernels.normalize(x, N, C, s, mean, scale, shift, y, false);
         NormKernelsScalar.normalize(x, N, C, s, mean, scale, shift, yS, false);
         close("normalize", yS, y);
         NormKernels.normalize(x, N, C, s, mean, scale, shift, y, true);
