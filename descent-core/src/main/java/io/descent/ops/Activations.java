@@ -1,7 +1,6 @@
 package io.descent.ops;
 
 import io.descent.autograd.Autograd;
-import io.descent.autograd.Node;
 import io.descent.kernels.Parallel;
 import io.descent.kernels.VectorOps;
 import io.descent.tensor.Tensor;
@@ -20,22 +19,7 @@ public final class Activations {
         Parallel.forRange(y.length, ELEMENTWISE_GRAIN, (from, to) -> VectorOps.relu(x, y, from, to));
         Tensor out = Tensor.wrap(y, a.shape());
         if (!Autograd.needsGrad(a)) return out;
-        Tensor saved = out.detach();
-        return Autograd.record(out, new Node(a) {
-            {
-                save(saved);
-            }
-
-            @Override
-            public String name() {
-                return "ReluBackward";
-            }
-
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                return new Tensor[] {reluGrad(saved(0), g)};
-            }
-        });
+        return Autograd.record(out, new ReluBackward("ReluBackward", out, a));
     }
 
     /** {@code y = max(y, 0)} in place: the ReLU of an op fused with it (see {@link MatMul#linearRelu}, {@link Conv#conv2dRelu}). */

@@ -45,23 +45,7 @@ public final class Arithmetic {
         });
         Tensor result = Tensor.wrap(out, a.shape());
         if (!Autograd.needsGrad(a, b)) return result;
-        Tensor saved = result.detach();
-        return Autograd.record(result, new Node(a, b) {
-            {
-                save(saved);
-            }
-
-            @Override
-            public String name() {
-                return "AddReluBackward";
-            }
-
-            @Override
-            protected Tensor[] backward(Tensor g) {
-                Tensor pre = Activations.reluGrad(saved(0), g);
-                return new Tensor[] {needsGrad(0) ? pre : null, needsGrad(1) ? pre : null};
-            }
-        });
+        return Autograd.record(result, new ReluBackward("AddReluBackward", result, a, b));
     }
 
     private static Tensor binary(String op, Kind kind, Tensor a, Tensor b) {
