@@ -83,14 +83,37 @@ public final class Gemm {
      * weights against each image's columns): {@link #sgemm(PackedA, boolean, int, float, float[],
      * int, int, float, float[], int, int)} skips the packing that every plain call repeats.
      */
-    public record PackedA(int m, int k, float[] data) {}
+    public record PackedA(int m, int k, float[] data) {
+        public PackedA {
+            if (m < 0 || k < 0 || data.length < size(m, k)) {
+                throw new IllegalArgumentException("sgemm: packed A of " + m + "x" + k + " needs " + size(m, k) + " floats, has " + data.length);
+            }
+        }
+
+        /** Floats the packed layout of an m×k operand takes. */
+        public static int size(int m, int k) {
+            return GemmDriver.roundUp(m, GemmMicroKernel.MR) * k;
+        }
+
+        /**
+         * Where element (r, s) of op(A) lies in {@link #data}, for code that writes a packed
+         * operand directly: slabs of {@code KC} columns, each cut into MR-row slivers stored
+         * column by column, so elements (r, s) and (r, s + 1) are MR floats apart within a slab
+         * (slabs start at multiples of {@value GemmDriver#KC} columns). Rows from m up to a
+         * multiple of MR are padding: whatever they hold only reaches tile rows never stored.
+         */
+        public int index(int r, int s) {
+            int mr = GemmMicroKernel.MR, pc = s - s % GemmDriver.KC, kc = Math.min(GemmDriver.KC, k - pc);
+            return pc * GemmDriver.roundUp(m, mr) + (r - r % mr) * kc + (s - pc) * mr + r % mr;
+        }
+    }
 
     /** Packs op(A), m×k (A stored k×m with leading dimension lda when {@code transA}). */
     public static PackedA packA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
         if (m < 0 || k < 0) throw new IllegalArgumentException("sgemm: negative size m=" + m + " k=" + k);
         if (lda < Math.max(1, transA ? m : k)) throw new IllegalArgumentException("sgemm: leading dimension too small (lda=" + lda + ")");
         need("A", a, aOff, transA ? k : m, transA ? m : k, lda);
-        float[] d = new float[GemmDriver.roundUp(m, GemmMicroKernel.MR) * k];
+        float[] d = new float[PackedA.size(m, k)];
         GemmDriver.packWholeA(transA, a, aOff, lda, m, k, d);
         return new PackedA(m, k, d);
     }

@@ -3,6 +3,7 @@ package io.descent.models;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.descent.kernels.ConvKernels;
 import io.descent.Golden;
 import io.descent.autograd.GradMode;
 import io.descent.nn.Dropout;
@@ -37,13 +38,18 @@ class ModelParityTest {
 
     /** ‖ours − ref‖ ≤ 8·‖torch32 − ref‖ + 1e-4·‖ref‖ + 1e-6 (Euclidean norms over the vectors). */
     static void assertAsAccurateAsPyTorch(String what, float[] ref, float[] torch32, float[] ours) {
+        assertAsAccurateAsPyTorch(what, ref, torch32, ours, 1e-4);
+    }
+
+    /** ‖ours − ref‖ ≤ 8·‖torch32 − ref‖ + rel·‖ref‖ + 1e-6. */
+    static void assertAsAccurateAsPyTorch(String what, float[] ref, float[] torch32, float[] ours, double rel) {
         double eo = 0, et = 0, r = 0;
         for (int i = 0; i < ref.length; i++) {
             eo += Math.pow(ours[i] - ref[i], 2);
             et += Math.pow(torch32[i] - ref[i], 2);
             r += Math.pow(ref[i], 2);
         }
-        double bound = 8 * Math.sqrt(et) + 1e-4 * Math.sqrt(r) + 1e-6;
+        double bound = 8 * Math.sqrt(et) + rel * Math.sqrt(r) + 1e-6;
         assertTrue(Math.sqrt(eo) <= bound, what + ": error vs float64 PyTorch " + Math.sqrt(eo) + " exceeds " + bound
                 + " (PyTorch float32's own error " + Math.sqrt(et) + "); expected " + java.util.Arrays.toString(java.util.Arrays.copyOf(ref, 4))
                 + "... but was " + java.util.Arrays.toString(java.util.Arrays.copyOf(ours, 4)) + "...");
@@ -52,6 +58,35 @@ class ModelParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void matchesTorchvision(String fixture, Models.Config cfg, int[] targets) {
+        boolean was = ConvKernels.winograd();
+        try {
+            ConvKernels.setWinograd(false); // the direct sums, whose rounding is PyTorch's kind
+            check(fixture, cfg, targets, false);
+        } finally {
+            ConvKernels.setWinograd(was);
+        }
+    }
+
+    /**
+     * The default path, with Winograd's convolutions: forward to the same bound; each gradient's
+     * norm within 2 % and its samples within 5 % (beyond 8× PyTorch's own float32 error) — one activation that its ~1e-5 perturbation
+     * moves across a ReLU's kink passes or blocks a whole path of gradient (one flip among 16,384
+     * activations moves resnet18_small's gradients at batch 2 by 0.3–2.6 %), while a wrong formula
+     * is off by far more.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void matchesTorchvisionWithWinograd(String fixture, Models.Config cfg, int[] targets) {
+        boolean was = ConvKernels.winograd();
+        try {
+            ConvKernels.setWinograd(true);
+            check(fixture, cfg, targets, true);
+        } finally {
+            ConvKernels.setWinograd(was);
+        }
+    }
+
+    private static void check(String fixture, Models.Config cfg, int[] targets, boolean winograd) {
         Map<String, Tensor> f = Golden.load("model_" + fixture);
         Module m = Models.create(fixture.replace("_small", ""), cfg);
         FormulaWeights.fill(m);
@@ -76,7 +111,8 @@ class ModelParityTest {
             float[] ours = new float[ref.length];
             int stride = Math.max(1, g.length / ref.length);
             for (int s = 0; s < ref.length; s++) ours[s] = g[(int) ((long) s * stride % g.length)];
-            assertAsAccurateAsPyTorch(fixture + " gradient of " + name, ref, Golden.get(f, "grad_sample32." + name).data(), ours);
+            assertAsAccurateAsPyTorch(fixture + " gradient of " + name + (winograd ? " (Winograd)" : ""), ref,
+                    Golden.get(f, "grad_sample32." + name).data(), ours, winograd ? 5e-2 : 1e-4);
             double norm = 0;
             for (float v : g) norm += (double) v * v;
             float expectedNorm = Golden.get(f, "grad_norm." + name).item();

@@ -1,0 +1,198 @@
+package io.descent.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The three transforms of F(4×4, 3×3) with interpolation points 0, ±1, ±2 and ∞ (Lavin and
+ * Gray 2016, §4.2): {@code Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A} for a 3×3 kernel g, a 6×6 input
+ * window d and a 4×4 output tile Y. The matrices are {@link #BT}, {@link #G} and {@link #AT};
+ * the vector code applies them through their factored forms (common sub-expressions noted
+ * inline), one lane per tile, and the tests check it against the plain matrix products.
+ * A 6-vector transform position ξ = 6i + j (i from the left factor, j from the right).
+ */
+final class WinogradTransforms {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int A = Winograd.ALPHA, M = Winograd.TILE;
+
+    /** Bᵀ, 6×6: the input transform's left factor. */
+    static final double[][] BT = {
+            {4, 0, -5, 0, 1, 0},
+            {0, -4, -4, 1, 1, 0},
+            {0, 4, -4, -1, 1, 0},
+            {0, -2, -1, 2, 1, 0},
+            {0, 2, -1, -2, 1, 0},
+            {0, 4, 0, -5, 0, 1}};
+    /** G, 6×3: the kernel transform's left factor. */
+    static final double[][] G = {
+            {1 / 4.0, 0, 0},
+            {-1 / 6.0, -1 / 6.0, -1 / 6.0},
+            {-1 / 6.0, 1 / 6.0, -1 / 6.0},
+            {1 / 24.0, 1 / 12.0, 1 / 6.0},
+            {1 / 24.0, -1 / 12.0, 1 / 6.0},
+            {0, 0, 1}};
+    /** Aᵀ, 4×6: the output transform's left factor. */
+    static final double[][] AT = {
+            {1, 1, 1, 1, 1, 0},
+            {0, 1, -1, 2, -2, 0},
+            {0, 1, 1, 4, 4, 0},
+            {0, 1, -1, 8, -8, 1}};
+
+    private WinogradTransforms() {}
+
+    /**
+     * {@code U_ξ = (G g Gᵀ)_ξ} for every kernel, packed as 36 GEMM left operands of
+     * rows×cols: for the forward pass rows are the o output channels and g = w[o, c]; with
+     * {@code transposed} (the input gradient) rows are the c input channels and g is
+     * w[o, c] turned by 180°.
+     */
+    static Gemm.PackedA[] weights(float[] w, int o, int c, boolean transposed) {
+        int rows = transposed ? c : o, cols = transposed ? o : c;
+        Gemm.PackedA[] u = new Gemm.PackedA[Winograd.POSITIONS];
+        float[][] kept = PACKED.get();
+        for (int xi = 0; xi < u.length; xi++) {
+            if (kept[xi].length < Gemm.PackedA.size(rows, cols)) kept[xi] = new float[Gemm.PackedA.size(rows, cols)];
+            u[xi] = new Gemm.PackedA(rows, cols, kept[xi]);
+        }
+        int mr = GemmMicroKernel.MR, slivers = (rows + mr - 1) / mr;
+        // A sliver's MR rows by L columns at a time: their packed places are MR·L consecutive
+        // floats of each of the 36 arrays (L divides the slab width), gathered in t and copied
+        // out whole. Written element by element the 36 stores per kernel went to addresses a
+        // multiple of 4 KiB apart, one L1 set, and took four times as long.
+        Parallel.forRange(slivers, 1, (from, to) -> {
+            float[] k = new float[9], t = new float[Winograd.POSITIONS * mr * L], g = new float[Winograd.POSITIONS];
+            for (int sliver = from; sliver < to; sliver++) {
+                for (int s0 = 0; s0 < cols; s0 += L) {
+                    int n = Math.min(L, cols - s0);
+                    for (int ds = 0; ds < n; ds++) {
+                        for (int dr = 0; dr < mr; dr++) {
+                            int r = sliver * mr + dr, s = s0 + ds, at = ds * mr + dr;
+                            if (r >= rows) { // padding rows: zeros
+                                for (int xi = 0; xi < Winograd.POSITIONS; xi++) t[xi * mr * L + at] = 0f;
+                                continue;
+                            }
+                            int base = transposed ? (s * c + r) * 9 : (r * c + s) * 9;
+                            for (int q = 0; q < 9; q++) k[q] = w[base + (transposed ? 8 - q : q)];
+                            for (int b = 0; b < 3; b++) gt(k[b], k[3 + b], k[6 + b], g, b, 3);       // G g: (i, b) at g[3i + b]
+                            for (int i = A - 1; i >= 0; i--) gt(g[3 * i], g[3 * i + 1], g[3 * i + 2], g, A * i, 1); // (G g) Gᵀ: (i, j) at g[6i + j]
+                            for (int xi = 0; xi < Winograd.POSITIONS; xi++) t[xi * mr * L + at] = g[xi];
+                        }
+                    }
+                    int at = u[0].index(sliver * mr, s0);
+                    for (int xi = 0; xi < Winograd.POSITIONS; xi++) System.arraycopy(t, xi * mr * L, u[xi].data(), at, n * mr);
+                }
+            }
+        });
+        return u;
+    }
+
+    /**
+     * The packed transformed weights, kept per calling thread and only ever grown (36 arrays
+     * as large as the weight matrix each): allocated afresh, a 512-channel layer's 38 MB cost
+     * more than its transform.
+     */
+    private static final ThreadLocal<float[][]> PACKED = ThreadLocal.withInitial(() -> {
+        float[][] a = new float[Winograd.POSITIONS][];
+        java.util.Arrays.fill(a, new float[0]);
+        return a;
+    });
+
+    /**
+     * The six rows of G·(g0, g1, g2), stored {@code stride} apart from {@code off} ({@code out}
+     * may hold the inputs: they are read first). Rows of G: (1/4, 0, 0), −(1, 1, 1)/6,
+     * −(1, −1, 1)/6, (1/24, 1/12, 1/6), (1/24, −1/12, 1/6), (0, 0, 1).
+     */
+    private static void gt(float g0, float g1, float g2, float[] out, int off, int stride) {
+        // products with the reciprocals: a float division takes several times as long
+        float e = g0 + g2, f = g0 * (1f / 24) + g2 * (1f / 6), h = g1 * (1f / 12);
+        out[off] = g0 * 0.25f;
+        out[off + stride] = (e + g1) * (-1f / 6);
+        out[off + 2 * stride] = (e - g1) * (-1f / 6);
+        out[off + 3 * stride] = f + h;
+        out[off + 4 * stride] = f - h;
+        out[off + 5 * stride] = g2;
+    }
+
+    /**
+     * {@code V = Bᵀ d B} for L tiles: lane ℓ's window starts at {@code x[base + idx[t0 + ℓ]]},
+     * rows {@code stride} apart; position ξ goes to {@code v[vOff + ξ·vStride]}, one vector.
+     * {@code tmp} holds 36 vectors. The gathers fill tmp first and the arithmetic works from
+     * there: with the gathers inside its expression C2 took five times as long.
+     */
+    static void input(float[] x, int base, int stride, int[] idx, int t0, float[] v, int vOff, int vStride, float[] tmp) {
+        for (int a = 0; a < A; a++) { // the window's 36 values, lane by lane: tmp[(6a + b)·L]
+            for (int b = 0; b < A; b++) FloatVector.fromArray(S, x, base + a * stride + b, idx, t0).intoArray(tmp, (a * A + b) * L);
+        }
+        for (int b = 0; b < A; b++) { // Bᵀ d, column by column, in place: tmp[(6i + b)·L]
+            int c = b * L, rs = A * L;
+            bt(FloatVector.fromArray(S, tmp, c), FloatVector.fromArray(S, tmp, c + rs), FloatVector.fromArray(S, tmp, c + 2 * rs),
+                    FloatVector.fromArray(S, tmp, c + 3 * rs), FloatVector.fromArray(S, tmp, c + 4 * rs), FloatVector.fromArray(S, tmp, c + 5 * rs),
+                    tmp, c, rs);
+        }
+        for (int i = 0; i < A; i++) { // (Bᵀ d) B, row by row
+            int r = i * A * L;
+            bt(FloatVector.fromArray(S, tmp, r), FloatVector.fromArray(S, tmp, r + L),
+                    FloatVector.fromArray(S, tmp, r + 2 * L), FloatVector.fromArray(S, tmp, r + 3 * L),
+                    FloatVector.fromArray(S, tmp, r + 4 * L), FloatVector.fromArray(S, tmp, r + 5 * L),
+                    v, vOff + i * A * vStride, vStride);
+        }
+    }
+
+    /** The six rows of Bᵀ·(d0..d5), stored {@code stride} apart from {@code off}. */
+    private static void bt(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, FloatVector d4, FloatVector d5,
+                           float[] out, int off, int stride) {
+        FloatVector four = FloatVector.broadcast(S, 4f), five = FloatVector.broadcast(S, -5f), minusFour = FloatVector.broadcast(S, -4f);
+        FloatVector p = d2.fma(minusFour, d4), q = d1.fma(minusFour, d3); // d4 − 4d2, d3 − 4d1
+        FloatVector s = d4.sub(d2), t = d3.sub(d1).mul(2f);                // d4 − d2, 2(d3 − d1)
+        d2.fma(five, d0.fma(four, d4)).intoArray(out, off);               // 4d0 − 5d2 + d4
+        p.add(q).intoArray(out, off + stride);
+        p.sub(q).intoArray(out, off + 2 * stride);
+        s.add(t).intoArray(out, off + 3 * stride);
+        s.sub(t).intoArray(out, off + 4 * stride);
+        d3.fma(five, d1.fma(four, d5)).intoArray(out, off + 5 * stride);  // 4d1 − 5d3 + d5
+    }
+
+    /**
+     * {@code Aᵀ m A + bias} for L tiles (then max(·, 0) when {@code relu}): position ξ read
+     * from {@code m[mOff + ξ·mStride]}; output pixel (i, j) of the tile to
+     * {@code out[(4i + j)·L]}. {@code tmp} holds 24 vectors.
+     */
+    static void output(float[] m, int mOff, int mStride, float bias, boolean relu, float[] tmp, float[] out) {
+        for (int j = 0; j < A; j++) { // Aᵀ m, column by column: tmp[(6i + j)·L]
+            int o = mOff + j * mStride, rs = A * mStride;
+            at(FloatVector.fromArray(S, m, o), FloatVector.fromArray(S, m, o + rs), FloatVector.fromArray(S, m, o + 2 * rs),
+                    FloatVector.fromArray(S, m, o + 3 * rs), FloatVector.fromArray(S, m, o + 4 * rs), FloatVector.fromArray(S, m, o + 5 * rs),
+                    tmp, j * L, A * L);
+        }
+        for (int i = 0; i < M; i++) { // (Aᵀ m) A, row by row
+            int r = i * A * L;
+            at(FloatVector.fromArray(S, tmp, r), FloatVector.fromArray(S, tmp, r + L), FloatVector.fromArray(S, tmp, r + 2 * L),
+                    FloatVector.fromArray(S, tmp, r + 3 * L), FloatVector.fromArray(S, tmp, r + 4 * L), FloatVector.fromArray(S, tmp, r + 5 * L),
+                    out, i * M * L, L);
+        }
+        if (bias == 0f && !relu) return;
+        for (int q = 0; q < M * M * L; q += L) {
+            FloatVector y = FloatVector.fromArray(S, out, q).add(bias);
+            (relu ? y.lanewise(VectorOperators.MAX, 0f) : y).intoArray(out, q);
+        }
+    }
+
+    /** The four rows of Aᵀ·(m0..m5), stored {@code stride} apart from {@code off}. */
+    private static void at(FloatVector m0, FloatVector m1, FloatVector m2, FloatVector m3, FloatVector m4, FloatVector m5,
+                           float[] out, int off, int stride) {
+        FloatVector a = m1.add(m2), b = m1.sub(m2), c = m3.add(m4), d = m3.sub(m4);
+        m0.add(a).add(c).intoArray(out, off);                                  // m0 + m1 + m2 + m3 + m4
+        d.fma(FloatVector.broadcast(S, 2f), b).intoArray(out, off + stride);   // (m1 − m2) + 2(m3 − m4)
+        c.fma(FloatVector.broadcast(S, 4f), a).intoArray(out, off + 2 * stride); // (m1 + m2) + 4(m3 + m4)
+        d.fma(FloatVector.broadcast(S, 8f), b).add(m5).intoArray(out, off + 3 * stride); // (m1 − m2) + 8(m3 − m4) + m5
+    }
+
+    /** Writes the 4×4 tiles of {@code out} ({@link #output}'s layout) to {@code y[off + idx[t0 + ℓ] + i·rowStride + j]}. */
+    static void scatter(float[] out, float[] y, int off, int rowStride, int[] idx, int t0) {
+        for (int i = 0; i < M; i++) {
+            for (int j = 0; j < M; j++) FloatVector.fromArray(S, out, (i * M + j) * L).intoArray(y, off + i * rowStride + j, idx, t0);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.descent.kernels;
+
+import static io.descent.kernels.ConvKernelsTest.abs;
+import static io.descent.kernels.ConvKernelsTest.conv;
+import static io.descent.kernels.ConvKernelsTest.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Winograd F(4×4, 3×3): each transform against its matrix product, and whole convolutions
+ * against the direct definition with an error bound scaled by the magnitudes summed.
+ */
+class WinogradTest {
+    private static final int L = FloatVector.SPECIES_PREFERRED.length();
+
+    /** {@code P·X·Qᵀ} in double. */
+    private static double[][] sandwich(double[][] p, double[][] x, double[][] q) {
+        double[][] px = new double[p.length][x[0].length];
+        for (int i = 0; i < p.length; i++) for (int j = 0; j < x[0].length; j++) for (int a = 0; a < x.length; a++) px[i][j] += p[i][a] * x[a][j];
+        double[][] out = new double[p.length][q.length];
+        for (int i = 0; i < p.length; i++) for (int j = 0; j < q.length; j++) for (int b = 0; b < x[0].length; b++) out[i][j] += px[i][b] * q[j][b];
+        return out;
+    }
+
+    @Test
+    void inputTransformIsBtDB() {
+        int stride = 11; // windows of 6×6 inside a 4L × 11 plane, one per lane at scattered places
+        float[] x = random(1, 6 * L * stride);
+        int[] idx = new int[L];
+        for (int l = 0; l < L; l++) idx[l] = (l * 7 % (5 * L)) * stride + l % 5;
+        float[] v = new float[36 * 3 * L], tmp = new float[36 * L];
+        WinogradTransforms.input(x, 0, stride, idx, 0, v, 1, 3 * L, tmp);
+        for (int l = 0; l < L; l++) {
+            double[][] d = new double[6][6];
+            for (int a = 0; a < 6; a++) for (int b = 0; b < 6; b++) d[a][b] = x[idx[l] + a * stride + b];
+            double[][] want = sandwich(WinogradTransforms.BT, d, WinogradTransforms.BT);
+            for (int xi = 0; xi < 36; xi++) assertEquals(want[xi / 6][xi % 6], v[1 + xi * 3 * L + l], 1e-5 + 1e-6 * Math.abs(want[xi / 6][xi % 6]), "lane " + l + " position " + xi);
+        }
+    }
+
+    @Test
+    void outputTransformIsAtMAPlusBiasThenRelu() {
+        float[] m = random(2, 36 * 2 * L + 3), tmp = new float[36 * L], out = new float[16 * L];
+        for (boolean relu : new boolean[] {false, true}) {
+            WinogradTransforms.output(m, 3, 2 * L, 0.25f, relu, tmp, out);
+            for (int l = 0; l < L; l++) {
+                double[][] mm = new double[6][6];
+                for (int xi = 0; xi < 36; xi++) mm[xi / 6][xi % 6] = m[3 + xi * 2 * L + l];
+                double[][] want = sandwich(WinogradTransforms.AT, mm, WinogradTransforms.AT);
+                for (int i = 0; i < 4; i++) {
+                    for (int j = 0; j < 4; j++) {
+                        double y = want[i][j] + 0.25;
+                        assertEquals(relu ? Math.max(y, 0) : y, out[(4 * i + j) * L + l], 1e-5 + 1e-6 * Math.abs(y), "lane " + l + " pixel " + i + "," + j);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void weightTransformIsGgGtPackedForTheGemm() {
+        int o = 14, c = 300; // a partial sliver of rows; columns across a slab boundary and a partial vector
+        float[] w = random(3, o * c * 9);
+        for (boolean transposed : new boolean[] {false, true}) {
+            Gemm.PackedA[] u = WinogradTransforms.weights(w, o, c, transposed);
+            int rows = transposed ? c : o, cols = transposed ? o : c;
+            for (int r = 0; r < rows; r += 3) {
+                for (int s = 0; s < cols; s += 7) {
+                    double[][] g = new double[3][3];
+                    for (int a = 0; a < 3; a++) {
+                        for (int b = 0; b < 3; b++) g[a][b] = transposed ? w[(s * c + r) * 9 + (2 - a) * 3 + (2 - b)] : w[(r * c + s) * 9 + a * 3 + b];
+                    }
+                    double[][] want = sandwich(WinogradTransforms.G, g, WinogradTransforms.G);
+                    for (int xi = 0; xi < 36; xi++) {
+                        assertEquals(rows, u[xi].m());
+                        assertEquals(want[xi / 6][xi % 6], u[xi].data()[u[xi].index(r, s)], 1e-6, "kernel " + r + "," + s + " position " + xi);
+                    }
+                }
+            }
+        }
+    }
+
+    static Stream<ConvGeometry> geometries() {
+        return Stream.of(
+                conv(4, 3, 8, 8, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // whole tiles, images per block
+                conv(3, 5, 7, 9, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1),    // clipped tiles on both edges
+                conv(2, 4, 10, 10, 3, 3, 3, 1, 1, 0, 0, 1, 1, 1),   // no padding (8×8 output)
+                conv(2, 3, 6, 7, 4, 3, 3, 1, 1, 2, 2, 1, 1, 1),     // padding 2 (8×9 output)
+                conv(2, 3, 9, 6, 2, 3, 3, 1, 1, 2, 0, 1, 1, 1),     // different padding per axis
+                conv(1, 4, 70, 66, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // one image in bands of tile rows
+                conv(37, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1),    // one tile per image, a partial vector of tiles
+                conv(2, 20, 12, 12, 300, 3, 3, 1, 1, 1, 1, 1, 1, 1)); // more output channels than a GEMM slab
+    }
+
+    /**
+     * |expected − actual| ≤ 1e-6 + 1e-5 · Σ|terms| (scale) element by element: the transforms
+     * scale values by up to 25 and 64 before they cancel, so F(4×4, 3×3) in float rounds to a
+     * few 1e-6 of the magnitudes summed (measured up to 5e-6; a direct sum stays near 1e-7).
+     */
+    static void closeScaled(String what, float[] expected, float[] actual, float[] scale) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            int k = i;
+            assertTrue(Math.abs(expected[i] - actual[i]) <= 1e-6 + 1e-5 * scale[i],
+                    () -> what + ": element " + k + " expected " + expected[k] + " but was " + actual[k] + " (scale " + scale[k] + ")");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void convolutionMatchesTheDirectDefinition(ConvGeometry g) {
+        float[] x = random(1, g.n() * g.imageSize()), w = random(2, g.weightSize()), b = random(3, g.o());
+        float[] dy = random(4, g.n() * g.outImageSize());
+
+        float[] y = random(5, g.n() * g.outImageSize()); // garbage: must be overwritten
+        Winograd.forward(g, x, w, b, y, false);
+        float[] want = ConvReference.forward(g, x, w, b), scale = ConvReference.forward(g, abs(x), abs(w), abs(b));
+        closeScaled(g + " forward", want, y, scale);
+        Winograd.forward(g, x, w, b, y, true);
+        float[] relu = want.clone();
+        for (int i = 0; i < relu.length; i++) relu[i] = Math.max(relu[i], 0f);
+        closeScaled(g + " forward + relu", relu, y, scale);
+
+        float[] dx = random(6, g.n() * g.imageSize());
+        Winograd.backwardData(g, dy, w, null, dx);
+        closeScaled(g + " input gradient", ConvReference.backwardData(g, dy, w), dx, ConvReference.backwardData(g, abs(dy), abs(w)));
+    }
+
+    @Test
+    void bitIdenticalForAnyThreadCount() {
+        int before = Parallel.threads();
+        try {
+            ConvGeometry g = conv(9, 6, 12, 10, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+            float[] x = random(1, g.n() * g.imageSize()), w = random(2, g.weightSize());
+            float[][] out = new float[3][];
+            for (int t = 1; t <= 3; t++) {
+                Parallel.setThreads(t);
+                out[t - 1] = new float[g.n() * g.outImageSize()];
+                Winograd.forward(g, x, w, null, out[t - 1], false);
+            }
+            assertArrayEquals(out[0], out[1]);
+            assertArrayEquals(out[0], out[2]);
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void onlyStrideOneThreeByThreeWithEnoughTiles() {
+        assertTrue(Winograd.suits(conv(8, 16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1)));
+        assertFalse(Winograd.suits(conv(8, 16, 16, 16, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1)), "strided");
+        assertFalse(Winograd.suits(conv(8, 16, 16, 16, 16, 3, 3, 1, 1, 2, 2, 2, 2, 1)), "dilated");
+        assertFalse(Winograd.suits(conv(8, 16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 2)), "grouped");
+        assertFalse(Winograd.suits(conv(8, 16, 16, 16, 16, 1, 1, 1, 1, 0, 0, 1, 1, 1)), "1x1");
+        assertFalse(Winograd.suits(conv(8, 16, 16, 16, 16, 3, 3, 1, 1, 3, 3, 1, 1, 1)), "padding 3");
+        assertFalse(Winograd.suits(conv(3, 16, 8, 8, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "12 tiles");
+        // a transposed convolution's geometry, output shorter than the natural size
+        assertFalse(Winograd.suits(new ConvGeometry(8, 4, 17, 17, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16)));
+    }
+
+    @Test
+    void convKernelsTakeThisPathWhenItSuitsAndAgreeWithIm2col() {
+        ConvGeometry g = conv(4, 8, 16, 16, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        assertTrue(Winograd.suits(g));
+        float[] x = random(1, g.n() * g.imageSize()), w = random(2, g.weightSize()), dy = random(3, g.n() * g.outImageSize());
+        float[] y = new float[g.n() * g.outImageSize()], y2 = y.clone(), dx = new float[x.length], dx2 = dx.clone();
+        ConvKernels.forward(g, x, w, null, y);
+        ConvKernels.backwardData(g, dy, w, null, dx);
+        Winograd.forward(g, x, w, null, y2, false);
+        Winograd.backwardData(g, dy, w, null, dx2);
+        assertArrayEquals(y2, y);
+        assertArrayEquals(dx2, dx);
+        boolean was = Winograd.enabled;
+        try {
+            Winograd.enabled = false;
+            assertFalse(Winograd.suits(g));
+            float[] direct = new float[y.length];
+            ConvKernels.forward(g, x, w, null, direct);
+            closeScaled("im2col against Winograd", direct, y, ConvReference.forward(g, abs(x), abs(w), null));
+        } finally {
+            Winograd.enabled = was;
+        }
+    }
+}
