@@ -138,6 +138,10 @@ public final class ConvKernels {
             Arrays.fill(dw, 0, g.weightSize(), 0f);
             return;
         }
+        if (Winograd.suits(g)) {
+            Winograd.backwardWeight(g, x, dy, dw);
+            return;
+        }
         if (ConvBatched.suits(g)) {
             ConvBatched.backwardWeight(g, x, dy, dw);
             return;

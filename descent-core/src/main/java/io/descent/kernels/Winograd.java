@@ -45,13 +45,17 @@ final class Winograd {
      */
     static final int MIN_TILES = 64;
 
+    /** Input and output channels at least (measured: 3 → 64 at 32×32 was 1.5–2.6× slower this way, 16 → 16 1.5× faster). */
+    static final int MIN_CHANNELS = 16;
+
     static volatile boolean enabled = !"false".equals(System.getProperty("descent.winograd"));
 
     private Winograd() {}
 
     /** Whether {@code g}'s forward pass (and input gradient) can take this path. */
     static boolean suits(ConvGeometry g) {
-        if (!enabled || g.groups() != 1 || g.kh() != 3 || g.kw() != 3 || g.sh() != 1 || g.sw() != 1
+        // a few channels (a network's stem) leave the 36 GEMMs too thin to pay for the transforms
+        if (!enabled || g.groups() != 1 || g.c() < MIN_CHANNELS || g.o() < MIN_CHANNELS || g.kh() != 3 || g.kw() != 3 || g.sh() != 1 || g.sw() != 1
                 || g.dh() != 1 || g.dw() != 1 || g.ph() > 2 || g.pw() > 2) return false;
         // the natural output size (a transposed convolution's geometry may be shorter)
         if (g.oh() != g.h() + 2 * g.ph() - 2 || g.ow() != g.w() + 2 * g.pw() - 2 || g.oh() <= 0 || g.ow() <= 0) return false;
@@ -68,6 +72,11 @@ final class Winograd {
     static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, boolean relu) {
         Gemm.PackedA[] u = WinogradTransforms.weights(w, g.o(), g.c(), false);
         new Pass(g.n(), g.c(), g.h(), g.w(), g.o(), g.oh(), g.ow(), g.ph(), g.pw(), u).run(x, bias, relu, y);
+    }
+
+    /** {@code dw = ∂/∂w Σ dy·conv(x, w)}, the weight gradient; dw is overwritten. */
+    static void backwardWeight(ConvGeometry g, float[] x, float[] dy, float[] dw) {
+        new Pass(g.n(), g.c(), g.h(), g.w(), g.o(), g.oh(), g.ow(), g.ph(), g.pw(), null).weightGrad(x, dy, dw);
     }
 
     /** {@code dx = conv(dy, flip(w)ᵀ, padding 2 − p) + bias}, the input gradient; dx is overwritten. */
@@ -96,8 +105,8 @@ final class Winograd {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
-     * One convolution: input [n, cin, h, w], output [n, cout, oh, ow], padding (ph, pw), and the
-     * transformed weights (one packed cout×cin matrix per position).
+     * One convolution: input [n, cin, h, w], output [n, cout, oh, ow], padding (ph, pw), and for
+     * {@link #run} the transformed weights (one packed cout×cin matrix per position).
      */
     private record Pass(int n, int cin, int h, int w, int cout, int oh, int ow, int ph, int pw, Gemm.PackedA[] u) {
         int tilesY() {
@@ -113,99 +122,163 @@ final class Winograd {
             return TILE * tilesX() + 2;
         }
 
+        /** y = Aᵀ[U ⊙ V]A (+ bias, ReLU), block by block. */
         void run(float[] x, float[] bias, boolean relu, float[] y) {
-            int perImage = tilesY() * tilesX();
             int target = Math.clamp(BLOCK_FLOATS / (POSITIONS * (cin + cout)), MIN_BLOCK, MAX_BLOCK);
-            // A block is `images` whole images, or `rows` tile rows of one image.
-            int images, rows;
-            if (perImage >= target) {
-                images = 1;
-                int bands = (tilesY() + Math.max(1, target / tilesX()) - 1) / Math.max(1, target / tilesX());
-                rows = (tilesY() + bands - 1) / bands; // balanced bands
-            } else {
-                images = Math.max(1, target / perImage);
-                rows = tilesY();
-            }
-            int bandsPerImage = (tilesY() + rows - 1) / rows;
-            int blocks = images > 1 ? (n + images - 1) / images : n * bandsPerImage;
-            int fImages = images, fRows = rows;
-            Parallel.forRange(blocks, 1, (from, to) -> {
+            Parallel.forRange(blocks(target), 1, (from, to) -> {
                 Scratch s = SCRATCH.get();
                 for (int b = from; b < to; b++) {
-                    if (fImages > 1) {
-                        int n0 = b * fImages;
-                        block(s, x, bias, relu, y, n0, Math.min(n, n0 + fImages), 0, tilesY());
-                    } else {
-                        int ty0 = b % bandsPerImage * fRows;
-                        block(s, x, bias, relu, y, b / bandsPerImage, b / bandsPerImage + 1, ty0, Math.min(tilesY(), ty0 + fRows));
+                    Block k = block(b, target);
+                    transformInput(s, x, k);
+                    for (int xi = 0; xi < POSITIONS; xi++) {
+                        Gemm.sgemm(u[xi], false, k.tiles, 1f, s.v, xi * k.vStride, k.tiles, 0f, s.m, xi * k.mStride, k.tiles);
                     }
+                    transformOutput(s, k, bias, relu, y);
                 }
             });
         }
 
-        /** Tile rows [ty0, ty1) of images [n0, n1). */
-        private void block(Scratch s, float[] x, float[] bias, boolean relu, float[] y, int n0, int n1, int ty0, int ty1) {
-            int tx = tilesX(), perImage = (ty1 - ty0) * tx, count = (n1 - n0) * perImage;
-            int tiles = (count + L - 1) / L * L; // GEMM columns: whole vectors of tiles
-            int pw2 = paddedWidth(), rowsP = TILE * (ty1 - ty0) + 2, plane = rowsP * pw2;
+        /**
+         * The weight gradient, dW = Gᵀ[Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ d B)]G, the adjoint of the forward
+         * pass: per position a GEMM {@code dU_ξ[o, c] += dM_ξ[o, t]·V_ξ[c, t]} with the tiles as its
+         * long dimension. Each worker sums its blocks into its own dU; the partials are added in
+         * worker order, so the result is bit-identical for a given thread count.
+         */
+        void weightGrad(float[] x, float[] dy, float[] dw) {
+            int target = Math.clamp(2 * BLOCK_FLOATS / (POSITIONS * (cin + cout)), 2 * MIN_BLOCK, 4 * MAX_BLOCK); // measured: 4× as large was 15 % slower
+            int blocks = blocks(target), uStride = cout * cin + L; // a vector apart: see Block.vStride
+            float[][] partials = new float[blocks][];
+            Parallel.forRange(blocks, 1, (from, to) -> {
+                Scratch s = SCRATCH.get();
+                float[] acc = new float[POSITIONS * uStride];
+                for (int b = from; b < to; b++) {
+                    Block k = block(b, target);
+                    transformInput(s, x, k);
+                    transformGradient(s, k, dy);
+                    for (int xi = 0; xi < POSITIONS; xi++) {
+                        Gemm.sgemm(false, true, cout, cin, k.tiles, 1f, s.m, xi * k.mStride, k.tiles, s.v, xi * k.vStride, k.tiles,
+                                b == from ? 0f : 1f, acc, xi * uStride, cin);
+                    }
+                }
+                partials[from] = acc;
+            });
+            float[] du = partials[0];
+            for (int i = 1; i < blocks; i++) if (partials[i] != null) VectorOps.addInto(du, partials[i], du.length);
+            Parallel.forRange(cout, Math.max(1, 4096 / cin), (from, to) -> {
+                float[] t = new float[18];
+                for (int o = from; o < to; o++) {
+                    for (int c = 0; c < cin; c++) WinogradTransforms.filterGradient(du, o * cin + c, uStride, dw, (o * cin + c) * 9, t);
+                }
+            });
+        }
+
+        /**
+         * Tile rows [ty0, ty1) of images [n0, n1): {@code count} tiles, padded to {@code tiles}
+         * (whole vectors; GEMM columns), {@code perImage} of them per image.
+         */
+        private record Block(int n0, int n1, int ty0, int ty1, int count, int tiles, int perImage, int rowsP, int plane, int vStride, int mStride) {}
+
+        /** Blocks of about {@code target} tiles: whole images when an image has fewer, else balanced bands of tile rows. */
+        private int blocks(int target) {
+            int images = imagesPerBlock(target);
+            return images > 1 ? (n + images - 1) / images : n * bandsPerImage(target);
+        }
+
+        private int imagesPerBlock(int target) {
+            int perImage = tilesY() * tilesX();
+            return perImage >= target ? 1 : Math.max(1, Math.min(target / perImage, (n + Parallel.threads() - 1) / Parallel.threads()));
+        }
+
+        private int bandsPerImage(int target) {
+            int rowsMax = Math.max(1, target / tilesX());
+            return imagesPerBlock(target) > 1 ? 1 : (tilesY() + rowsMax - 1) / rowsMax;
+        }
+
+        private Block block(int b, int target) {
+            int images = imagesPerBlock(target), bands = bandsPerImage(target), rows = (tilesY() + bands - 1) / bands;
+            int n0 = images > 1 ? b * images : b / bands, n1 = images > 1 ? Math.min(n, n0 + images) : n0 + 1;
+            int ty0 = images > 1 ? 0 : b % bands * rows, ty1 = images > 1 ? tilesY() : Math.min(tilesY(), ty0 + rows);
+            int perImage = (ty1 - ty0) * tilesX(), count = (n1 - n0) * perImage, tiles = (count + L - 1) / L * L;
+            int rowsP = TILE * (ty1 - ty0) + 2;
             // Positions' matrices one vector further apart than their size: at a multiple of
             // 4 KiB apart, the transforms' 36 loads or stores per tile would share one L1 set.
-            int vStride = cin * tiles + L, mStride = cout * tiles + L;
-            s.ensure((n1 - n0) * cin * plane, POSITIONS * vStride, POSITIONS * mStride, tiles);
-            float[] xp = s.input, v = s.v, m = s.m;
-            padRows(x, n0, n1, ty0, rowsP, xp);
-            for (int t = 0; t < tiles; t++) {
-                int tt = Math.min(t, count - 1), j = tt / perImage, r = tt % perImage / tx, c = tt % tx;
-                s.inIdx[t] = j * cin * plane + TILE * r * pw2 + TILE * c;
-                s.outIdx[t] = (n0 + j) * cout * oh * ow + TILE * (ty0 + r) * ow + TILE * c;
+            return new Block(n0, n1, ty0, ty1, count, tiles, perImage, rowsP, rowsP * paddedWidth(), cin * tiles + L, cout * tiles + L);
+        }
+
+        /** Pads the block's input rows into s.input, fills the tile indices and writes V = Bᵀ d B to s.v. */
+        private void transformInput(Scratch s, float[] x, Block k) {
+            int tx = tilesX(), pw2 = paddedWidth();
+            s.ensure((k.n1 - k.n0) * cin * k.plane, POSITIONS * k.vStride, POSITIONS * k.mStride, k.tiles);
+            padRows(x, k.n0, k.n1, k.ty0, k.rowsP, s.input);
+            for (int t = 0; t < k.tiles; t++) {
+                int tt = Math.min(t, k.count - 1), j = tt / k.perImage, r = tt % k.perImage / tx, c = tt % tx;
+                s.inIdx[t] = j * cin * k.plane + TILE * r * pw2 + TILE * c;
+                s.outIdx[t] = (k.n0 + j) * cout * oh * ow + TILE * (k.ty0 + r) * ow + TILE * c;
             }
             for (int ci = 0; ci < cin; ci++) {
-                for (int t0 = 0; t0 < tiles; t0 += L) {
-                    WinogradTransforms.input(xp, ci * plane, pw2, s.inIdx, t0, v, ci * tiles + t0, vStride, s.tmp);
+                for (int t0 = 0; t0 < k.tiles; t0 += L) {
+                    WinogradTransforms.input(s.input, ci * k.plane, pw2, s.inIdx, t0, s.v, ci * k.tiles + t0, k.vStride, s.tmp);
                 }
             }
-            for (int xi = 0; xi < POSITIONS; xi++) {
-                Gemm.sgemm(u[xi], false, tiles, 1f, v, xi * vStride, tiles, 0f, m, xi * mStride, tiles);
-            }
+        }
+
+        /** y = Aᵀ M A + bias (then ReLU) from s.m, tile by tile, clipped to the output's edges. */
+        private void transformOutput(Scratch s, Block k, float[] bias, boolean relu, float[] y) {
             int outPlane = oh * ow;
-            for (int t0 = 0; t0 < tiles; t0 += L) {
-                int full = fullLanes(t0, count, ty0, perImage, tx);
+            for (int t0 = 0; t0 < k.tiles; t0 += L) {
+                boolean full = fullLanes(k, t0);
                 for (int co = 0; co < cout; co++) {
-                    float b = bias == null ? 0f : bias[co];
-                    WinogradTransforms.output(m, co * tiles + t0, mStride, b, relu, s.tmp, s.out);
-                    if (full == L) {
+                    WinogradTransforms.output(s.m, co * k.tiles + t0, k.mStride, bias == null ? 0f : bias[co], relu, s.tmp, s.out);
+                    if (full) {
                         WinogradTransforms.scatter(s.out, y, co * outPlane, ow, s.outIdx, t0);
-                    } else {
-                        scatterPartial(s, y, co * outPlane, t0, count, ty0, perImage, tx);
+                        continue;
+                    }
+                    for (int lane = 0; lane < L && t0 + lane < k.count; lane++) {
+                        int t = t0 + lane, rows = rowsInside(k, t), cols = colsInside(t);
+                        for (int i = 0; i < rows; i++) {
+                            for (int j = 0; j < cols; j++) y[co * outPlane + s.outIdx[t] + i * ow + j] = s.out[(i * TILE + j) * L + lane];
+                        }
                     }
                 }
             }
         }
 
-        /** L when the L tiles from t0 all exist and lie wholly inside the output, else less. */
-        private int fullLanes(int t0, int count, int ty0, int perImage, int tx) {
-            int full = 0;
-            for (int t = t0; t < t0 + L; t++) {
-                if (t < count && inside(t, ty0, perImage, tx)) full++;
-            }
-            return full;
-        }
-
-        private boolean inside(int t, int ty0, int perImage, int tx) {
-            int r = ty0 + t % perImage / tx, c = t % tx;
-            return TILE * r + TILE <= oh && TILE * c + TILE <= ow;
-        }
-
-        /** The lanes of existing tiles, each clipped to the output's edge. */
-        private void scatterPartial(Scratch s, float[] y, int off, int t0, int count, int ty0, int perImage, int tx) {
-            for (int lane = 0; lane < L && t0 + lane < count; lane++) {
-                int t = t0 + lane;
-                int r = ty0 + t % perImage / tx, c = t % tx;
-                int rows = Math.min(TILE, oh - TILE * r), cols = Math.min(TILE, ow - TILE * c);
-                for (int i = 0; i < rows; i++) {
-                    for (int j = 0; j < cols; j++) y[off + s.outIdx[t] + i * ow + j] = s.out[(i * TILE + j) * L + lane];
+        /** dM = A dY Aᵀ into s.m from the output gradient's tiles (zeros beyond its edges and for padding lanes). */
+        private void transformGradient(Scratch s, Block k, float[] dy) {
+            int outPlane = oh * ow;
+            for (int t0 = 0; t0 < k.tiles; t0 += L) {
+                boolean full = fullLanes(k, t0);
+                for (int co = 0; co < cout; co++) {
+                    if (full) {
+                        WinogradTransforms.gather(dy, co * outPlane, ow, s.outIdx, t0, s.out);
+                    } else {
+                        java.util.Arrays.fill(s.out, 0f);
+                        for (int lane = 0; lane < L && t0 + lane < k.count; lane++) {
+                            int t = t0 + lane, rows = rowsInside(k, t), cols = colsInside(t);
+                            for (int i = 0; i < rows; i++) {
+                                for (int j = 0; j < cols; j++) s.out[(i * TILE + j) * L + lane] = dy[co * outPlane + s.outIdx[t] + i * ow + j];
+                            }
+                        }
+                    }
+                    WinogradTransforms.outputAdjoint(s.out, s.tmp, s.m, co * k.tiles + t0, k.mStride);
                 }
             }
+        }
+
+        /** Whether the L tiles from t0 all exist and lie wholly inside the output. */
+        private boolean fullLanes(Block k, int t0) {
+            for (int t = t0; t < t0 + L; t++) {
+                if (t >= k.count || rowsInside(k, t) < TILE || colsInside(t) < TILE) return false;
+            }
+            return true;
+        }
+
+        private int rowsInside(Block k, int t) {
+            return Math.min(TILE, oh - TILE * (k.ty0 + t % k.perImage / tilesX()));
+        }
+
+        private int colsInside(int t) {
+            return Math.min(TILE, ow - TILE * (t % tilesX()));
         }
 
         /**

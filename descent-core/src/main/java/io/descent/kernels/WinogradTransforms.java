@@ -195,4 +195,64 @@ final class WinogradTransforms {
             for (int j = 0; j < M; j++) FloatVector.fromArray(S, out, (i * M + j) * L).intoArray(y, off + i * rowStride + j, idx, t0);
         }
     }
+
+    /** Reads 4×4 tiles of {@code y[off + idx[t0 + ℓ] + i·rowStride + j]} into {@code out} ({@link #scatter}'s inverse). */
+    static void gather(float[] y, int off, int rowStride, int[] idx, int t0, float[] out) {
+        for (int i = 0; i < M; i++) {
+            for (int j = 0; j < M; j++) FloatVector.fromArray(S, y, off + i * rowStride + j, idx, t0).intoArray(out, (i * M + j) * L);
+        }
+    }
+
+    /**
+     * {@code A·dY·Aᵀ} (6×6) for L tiles, the adjoint of {@link #output}: dY's pixel (i, j) read
+     * from {@code dyTiles[(4i + j)·L]}, position ξ written to {@code m[mOff + ξ·mStride]}.
+     * {@code tmp} holds 24 vectors.
+     */
+    static void outputAdjoint(float[] dyTiles, float[] tmp, float[] m, int mOff, int mStride) {
+        for (int j = 0; j < M; j++) { // A dY, column by column: tmp[(4ξ + j)·L]
+            a(FloatVector.fromArray(S, dyTiles, j * L), FloatVector.fromArray(S, dyTiles, (M + j) * L),
+                    FloatVector.fromArray(S, dyTiles, (2 * M + j) * L), FloatVector.fromArray(S, dyTiles, (3 * M + j) * L),
+                    tmp, j * L, M * L);
+        }
+        for (int i = 0; i < A; i++) { // (A dY) Aᵀ, row by row
+            int r = i * M * L;
+            a(FloatVector.fromArray(S, tmp, r), FloatVector.fromArray(S, tmp, r + L),
+                    FloatVector.fromArray(S, tmp, r + 2 * L), FloatVector.fromArray(S, tmp, r + 3 * L),
+                    m, mOff + i * A * mStride, mStride);
+        }
+    }
+
+    /** The six rows of A·(y0..y3) (A = (Aᵀ)ᵀ), stored {@code stride} apart from {@code off}. */
+    private static void a(FloatVector y0, FloatVector y1, FloatVector y2, FloatVector y3, float[] out, int off, int stride) {
+        FloatVector e = y0.add(y2), f = y1.add(y3);                                            // y0 + y2, y1 + y3
+        FloatVector p = y2.fma(FloatVector.broadcast(S, 4f), y0), q = y3.mul(8f).add(y1.mul(2f)); // y0 + 4y2, 2y1 + 8y3
+        y0.intoArray(out, off);
+        e.add(f).intoArray(out, off + stride);
+        e.sub(f).intoArray(out, off + 2 * stride);
+        p.add(q).intoArray(out, off + 3 * stride);
+        p.sub(q).intoArray(out, off + 4 * stride);
+        y3.intoArray(out, off + 5 * stride);
+    }
+
+    /**
+     * {@code dw[dwOff + 3a + b] = (Gᵀ dU G)[a][b]} from the 6×6 {@code du[duOff + ξ·duStride]}:
+     * the kernel transform's adjoint, which turns the gradient with respect to U into the one with
+     * respect to the 3×3 kernel. {@code t} is scratch of 18 floats.
+     */
+    static void filterGradient(float[] du, int duOff, int duStride, float[] dw, int dwOff, float[] t) {
+        // t (18 floats) = Gᵀ dU: row a, column ζ at t[6a + ζ]
+        for (int z = 0; z < A; z++) {
+            gtt(du[duOff + z * duStride], du[duOff + (A + z) * duStride], du[duOff + (2 * A + z) * duStride],
+                    du[duOff + (3 * A + z) * duStride], du[duOff + (4 * A + z) * duStride], du[duOff + (5 * A + z) * duStride], t, z, A);
+        }
+        for (int a = 0; a < 3; a++) gtt(t[A * a], t[A * a + 1], t[A * a + 2], t[A * a + 3], t[A * a + 4], t[A * a + 5], dw, dwOff + 3 * a, 1);
+    }
+
+    /** The three rows of Gᵀ·(u0..u5), stored {@code stride} apart from {@code off}. */
+    private static void gtt(float u0, float u1, float u2, float u3, float u4, float u5, float[] out, int off, int stride) {
+        float s12 = u1 + u2, s34 = u3 + u4;
+        out[off] = u0 * 0.25f - s12 * (1f / 6) + s34 * (1f / 24);
+        out[off + stride] = (u2 - u1) * (1f / 6) + (u3 - u4) * (1f / 12);
+        out[off + 2 * stride] = (s34 - s12) * (1f / 6) + u5;
+    }
 }

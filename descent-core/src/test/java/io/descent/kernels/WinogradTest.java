@@ -132,22 +132,47 @@ class WinogradTest {
         float[] dx = random(6, g.n() * g.imageSize());
         Winograd.backwardData(g, dy, w, null, dx);
         closeScaled(g + " input gradient", ConvReference.backwardData(g, dy, w), dx, ConvReference.backwardData(g, abs(dy), abs(w)));
+
+        float[] dw = random(7, g.weightSize());
+        Winograd.backwardWeight(g, x, dy, dw);
+        closeScaled(g + " weight gradient", ConvReference.backwardWeight(g, x, dy), dw, ConvReference.backwardWeight(g, abs(x), abs(dy)));
     }
 
     @Test
-    void bitIdenticalForAnyThreadCount() {
+    void weightGradientIsTheAdjointOfTheForwardPass() {
+        // <dy, conv(x, w)> is linear in w, so its gradient is dW: check <dW, v> = <dy, conv(x, v)>
+        ConvGeometry g = conv(3, 4, 9, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        float[] x = random(1, g.n() * g.imageSize()), dy = random(2, g.n() * g.outImageSize()), v = random(3, g.weightSize());
+        float[] dw = new float[g.weightSize()], y = new float[dy.length];
+        Winograd.backwardWeight(g, x, dy, dw);
+        Winograd.forward(g, x, v, null, y, false);
+        double lhs = 0, rhs = 0;
+        for (int i = 0; i < dw.length; i++) lhs += (double) dw[i] * v[i];
+        for (int i = 0; i < y.length; i++) rhs += (double) dy[i] * y[i];
+        assertEquals(rhs, lhs, 1e-4 * Math.max(1, Math.abs(rhs)));
+    }
+
+    @Test
+    void forwardBitIdenticalForAnyThreadCountWeightGradientForAGivenOne() {
         int before = Parallel.threads();
         try {
             ConvGeometry g = conv(9, 6, 12, 10, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1);
             float[] x = random(1, g.n() * g.imageSize()), w = random(2, g.weightSize());
-            float[][] out = new float[3][];
+            float[] dy = random(3, g.n() * g.outImageSize());
+            float[][] out = new float[3][], dw = new float[3][], again = new float[3][];
             for (int t = 1; t <= 3; t++) {
                 Parallel.setThreads(t);
                 out[t - 1] = new float[g.n() * g.outImageSize()];
                 Winograd.forward(g, x, w, null, out[t - 1], false);
+                dw[t - 1] = new float[g.weightSize()];
+                again[t - 1] = new float[g.weightSize()];
+                Winograd.backwardWeight(g, x, dy, dw[t - 1]);
+                Winograd.backwardWeight(g, x, dy, again[t - 1]);
+                assertArrayEquals(dw[t - 1], again[t - 1], "weight gradient, run to run, " + t + " threads");
             }
             assertArrayEquals(out[0], out[1]);
             assertArrayEquals(out[0], out[2]);
+            closeScaled("weight gradient, 1 vs 3 threads", dw[0], dw[2], ConvReference.backwardWeight(g, abs(x), abs(dy)));
         } finally {
             Parallel.setThreads(before);
         }
@@ -162,13 +187,15 @@ class WinogradTest {
         assertFalse(Winograd.suits(conv(8, 16, 16, 16, 16, 1, 1, 1, 1, 0, 0, 1, 1, 1)), "1x1");
         assertFalse(Winograd.suits(conv(8, 16, 16, 16, 16, 3, 3, 1, 1, 3, 3, 1, 1, 1)), "padding 3");
         assertFalse(Winograd.suits(conv(3, 16, 8, 8, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "12 tiles");
+        assertFalse(Winograd.suits(conv(8, 3, 16, 16, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "3 input channels");
+        assertFalse(Winograd.suits(conv(8, 64, 16, 16, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "8 output channels");
         // a transposed convolution's geometry, output shorter than the natural size
         assertFalse(Winograd.suits(new ConvGeometry(8, 4, 17, 17, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 16, 16)));
     }
 
     @Test
     void convKernelsTakeThisPathWhenItSuitsAndAgreeWithIm2col() {
-        ConvGeometry g = conv(4, 8, 16, 16, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        ConvGeometry g = conv(4, 16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1);
         assertTrue(Winograd.suits(g));
         float[] x = random(1, g.n() * g.imageSize()), w = random(2, g.weightSize()), dy = random(3, g.n() * g.outImageSize());
         float[] y = new float[g.n() * g.outImageSize()], y2 = y.clone(), dx = new float[x.length], dx2 = dx.clone();
@@ -178,6 +205,10 @@ class WinogradTest {
         Winograd.backwardData(g, dy, w, null, dx2);
         assertArrayEquals(y2, y);
         assertArrayEquals(dx2, dx);
+        float[] dw = new float[g.weightSize()], dw2 = dw.clone();
+        ConvKernels.backwardWeight(g, x, dy, dw);
+        Winograd.backwardWeight(g, x, dy, dw2);
+        assertArrayEquals(dw2, dw);
         boolean was = Winograd.enabled;
         try {
             Winograd.enabled = false;
