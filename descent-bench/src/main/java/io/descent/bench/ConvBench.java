@@ -24,11 +24,16 @@ import java.util.Locale;
  * Options: {@code --threads 1,2}, {@code --seconds S} (timed time per figure, default 2).
  */
 public final class ConvBench {
-    /** One measured figure. */
-    public record Row(String layer, String pass, int threads, double gflops) {
+    /**
+     * One measured figure; {@code algorithm} is {@code winograd} or {@code im2col} (GFLOPS always
+     * count the direct convolution's multiply-adds, so Winograd's figure is "as fast as a direct
+     * convolution at this rate").
+     */
+    public record Row(String layer, String pass, String algorithm, int threads, double gflops) {
         /** The row as a JSON object. */
         public String toJson() {
-            return String.format(Locale.ROOT, "{\"layer\": \"%s\", \"pass\": \"%s\", \"threads\": %d, \"gflops\": %.2f}", layer, pass, threads, gflops);
+            return String.format(Locale.ROOT, "{\"layer\": \"%s\", \"pass\": \"%s\", \"algorithm\": \"%s\", \"threads\": %d, \"gflops\": %.2f}",
+                    layer, pass, algorithm, threads, gflops);
         }
     }
 
@@ -106,17 +111,28 @@ public final class ConvBench {
         return new Layer(name, new ConvGeometry(v[0], v[1], v[2], v[3], v[4], v[5], v[5], v[7], v[7], v[6], v[6], 1, 1, 1, oh, ow));
     }
 
-    /** Measures every pass of {@code layer} at each thread count, about {@code seconds} each. */
+    /**
+     * Measures every pass of {@code layer} at each thread count, about {@code seconds} each: with
+     * the algorithm Descent picks, and when that is Winograd's also with im2col + GEMM.
+     */
     public static List<Row> run(Layer layer, int[] threadCounts, double seconds) {
         List<Row> rows = new ArrayList<>();
         int before = Parallel.threads();
+        boolean winograd = ConvKernels.winograd();
         try {
-            for (int t : threadCounts) {
-                Parallel.setThreads(t);
-                for (Pass pass : Pass.values()) rows.add(new Row(layer.name, pass.label, t, layer.g.flops() / 1e9 / Timing.medianSeconds(() -> pass.run(layer), seconds, 1, 5)));
+            for (boolean allowWinograd : ConvKernels.usesWinograd(layer.g) ? new boolean[] {true, false} : new boolean[] {false}) {
+                ConvKernels.setWinograd(allowWinograd);
+                for (int t : threadCounts) {
+                    Parallel.setThreads(t);
+                    for (Pass pass : Pass.values()) {
+                        double s = Timing.medianSeconds(() -> pass.run(layer), seconds, 1, 5);
+                        rows.add(new Row(layer.name, pass.label, allowWinograd ? "winograd" : "im2col", t, layer.g.flops() / 1e9 / s));
+                    }
+                }
             }
         } finally {
             Parallel.setThreads(before);
+            ConvKernels.setWinograd(winograd);
         }
         return rows;
     }
@@ -128,8 +144,9 @@ public final class ConvBench {
 
     /** The rows as an aligned text table. */
     public static String table(List<Row> rows) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-30s %-12s %7s %9s%n", "layer", "pass", "threads", "GFLOPS"));
-        for (Row r : rows) sb.append(String.format(Locale.ROOT, "%-30s %-12s %7d %9.1f%n", r.layer(), r.pass(), r.threads(), r.gflops()));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-30s %-12s %-9s %7s %9s%n", "layer", "pass", "algorithm", "threads", "GFLOPS"));
+        for (Row r : rows) sb.append(String.format(Locale.ROOT, "%-30s %-12s %-9s %7d %9.1f%n", r.layer(), r.pass(), r.algorithm(), r.threads(), r.gflops()));
+        sb.append("GFLOPS count a direct convolution's multiply-adds (2·N·O·H'·W'·C·kH·kW per pass), whatever the algorithm\n");
         return sb.toString();
     }
 

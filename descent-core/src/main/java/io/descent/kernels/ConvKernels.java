@@ -25,7 +25,7 @@ import java.util.Arrays;
  * weight gradient sums per-chunk partials in chunk order, so results are bit-identical for a
  * given thread count. Scalar reference: {@code ConvReference} in the tests (a direct
  * seven-loop convolution). 3×3 stride-1 layers with enough output tiles go to {@link Winograd}
- * instead (forward and input gradient; the weight gradient stays im2col + GEMM).
+ * instead (forward and input gradient, and the weight gradient of layers at least 64 channels wide).
  */
 public final class ConvKernels {
     private ConvKernels() {}
@@ -39,6 +39,11 @@ public final class ConvKernels {
      */
     public static void setWinograd(boolean enabled) {
         Winograd.enabled = enabled;
+    }
+
+    /** Whether this geometry's passes take the Winograd path (3×3, stride 1, enough tiles and channels, and allowed). */
+    public static boolean usesWinograd(ConvGeometry g) {
+        return Winograd.suits(g);
     }
 
     /** Whether {@link #setWinograd} allows the Winograd path. */
@@ -138,7 +143,7 @@ public final class ConvKernels {
             Arrays.fill(dw, 0, g.weightSize(), 0f);
             return;
         }
-        if (Winograd.suits(g)) {
+        if (Winograd.suitsWeightGrad(g)) {
             Winograd.backwardWeight(g, x, dy, dw);
             return;
         }

@@ -64,6 +64,17 @@ final class Winograd {
         return tiles >= MIN_TILES && padded < Integer.MAX_VALUE;
     }
 
+    /**
+     * Whether {@code g}'s weight gradient takes this path too: it needs wider layers to pay
+     * (its GEMMs are o×c with the tiles as their depth, plus a transform of dy): measured on 2
+     * threads 2.0× faster at 64 channels 32×32, 8 % slower at 32 → 64 channels 14×14.
+     */
+    static boolean suitsWeightGrad(ConvGeometry g) {
+        return suits(g) && Math.min(g.c(), g.o()) >= WEIGHT_GRAD_MIN_CHANNELS;
+    }
+
+    static final int WEIGHT_GRAD_MIN_CHANNELS = 64;
+
     private static int tiles(int size) {
         return (size + TILE - 1) / TILE;
     }

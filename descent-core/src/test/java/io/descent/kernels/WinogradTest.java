@@ -208,7 +208,15 @@ class WinogradTest {
         float[] dw = new float[g.weightSize()], dw2 = dw.clone();
         ConvKernels.backwardWeight(g, x, dy, dw);
         Winograd.backwardWeight(g, x, dy, dw2);
-        assertArrayEquals(dw2, dw);
+        assertFalse(Winograd.suitsWeightGrad(g), "16 channels: the weight gradient stays im2col");
+        closeScaled("weight gradient, im2col against Winograd", dw, dw2, ConvReference.backwardWeight(g, abs(x), abs(dy)));
+        ConvGeometry wide = conv(4, 64, 16, 16, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        assertTrue(Winograd.suitsWeightGrad(wide));
+        float[] wx = random(4, wide.n() * wide.imageSize()), wdy = random(5, wide.n() * wide.outImageSize());
+        float[] wdw = new float[wide.weightSize()], wdw2 = wdw.clone();
+        ConvKernels.backwardWeight(wide, wx, wdy, wdw);
+        Winograd.backwardWeight(wide, wx, wdy, wdw2);
+        assertArrayEquals(wdw2, wdw);
         boolean was = Winograd.enabled;
         try {
             Winograd.enabled = false;
