@@ -20,13 +20,16 @@ import jdk.incubator.vector.VectorSpecies;
  * them 16 tiles at a time (one vector lane per tile, gathered), runs the 36 GEMMs and writes
  * the inverse transform (plus bias and ReLU) into the output. Blocks are spread over
  * {@link Parallel} workers and each output element is produced by one worker in a fixed
- * order, so results are bit-identical for a given thread count.
+ * order, so the forward pass and input gradient are bit-identical for any thread count (a
+ * GEMM's sums depend on its depth only), the weight gradient for a given one.
  *
  * <p>The input gradient of a stride-1 convolution is itself one (dy correlated with the
  * flipped, transposed kernel, padding 2 − p), so {@link #backwardData} runs the same code.
+ * The weight gradient is the adjoint computation ({@link Pass#weightGrad}).
  * Rounding differs from the im2col path: the transforms' constants (1/6, 1/24, 4, 5, 8)
- * grow the rounding error to about 1e-6 of the magnitudes summed, where cuDNN and oneDNN's
- * Winograd paths are too. {@code -Ddescent.winograd=false} turns this path off.
+ * grow the rounding error to a few 1e-6 of the magnitudes summed (a direct sum: ~1e-7), as
+ * in cuDNN's and oneDNN's Winograd paths. {@code -Ddescent.winograd=false} or
+ * {@link ConvKernels#setWinograd} turns this path off.
  */
 final class Winograd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -100,7 +103,7 @@ final class Winograd {
     private static final class Scratch {
         float[] input = new float[0], v = new float[0], m = new float[0];
         int[] inIdx = new int[0], outIdx = new int[0];
-        final float[] tmp = new float[POSITIONS * L], out = new float[TILE * TILE * L], lanes = new float[L];
+        final float[] tmp = new float[POSITIONS * L], out = new float[TILE * TILE * L];
 
         void ensure(int inputSize, int vSize, int mSize, int tiles) {
             if (input.length < inputSize) input = new float[inputSize];
@@ -157,7 +160,7 @@ final class Winograd {
          */
         void weightGrad(float[] x, float[] dy, float[] dw) {
             int target = Math.clamp(2 * BLOCK_FLOATS / (POSITIONS * (cin + cout)), 2 * MIN_BLOCK, 4 * MAX_BLOCK); // measured: 4× as large was 15 % slower
-            int blocks = blocks(target), uStride = cout * cin + L; // a vector apart: see Block.vStride
+            int blocks = blocks(target), uStride = cout * cin + L; // a vector apart, as in block()
             float[][] partials = new float[blocks][];
             Parallel.forRange(blocks, 1, (from, to) -> {
                 Scratch s = SCRATCH.get();
@@ -263,7 +266,7 @@ final class Winograd {
                     if (full) {
                         WinogradTransforms.gather(dy, co * outPlane, ow, s.outIdx, t0, s.out);
                     } else {
-                        java.util.Arrays.fill(s.out, 0f);
+                        Arrays.fill(s.out, 0f);
                         for (int lane = 0; lane < L && t0 + lane < k.count; lane++) {
                             int t = t0 + lane, rows = rowsInside(k, t), cols = colsInside(t);
                             for (int i = 0; i < rows; i++) {
