@@ -2,6 +2,7 @@ package io.descent.kernels;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -104,6 +105,10 @@ final class Winograd {
         float[] input = new float[0], v = new float[0], m = new float[0];
         int[] inIdx = new int[0], outIdx = new int[0];
         final float[] tmp = new float[POSITIONS * L], out = new float[TILE * TILE * L];
+        final int[] rows = new int[L], cols = new int[L];
+        final boolean[] lanes = new boolean[L];
+        @SuppressWarnings("unchecked")
+        final VectorMask<Float>[] masks = new VectorMask[TILE * TILE];
 
         void ensure(int inputSize, int vSize, int mSize, int tiles) {
             if (input.length < inputSize) input = new float[inputSize];
@@ -240,17 +245,17 @@ final class Winograd {
         private void transformOutput(Scratch s, Block k, float[] bias, boolean relu, float[] y) {
             int outPlane = oh * ow;
             for (int t0 = 0; t0 < k.tiles; t0 += L) {
-                boolean full = fullLanes(k, t0);
+                VectorMask<Float>[] masks = edgeMasks(s, k, t0);
+                boolean vector = masks == null || inBounds(s, t0, y.length);
                 for (int co = 0; co < cout; co++) {
                     WinogradTransforms.output(s.m, co * k.tiles + t0, k.mStride, bias == null ? 0f : bias[co], relu, s.tmp, s.out);
-                    if (full) {
-                        WinogradTransforms.scatter(s.out, y, co * outPlane, ow, s.outIdx, t0);
+                    if (vector) {
+                        WinogradTransforms.scatter(s.out, y, co * outPlane, ow, s.outIdx, t0, masks);
                         continue;
                     }
-                    for (int lane = 0; lane < L && t0 + lane < k.count; lane++) {
-                        int t = t0 + lane, rows = rowsInside(k, t), cols = colsInside(t);
-                        for (int i = 0; i < rows; i++) {
-                            for (int j = 0; j < cols; j++) y[co * outPlane + s.outIdx[t] + i * ow + j] = s.out[(i * TILE + j) * L + lane];
+                    for (int lane = 0; lane < L; lane++) {
+                        for (int i = 0; i < s.rows[lane]; i++) {
+                            for (int j = 0; j < s.cols[lane]; j++) y[co * outPlane + s.outIdx[t0 + lane] + i * ow + j] = s.out[(i * TILE + j) * L + lane];
                         }
                     }
                 }
@@ -261,16 +266,16 @@ final class Winograd {
         private void transformGradient(Scratch s, Block k, float[] dy) {
             int outPlane = oh * ow;
             for (int t0 = 0; t0 < k.tiles; t0 += L) {
-                boolean full = fullLanes(k, t0);
+                VectorMask<Float>[] masks = edgeMasks(s, k, t0);
+                boolean vector = masks == null || inBounds(s, t0, dy.length);
                 for (int co = 0; co < cout; co++) {
-                    if (full) {
-                        WinogradTransforms.gather(dy, co * outPlane, ow, s.outIdx, t0, s.out);
+                    if (vector) {
+                        WinogradTransforms.gather(dy, co * outPlane, ow, s.outIdx, t0, masks, s.out);
                     } else {
                         Arrays.fill(s.out, 0f);
-                        for (int lane = 0; lane < L && t0 + lane < k.count; lane++) {
-                            int t = t0 + lane, rows = rowsInside(k, t), cols = colsInside(t);
-                            for (int i = 0; i < rows; i++) {
-                                for (int j = 0; j < cols; j++) s.out[(i * TILE + j) * L + lane] = dy[co * outPlane + s.outIdx[t] + i * ow + j];
+                        for (int lane = 0; lane < L; lane++) {
+                            for (int i = 0; i < s.rows[lane]; i++) {
+                                for (int j = 0; j < s.cols[lane]; j++) s.out[(i * TILE + j) * L + lane] = dy[co * outPlane + s.outIdx[t0 + lane] + i * ow + j];
                             }
                         }
                     }
@@ -279,20 +284,37 @@ final class Winograd {
             }
         }
 
-        /** Whether the L tiles from t0 all exist and lie wholly inside the output. */
-        private boolean fullLanes(Block k, int t0) {
-            for (int t = t0; t < t0 + L; t++) {
-                if (t >= k.count || rowsInside(k, t) < TILE || colsInside(t) < TILE) return false;
-            }
+        /**
+         * Whether every lane's whole 4×4 tile, set in the masks or not, lies inside an array of
+         * {@code length} for the last channel: the Vector API range-checks masked-off lanes of a
+         * scatter or gather too. Only a batch's last tiles, cut by the bottom edge, fail this.
+         */
+        private boolean inBounds(Scratch s, int t0, int length) {
+            long last = (long) (cout - 1) * oh * ow + (TILE - 1) * (ow + 1);
+            for (int lane = 0; lane < L; lane++) if (s.outIdx[t0 + lane] + last >= length) return false;
             return true;
         }
 
-        private int rowsInside(Block k, int t) {
-            return Math.min(TILE, oh - TILE * (k.ty0 + t % k.perImage / tilesX()));
-        }
-
-        private int colsInside(int t) {
-            return Math.min(TILE, ow - TILE * (t % tilesX()));
+        /**
+         * Null when the L tiles from t0 all exist and lie wholly inside the output; else, per
+         * tile pixel (4i + j), the lanes whose tile exists and has that pixel inside (in s.masks).
+         */
+        private VectorMask<Float>[] edgeMasks(Scratch s, Block k, int t0) {
+            boolean full = true;
+            for (int lane = 0; lane < L; lane++) {
+                int t = t0 + lane;
+                s.rows[lane] = t < k.count ? Math.min(TILE, oh - TILE * (k.ty0 + t % k.perImage / tilesX())) : 0;
+                s.cols[lane] = t < k.count ? Math.min(TILE, ow - TILE * (t % tilesX())) : 0;
+                full &= s.rows[lane] == TILE && s.cols[lane] == TILE;
+            }
+            if (full) return null;
+            for (int i = 0; i < TILE; i++) {
+                for (int j = 0; j < TILE; j++) {
+                    for (int lane = 0; lane < L; lane++) s.lanes[lane] = i < s.rows[lane] && j < s.cols[lane];
+                    s.masks[i * TILE + j] = VectorMask.fromArray(S, s.lanes, 0);
+                }
+            }
+            return s.masks;
         }
 
         /**

@@ -1,6 +1,7 @@
 package io.descent.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -189,17 +190,29 @@ final class WinogradTransforms {
         d.fma(FloatVector.broadcast(S, 8f), b).add(m5).intoArray(out, off + 3 * stride); // (m1 − m2) + 8(m3 − m4) + m5
     }
 
-    /** Writes the 4×4 tiles of {@code out} ({@link #output}'s layout) to {@code y[off + idx[t0 + ℓ] + i·rowStride + j]}. */
-    static void scatter(float[] out, float[] y, int off, int rowStride, int[] idx, int t0) {
+    /**
+     * Writes the 4×4 tiles of {@code out} ({@link #output}'s layout) to
+     * {@code y[off + idx[t0 + ℓ] + i·rowStride + j]}; with {@code masks} (one per pixel 4i + j)
+     * only the lanes they set, for tiles cut by the output's edge.
+     */
+    static void scatter(float[] out, float[] y, int off, int rowStride, int[] idx, int t0, VectorMask<Float>[] masks) {
         for (int i = 0; i < M; i++) {
-            for (int j = 0; j < M; j++) FloatVector.fromArray(S, out, (i * M + j) * L).intoArray(y, off + i * rowStride + j, idx, t0);
+            for (int j = 0; j < M; j++) {
+                FloatVector v = FloatVector.fromArray(S, out, (i * M + j) * L);
+                if (masks == null) v.intoArray(y, off + i * rowStride + j, idx, t0);
+                else v.intoArray(y, off + i * rowStride + j, idx, t0, masks[i * M + j]);
+            }
         }
     }
 
-    /** Reads 4×4 tiles of {@code y[off + idx[t0 + ℓ] + i·rowStride + j]} into {@code out} ({@link #scatter}'s inverse). */
-    static void gather(float[] y, int off, int rowStride, int[] idx, int t0, float[] out) {
+    /** Reads 4×4 tiles of {@code y} into {@code out}, {@link #scatter}'s inverse (lanes that masks leave unset read 0). */
+    static void gather(float[] y, int off, int rowStride, int[] idx, int t0, VectorMask<Float>[] masks, float[] out) {
         for (int i = 0; i < M; i++) {
-            for (int j = 0; j < M; j++) FloatVector.fromArray(S, y, off + i * rowStride + j, idx, t0).intoArray(out, (i * M + j) * L);
+            for (int j = 0; j < M; j++) {
+                int at = off + i * rowStride + j;
+                FloatVector v = masks == null ? FloatVector.fromArray(S, y, at, idx, t0) : FloatVector.fromArray(S, y, at, idx, t0, masks[i * M + j]);
+                v.intoArray(out, (i * M + j) * L);
+            }
         }
     }
 
