@@ -114,6 +114,20 @@ class GemmTest {
         assertThrows(IllegalArgumentException.class, () -> Gemm.sgemm(Gemm.packA(false, 4, 5, new float[20], 0, 5), false, 3, 1f, new float[14], 0, 3, 0f, new float[12], 0, 3));
     }
 
+    @Test
+    void packedAIndexIsWherePackAPutsEachElement() {
+        Random rnd = new Random(23);
+        for (int[] sh : new int[][] {{1, 1}, {12, 256}, {13, 257}, {30, 600}, {7, 3}}) {
+            int m = sh[0], k = sh[1];
+            float[] a = values(rnd, m * k);
+            Gemm.PackedA packed = Gemm.packA(false, m, k, a, 0, k);
+            Gemm.PackedA written = new Gemm.PackedA(m, k, new float[Gemm.PackedA.size(m, k)]);
+            for (int r = 0; r < m; r++) for (int s = 0; s < k; s++) written.data()[written.index(r, s)] = a[r * k + s];
+            assertArrayEquals(packed.data(), written.data(), 0f, m + "x" + k);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new Gemm.PackedA(13, 4, new float[16 * 3]));
+    }
+
     private static float[] values(Random rnd, int size) {
         float[] v = new float[size];
         for (int i = 0; i < size; i++) v[i] = rnd.nextFloat() * 2 - 1;
