@@ -3,9 +3,9 @@ package io.descent.models;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.descent.kernels.ConvKernels;
 import io.descent.Golden;
 import io.descent.autograd.GradMode;
+import io.descent.kernels.ConvKernels;
 import io.descent.nn.Dropout;
 import io.descent.nn.Module;
 import io.descent.ops.Losses;
@@ -58,35 +58,34 @@ class ModelParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void matchesTorchvision(String fixture, Models.Config cfg, int[] targets) {
-        boolean was = ConvKernels.winograd();
-        try {
-            ConvKernels.setWinograd(false); // the direct sums, whose rounding is PyTorch's kind
-            check(fixture, cfg, targets, false);
-        } finally {
-            ConvKernels.setWinograd(was);
-        }
+        check(fixture, cfg, targets, false); // the direct sums, whose rounding is PyTorch's kind
     }
 
     /**
      * The default path, with Winograd's convolutions: forward to the same bound; each gradient's
-     * norm within 2 % and its samples within 5 % (beyond 8× PyTorch's own float32 error) — one activation that its ~1e-5 perturbation
-     * moves across a ReLU's kink passes or blocks a whole path of gradient (one flip among 16,384
-     * activations moves resnet18_small's gradients at batch 2 by 0.3–2.6 %), while a wrong formula
-     * is off by far more.
+     * norm within 2 % and its samples within 5 % (beyond 8× PyTorch's own float32 error) — one
+     * activation that its ~1e-5 perturbation moves across a ReLU's kink passes or blocks a whole
+     * path of gradient (one flip among 16,384 activations moves resnet18_small's gradients at
+     * batch 2 by 0.3–2.6 %), while a wrong formula is off by far more.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void matchesTorchvisionWithWinograd(String fixture, Models.Config cfg, int[] targets) {
+        check(fixture, cfg, targets, true);
+    }
+
+    /** Runs the fixture with Winograd's convolutions allowed or not, restoring the switch after. */
+    private static void check(String fixture, Models.Config cfg, int[] targets, boolean winograd) {
         boolean was = ConvKernels.winograd();
         try {
-            ConvKernels.setWinograd(true);
-            check(fixture, cfg, targets, true);
+            ConvKernels.setWinograd(winograd);
+            compare(fixture, cfg, targets, winograd);
         } finally {
             ConvKernels.setWinograd(was);
         }
     }
 
-    private static void check(String fixture, Models.Config cfg, int[] targets, boolean winograd) {
+    private static void compare(String fixture, Models.Config cfg, int[] targets, boolean winograd) {
         Map<String, Tensor> f = Golden.load("model_" + fixture);
         Module m = Models.create(fixture.replace("_small", ""), cfg);
         FormulaWeights.fill(m);
