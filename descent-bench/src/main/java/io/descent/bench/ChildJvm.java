@@ -29,10 +29,15 @@ public final class ChildJvm {
 
     private ChildJvm() {}
 
-    /** The command that runs {@code main} with {@code args} in a JVM whose heap is limited to {@code xmx} (e.g. "512m"). */
+    /**
+     * The command that runs {@code main} with {@code args} in a JVM whose heap is limited to
+     * {@code xmx} (e.g. "512m"), with the collector settings of the {@code descent} launcher
+     * (its comments say why each one is there).
+     */
     public static List<String> command(String xmx, Class<?> main, List<String> args) {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-XX:+UseG1GC", "-XX:G1HeapRegionSize=4m", "-Xss4m", "-Xmx" + xmx,
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-XX:+UseG1GC", "-XX:G1HeapRegionSize=4m", "-Xss4m",
+                "-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=80", "-XX:MaxHeapFreeRatio=100", "-Xmx" + xmx,
                 "-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(args);
         return cmd;

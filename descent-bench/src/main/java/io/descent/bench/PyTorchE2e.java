@@ -104,7 +104,7 @@ public final class PyTorchE2e {
     static E2eResult parse(Map<String, Object> m) {
         Object acc = m.get("test_accuracy");
         return new E2eResult(num(m, "images_per_s"), acc == null ? Double.NaN : num(m, "test_accuracy"), (int) num(m, "steps"), (int) num(m, "timed_images"),
-                "torch " + m.get("torch"), m.get("saved_bytes") == null ? -1 : (long) num(m, "saved_bytes"));
+                "torch " + m.get("torch") + (m.get("blas") == null ? "" : " (BLAS " + m.get("blas") + ")"), m.get("saved_bytes") == null ? -1 : (long) num(m, "saved_bytes"));
     }
 
     /** A number the script printed; an error naming the key when it is missing. */

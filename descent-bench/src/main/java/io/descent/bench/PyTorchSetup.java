@@ -9,9 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The e2e bench's setup step: when what the chosen workloads need is missing (PyTorch; the
- * Fashion-MNIST package for W1–W3; torchvision for W4) and the bench runs as root on a
- * Debian-like system, installs it with apt-get ({@code python3-torch},
- * {@code dataset-fashion-mnist}, {@code python3-torchvision}). Otherwise it changes nothing; a
+ * Fashion-MNIST package for W1–W3; torchvision for W4; OpenBLAS, which PyTorch's matrix products
+ * run on) and the bench runs as root on a Debian-like system, installs it with apt-get
+ * ({@code python3-torch}, {@code dataset-fashion-mnist}, {@code python3-torchvision},
+ * {@code libopenblas0-pthread}). Otherwise it changes nothing; a
  * failed install only leaves the PyTorch column empty.
  */
 public final class PyTorchSetup {
@@ -23,6 +24,9 @@ public final class PyTorchSetup {
         if (!imports("torch, numpy")) missing.add("python3-torch");
         if (needsData && !Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist"))) missing.add("dataset-fashion-mnist");
         if (needsTorchvision && !imports("torchvision")) missing.add("python3-torchvision");
+        // python3-torch needs only some libblas.so.3, which apt satisfies with the netlib reference
+        // BLAS (one thread, unblocked): PyTorch measured on it ran vgg16 at a quarter of its speed
+        if (OpenBlas.CANDIDATES.stream().noneMatch(Files::isReadable)) missing.add("libopenblas0-pthread");
         if (missing.isEmpty()) return null;
         String packages = String.join(" ", missing);
         Path apt = Path.of("/usr/bin/apt-get");

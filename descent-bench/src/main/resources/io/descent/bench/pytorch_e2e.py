@@ -93,6 +93,14 @@ def workload(name):
     raise SystemExit("unknown workload " + name)
 
 
+def blas_library():
+    """The BLAS library this process mapped: Debian's torch calls whatever libblas.so.3 the
+    alternatives system points at (the netlib reference, one thread, unless OpenBLAS is installed)."""
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "blas" in line.rsplit("/", 1)[-1]}
+    return ", ".join(sorted(os.path.relpath(p, "/usr/lib") for p in paths)) or "unknown"
+
+
 def main():
     args = sys.argv[1:]
     memory_steps = None
@@ -135,7 +143,7 @@ def main():
                 correct += (model(xte[j:j + 1000]).argmax(1) == yte[j:j + 1000]).sum().item()
         accuracy = correct / len(xte)
     print(json.dumps({"workload": name, "images_per_s": timed_images / seconds if timed_images else None, "test_accuracy": accuracy,
-                      "steps": steps, "timed_images": timed_images, "seconds": seconds, "torch": torch.__version__,
+                      "steps": steps, "timed_images": timed_images, "seconds": seconds, "torch": torch.__version__, "blas": blas_library(),
                       "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 

@@ -28,7 +28,7 @@ its node), keeping the peak. Like Descent's tape (autograd.SavedTensors): every 
 parameter's storage do not (the model holds them anyway), and the recomputation of a
 checkpointed segment during backward counts.
 """
-import json, resource, sys, time
+import json, os, resource, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -134,6 +134,14 @@ def w5(segments, depth, width, batch, iters):
             "timed_images": iters * batch, "saved_bytes": tape.peak}
 
 
+def blas_library():
+    """The BLAS library this process mapped: Debian's torch calls whatever libblas.so.3 the
+    alternatives system points at (the netlib reference, one thread, unless OpenBLAS is installed)."""
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "blas" in line.rsplit("/", 1)[-1]}
+    return ", ".join(sorted(os.path.relpath(p, "/usr/lib") for p in paths)) or "unknown"
+
+
 def main():
     a = sys.argv[1:]
     if len(a) == 8 and a[0] == "W4":
@@ -146,7 +154,7 @@ def main():
         out = w5(int(a[1]), int(a[3]), int(a[4]), int(a[5]), int(a[6]))
     else:
         raise SystemExit(__doc__.split("\n\n")[1])
-    out.update({"test_accuracy": None, "threads": threads, "torch": torch.__version__,
+    out.update({"test_accuracy": None, "threads": threads, "torch": torch.__version__, "blas": blas_library(),
                 "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
     print(json.dumps(out))
 
