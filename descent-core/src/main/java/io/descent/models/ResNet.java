@@ -4,7 +4,7 @@ import io.descent.nn.Activation;
 import io.descent.nn.AdaptiveAvgPool2d;
 import io.descent.nn.BatchNorm;
 import io.descent.nn.Conv2d;
-import io.descent.nn.FusesRelu;
+import io.descent.nn.ConvBatchNormFold;
 import io.descent.nn.Identity;
 import io.descent.nn.Linear;
 import io.descent.nn.MaxPool2d;
@@ -82,7 +82,7 @@ public final class ResNet extends Module {
 
     /** The network up to (and including) global pooling, flattened: [N, features]. */
     public Tensor features(Tensor x) {
-        x = FusesRelu.reluAfter(child("bn1"), child("relu"), child("conv1").forward(x));
+        x = ConvBatchNormFold.forward(child("conv1"), child("bn1"), child("relu"), x);
         x = child("maxpool").forward(x);
         for (int l = 1; l <= 4; l++) x = child("layer" + l).forward(x);
         return child("avgpool").forward(x).flatten();
@@ -111,8 +111,8 @@ public final class ResNet extends Module {
 
         @Override
         public Tensor forward(Tensor x) {
-            Tensor out = FusesRelu.reluAfter(child("bn1"), child("relu"), child("conv1").forward(x));
-            out = child("bn2").forward(child("conv2").forward(out));
+            Tensor out = ConvBatchNormFold.forward(child("conv1"), child("bn1"), child("relu"), x);
+            out = ConvBatchNormFold.forward(child("conv2"), child("bn2"), null, out);
             Tensor identity = children().containsKey("downsample") ? child("downsample").forward(x) : x;
             return Arithmetic.addRelu(out, identity);
         }
@@ -134,9 +134,9 @@ public final class ResNet extends Module {
         @Override
         public Tensor forward(Tensor x) {
             Module relu = child("relu");
-            Tensor out = FusesRelu.reluAfter(child("bn1"), relu, child("conv1").forward(x));
-            out = FusesRelu.reluAfter(child("bn2"), relu, child("conv2").forward(out));
-            out = child("bn3").forward(child("conv3").forward(out));
+            Tensor out = ConvBatchNormFold.forward(child("conv1"), child("bn1"), relu, x);
+            out = ConvBatchNormFold.forward(child("conv2"), child("bn2"), relu, out);
+            out = ConvBatchNormFold.forward(child("conv3"), child("bn3"), null, out);
             Tensor identity = children().containsKey("downsample") ? child("downsample").forward(x) : x;
             return Arithmetic.addRelu(out, identity);
         }

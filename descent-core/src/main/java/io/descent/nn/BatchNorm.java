@@ -60,6 +60,11 @@ public class BatchNorm extends Module implements FusesRelu {
         return run(x, true);
     }
 
+    /** Whether this is a BatchNorm2d (input [N, C, H, W]). */
+    boolean isSpatial() {
+        return rank == 2;
+    }
+
     @Override
     public boolean fusesRelu() {
         return getClass() == BatchNorm.class;

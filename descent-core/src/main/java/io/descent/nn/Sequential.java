@@ -26,18 +26,17 @@ public class Sequential extends Module {
 
     /**
      * Runs the children in order; a {@link FusesRelu} layer followed by {@link Activation#relu()}
-     * runs as one fused op (same values and gradients, one array and one pass fewer).
+     * runs as one fused op (same values and gradients, one array and one pass fewer), and a
+     * Conv2d followed by a BatchNorm2d (and a ReLU) as one convolution when
+     * {@link ConvBatchNormFold#applies} (evaluation without gradients): {@link LayerFusion}.
      */
     @Override
     public Tensor forward(Tensor x) {
         Module[] layers = children().values().toArray(Module[]::new);
-        for (int i = 0; i < layers.length; i++) {
-            if (i + 1 < layers.length && FusesRelu.fuses(layers[i], layers[i + 1])) {
-                x = ((FusesRelu) layers[i]).forwardRelu(x);
-                i++;
-            } else {
-                x = layers[i].forward(x);
-            }
+        for (int i = 0; i < layers.length; ) {
+            LayerFusion.Step s = LayerFusion.forward(layers[i], i + 1 < layers.length ? layers[i + 1] : null, i + 2 < layers.length ? layers[i + 2] : null, x);
+            x = s.output();
+            i += s.layers();
         }
         return x;
     }

@@ -1,6 +1,6 @@
 package io.descent.train;
 
-import io.descent.nn.FusesRelu;
+import io.descent.nn.LayerFusion;
 import io.descent.nn.Module;
 import io.descent.tensor.Tensor;
 import java.util.ArrayList;
@@ -85,6 +85,8 @@ public final class CheckpointSequential extends CheckpointMirror {
 
     @Override
     public Tensor forward(Tensor x) {
+        // nothing to record: one chain, fused across the segment bounds exactly as the model it mirrors
+        if (!GradientCheckpoint.records(modules(0, steps.size()), x)) return run(0, steps.size(), x);
         for (int k = 0; k + 1 < segments; k++) {
             int from = bounds[k], to = bounds[k + 1];
             x = GradientCheckpoint.apply(t -> run(from, to, t), modules(from, to), x);
@@ -92,7 +94,7 @@ public final class CheckpointSequential extends CheckpointMirror {
         return run(bounds[segments - 1], steps.size(), x);
     }
 
-    /** Steps {@code [from, to)}; a layer and the ReLU after it in the segment run fused, as in {@link io.descent.nn.Sequential}. */
+    /** Steps {@code [from, to)}; layers in the segment run fused as in {@link io.descent.nn.Sequential} ({@link LayerFusion}). */
     private Tensor run(int from, int to, Tensor x) {
         for (int i = from; i < to; i++) {
             Step s = steps.get(i);
@@ -100,16 +102,16 @@ public final class CheckpointSequential extends CheckpointMirror {
                 x = s.function().apply(x);
                 continue;
             }
-            Module m = get(s.path());
-            Module next = i + 1 < to && steps.get(i + 1).path() != null ? get(steps.get(i + 1).path()) : null;
-            if (FusesRelu.fuses(m, next)) {
-                x = ((FusesRelu) m).forwardRelu(x);
-                i++;
-            } else {
-                x = m.forward(x);
-            }
+            LayerFusion.Step fused = LayerFusion.forward(get(s.path()), module(i + 1, to), i + 1 < to ? module(i + 2, to) : null, x);
+            x = fused.output();
+            i += fused.layers() - 1;
         }
         return x;
+    }
+
+    /** The module of step {@code i} when it is one and lies before {@code to}, else null. */
+    private Module module(int i, int to) {
+        return i < to && steps.get(i).path() != null ? get(steps.get(i).path()) : null;
     }
 
     private List<Module> modules(int from, int to) {

@@ -3,6 +3,7 @@ package io.descent.train;
 import io.descent.autograd.Autograd;
 import io.descent.autograd.GradMode;
 import io.descent.autograd.Node;
+import io.descent.nn.ConvBatchNormFold;
 import io.descent.nn.Module;
 import io.descent.tensor.Tensor;
 import java.util.List;
@@ -44,14 +45,20 @@ public final class GradientCheckpoint {
      * a gradient, their dropout generators and buffers are replayed.
      */
     public static Tensor apply(UnaryOperator<Tensor> segment, List<? extends Module> modules, Tensor x) {
-        if (!GradMode.isEnabled() || !(x.requiresGrad() || anyTrainable(modules))) return segment.apply(x);
+        if (!records(modules, x)) return segment.apply(x);
         CheckpointReplay before = CheckpointReplay.capture(modules);
         Tensor out;
-        try (var off = GradMode.noGrad()) {
+        // no folding of eval-mode batch norm either: the replay with gradients computes unfolded
+        try (var off = GradMode.noGrad(); var same = ConvBatchNormFold.suspend()) {
             out = segment.apply(x);
         }
         // a fresh tensor object: the segment may return its input (identity, eval-mode dropout)
         return Autograd.record(out.detach(), new CheckpointBackward(segment, x, before));
+    }
+
+    /** Whether a segment running {@code modules} on {@code x} has a gradient to record, so that checkpointing it saves anything. */
+    static boolean records(List<? extends Module> modules, Tensor x) {
+        return GradMode.isEnabled() && (x.requiresGrad() || anyTrainable(modules));
     }
 
     private static boolean anyTrainable(List<? extends Module> modules) {
