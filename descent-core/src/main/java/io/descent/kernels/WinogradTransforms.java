@@ -58,27 +58,29 @@ final class WinogradTransforms {
             u[xi] = new Gemm.PackedA(rows, cols, kept[xi]);
         }
         int mr = GemmMicroKernel.MR, slivers = (rows + mr - 1) / mr;
-        // A sliver's MR rows by L columns at a time: their packed places are MR·L consecutive
-        // floats of each of the 36 arrays (L divides the slab width), gathered in t and copied
-        // out whole. Written element by element the 36 stores per kernel went to addresses a
-        // multiple of 4 KiB apart, one L1 set, and took four times as long.
+        // One lane per row of a sliver (rows in groups of L when MR exceeds the vector): the
+        // nine kernel values of the rows are gathered, transformed as vectors, and each of the
+        // 36 results lands on the rows' consecutive packed places in one column. L columns are
+        // collected in t and copied out whole: written straight to the 36 arrays, the stores
+        // went to addresses a multiple of 4 KiB apart, one L1 set, and took four times as long.
+        int rowStride = transposed ? 9 : 9 * c;
         Parallel.forRange(slivers, 1, (from, to) -> {
-            float[] k = new float[9], t = new float[Winograd.POSITIONS * mr * L], g = new float[Winograd.POSITIONS];
+            // t has L floats to spare: the last partial store then still lies within it
+            float[] k = new float[9 * L], g = new float[18 * L], t = new float[Winograd.POSITIONS * mr * L + L];
+            int[] idx = new int[L];
             for (int sliver = from; sliver < to; sliver++) {
                 for (int s0 = 0; s0 < cols; s0 += L) {
                     int n = Math.min(L, cols - s0);
-                    for (int ds = 0; ds < n; ds++) {
-                        for (int dr = 0; dr < mr; dr++) {
-                            int r = sliver * mr + dr, s = s0 + ds, at = ds * mr + dr;
-                            if (r >= rows) { // padding rows: zeros
-                                for (int xi = 0; xi < Winograd.POSITIONS; xi++) t[xi * mr * L + at] = 0f;
-                                continue;
-                            }
-                            int base = transposed ? (s * c + r) * 9 : (r * c + s) * 9;
-                            for (int q = 0; q < 9; q++) k[q] = w[base + (transposed ? 8 - q : q)];
-                            for (int b = 0; b < 3; b++) gt(k[b], k[3 + b], k[6 + b], g, b, 3);       // G g: (i, b) at g[3i + b]
-                            for (int i = A - 1; i >= 0; i--) gt(g[3 * i], g[3 * i + 1], g[3 * i + 2], g, A * i, 1); // (G g) Gᵀ: (i, j) at g[6i + j]
-                            for (int xi = 0; xi < Winograd.POSITIONS; xi++) t[xi * mr * L + at] = g[xi];
+                    for (int rg = 0; rg < mr; rg += L) {
+                        int r0 = sliver * mr + rg, valid = Math.max(0, Math.min(L, rows - r0));
+                        // lanes past the rows read index 0 (masked-off lanes are range-checked too) and give zeros
+                        for (int l = 0; l < L; l++) idx[l] = l < valid ? l * rowStride : 0;
+                        VectorMask<Float> rowsIn = S.indexInRange(0, valid), lanes = S.indexInRange(0, Math.min(L, mr - rg));
+                        for (int ds = 0; ds < n; ds++) {
+                            int s = s0 + ds, base = valid == 0 ? 0 : transposed ? (s * c + r0) * 9 : (r0 * c + s) * 9;
+                            for (int q = 0; q < 9; q++) FloatVector.fromArray(S, w, base + (transposed ? 8 - q : q), idx, 0, rowsIn).intoArray(k, q * L);
+                            for (int b = 0; b < 3; b++) gt(k, b * L, 3 * L, g, b * L, 3 * L, null); // G g: (i, b) at g[(3i + b)·L]
+                            for (int i = 0; i < A; i++) gt(g, 3 * i * L, L, t, A * i * mr * L + ds * mr + rg, mr * L, lanes); // (G g) Gᵀ: position 6i + j
                         }
                     }
                     int at = u[0].index(sliver * mr, s0);
@@ -101,19 +103,27 @@ final class WinogradTransforms {
     });
 
     /**
-     * The six rows of G·(g0, g1, g2), stored {@code stride} apart from {@code off} ({@code out}
-     * may hold the inputs: they are read first). Rows of G: (1/4, 0, 0), −(1, 1, 1)/6,
-     * −(1, −1, 1)/6, (1/24, 1/12, 1/6), (1/24, −1/12, 1/6), (0, 0, 1).
+     * The six rows of G·(g0, g1, g2) for L lanes: g0, g1, g2 are the vectors at {@code in[off]},
+     * {@code in[off + step]}, {@code in[off + 2·step]}; row i goes to {@code out[at + i·stride]},
+     * as a whole vector (lanes null) or only the lanes given (a sliver's rows; the floats after
+     * them in t belong to the next column). Rows of G:
+     * (1/4, 0, 0), −(1, 1, 1)/6, −(1, −1, 1)/6, (1/24, 1/12, 1/6), (1/24, −1/12, 1/6), (0, 0, 1).
      */
-    private static void gt(float g0, float g1, float g2, float[] out, int off, int stride) {
+    private static void gt(float[] in, int off, int step, float[] out, int at, int stride, VectorMask<Float> lanes) {
+        FloatVector g0 = FloatVector.fromArray(S, in, off), g1 = FloatVector.fromArray(S, in, off + step), g2 = FloatVector.fromArray(S, in, off + 2 * step);
         // products with the reciprocals: a float division takes several times as long
-        float e = g0 + g2, f = g0 * (1f / 24) + g2 * (1f / 6), h = g1 * (1f / 12);
-        out[off] = g0 * 0.25f;
-        out[off + stride] = (e + g1) * (-1f / 6);
-        out[off + 2 * stride] = (e - g1) * (-1f / 6);
-        out[off + 3 * stride] = f + h;
-        out[off + 4 * stride] = f - h;
-        out[off + 5 * stride] = g2;
+        FloatVector e = g0.add(g2), f = g0.mul(1f / 24).add(g2.mul(1f / 6)), h = g1.mul(1f / 12);
+        store(g0.mul(0.25f), out, at, lanes);
+        store(e.add(g1).mul(-1f / 6), out, at + stride, lanes);
+        store(e.sub(g1).mul(-1f / 6), out, at + 2 * stride, lanes);
+        store(f.add(h), out, at + 3 * stride, lanes);
+        store(f.sub(h), out, at + 4 * stride, lanes);
+        store(g2, out, at + 5 * stride, lanes);
+    }
+
+    private static void store(FloatVector v, float[] out, int at, VectorMask<Float> lanes) {
+        if (lanes == null) v.intoArray(out, at);
+        else v.intoArray(out, at, lanes);
     }
 
     /**

@@ -1,15 +1,8 @@
 package io.descent.kernels;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,26 +16,13 @@ class GemmVectorWidthTest {
     @ParameterizedTest(name = "{0} bits")
     @ValueSource(ints = {128, 256})
     void narrowerVectorsMatchScalar(int bits) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(List.of(java.toString(), "-XX:MaxVectorSize=" + bits / 8,
-                "--add-modules", "jdk.incubator.vector", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), GemmVectorWidthTest.class.getName(), String.valueOf(bits)));
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(5, TimeUnit.MINUTES)) p.destroyForcibly();
-        assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("checked 160 shapes at " + bits + " bits"), out);
+        VectorWidthChild.run(GemmVectorWidthTest.class, bits, "checked 160 shapes at " + bits + " bits");
     }
 
     /** Child entry point: {@code bits} is the expected species width; exits 1 on any mismatch. */
     public static void main(String[] args) {
         int bits = Integer.parseInt(args[0]);
-        int actual = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        if (actual != bits) {
-            System.out.println("SPECIES_PREFERRED is " + actual + " bits, expected " + bits);
-            System.exit(1);
-        }
+        if (!VectorWidthChild.widthIs(bits)) System.exit(1);
         try {
             Random rnd = new Random(bits);
             int cases = 0;
