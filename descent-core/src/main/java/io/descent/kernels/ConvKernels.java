@@ -76,15 +76,14 @@ public final class ConvKernels {
             for (int i = from; i < to; i++) {
                 for (int gr = 0; gr < g.groups(); gr++) {
                     int xOff = i * g.imageSize() + gr * planes, yOff = i * g.outImageSize() + gr * og * p;
-                    float beta = initPlanes(y, yOff, og, p, bias, gr * og);
                     if (pointwise) {
-                        Gemm.sgemm(wp[gr], false, p, 1f, x, xOff, p, beta, y, yOff, p);
+                        product(wp[gr], p, x, xOff, p, bias, gr * og, y, yOff, p);
                         continue;
                     }
                     for (int oy0 = 0; oy0 < g.oh(); oy0 += band) {
                         int oy1 = Math.min(g.oh(), oy0 + band), bp = (oy1 - oy0) * ow;
                         Im2col.im2colRows(g, x, xOff, oy0, oy1, cols, 0, bp);
-                        Gemm.sgemm(wp[gr], false, bp, 1f, cols, 0, bp, beta, y, yOff + oy0 * ow, p);
+                        product(wp[gr], bp, cols, 0, bp, bias, gr * og, y, yOff + oy0 * ow, p);
                     }
                 }
                 if (relu) VectorOps.relu(y, y, i * g.outImageSize(), (i + 1) * g.outImageSize());
@@ -116,11 +115,11 @@ public final class ConvKernels {
             for (int i = from; i < to; i++) {
                 for (int gr = 0; gr < g.groups(); gr++) {
                     int dxOff = i * g.imageSize() + gr * planes, dyOff = i * g.outImageSize() + gr * og * p;
-                    float beta = initPlanes(dx, dxOff, g.cg(), hw, bias, gr * g.cg());
                     if (pointwise) {
-                        Gemm.sgemm(wt[gr], false, p, 1f, dy, dyOff, p, beta, dx, dxOff, p);
+                        product(wt[gr], p, dy, dyOff, p, bias, gr * g.cg(), dx, dxOff, p);
                         continue;
                     }
+                    float beta = initPlanes(dx, dxOff, g.cg(), hw, bias, gr * g.cg());
                     if (beta == 0f) Arrays.fill(dx, dxOff, dxOff + planes, 0f);
                     for (int oy0 = 0; oy0 < g.oh(); oy0 += band) {
                         int oy1 = Math.min(g.oh(), oy0 + band), bp = (oy1 - oy0) * ow;
@@ -202,6 +201,12 @@ public final class ConvKernels {
     static int bandRows(ConvGeometry g) {
         long full = (long) g.k() * g.p();
         return full <= COLS_BUDGET ? Math.max(1, g.oh()) : (int) Math.max(1, COLS_BUDGET / ((long) g.k() * g.ow()));
+    }
+
+    /** {@code c = w · b}, plus {@code bias[biasOff + row]} on each row when there is a bias (added in the GEMM's write of c). */
+    private static void product(Gemm.PackedA w, int n, float[] b, int bOff, int ldb, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        if (bias == null) Gemm.sgemm(w, false, n, 1f, b, bOff, ldb, 0f, c, cOff, ldc);
+        else Gemm.sgemmRowBias(w, false, n, 1f, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
     }
 
     /**

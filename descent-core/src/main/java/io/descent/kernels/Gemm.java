@@ -53,7 +53,7 @@ public final class Gemm {
             swapped(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        GemmDriver.Problem q = new GemmDriver.Problem(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        GemmDriver.Problem q = new GemmDriver.Problem(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, 0);
         int t = Parallel.threads();
         int mr = GemmMicroKernel.MR, nr = GemmMicroKernel.NR;
         int tilesM = ceilDiv(m, mr), tilesN = ceilDiv(n, nr);
@@ -127,6 +127,24 @@ public final class Gemm {
      */
     public static void sgemm(PackedA a, boolean transB, int n, float alpha, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
+        sgemm(a, transB, n, alpha, b, bOff, ldb, beta, null, 0, c, cOff, ldc);
+    }
+
+    /**
+     * {@code C = alpha * A * op(B) + rowBias[biasOff + i]} on each row i: the product and a
+     * per-row bias (a convolution's, one per output channel) in one write of C, the same bits
+     * as C filled with the bias and multiplied in with beta = 1.
+     */
+    public static void sgemmRowBias(PackedA a, boolean transB, int n, float alpha, float[] b, int bOff, int ldb,
+                                    float[] rowBias, int biasOff, float[] c, int cOff, int ldc) {
+        if (biasOff < 0 || biasOff + a.m() > rowBias.length) {
+            throw new IllegalArgumentException("sgemm: row bias (" + a.m() + " values at offset " + biasOff + ") exceeds its array of " + rowBias.length);
+        }
+        sgemm(a, transB, n, alpha, b, bOff, ldb, 0f, rowBias, biasOff, c, cOff, ldc);
+    }
+
+    private static void sgemm(PackedA a, boolean transB, int n, float alpha, float[] b, int bOff, int ldb,
+                              float beta, float[] rowBias, int biasOff, float[] c, int cOff, int ldc) {
         int m = a.m(), k = a.k();
         if (n < 0) throw new IllegalArgumentException("sgemm: negative size n=" + n);
         if (ldb < Math.max(1, transB ? k : n) || ldc < Math.max(1, n)) {
@@ -137,9 +155,10 @@ public final class Gemm {
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0f) {
             scale(m, n, beta, c, cOff, ldc);
+            if (rowBias != null) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, rowBias[biasOff + i]);
             return;
         }
-        GemmDriver.Problem q = new GemmDriver.Problem(false, transB, m, n, k, alpha, null, 0, 0, b, bOff, ldb, beta, c, cOff, ldc);
+        GemmDriver.Problem q = new GemmDriver.Problem(false, transB, m, n, k, alpha, null, 0, 0, b, bOff, ldb, beta, c, cOff, ldc, rowBias, biasOff);
         int nr = GemmMicroKernel.NR, tilesN = ceilDiv(n, nr);
         if (Parallel.threads() == 1 || (long) m * n * k < PARALLEL_MIN_WORK || Parallel.inWorker() || tilesN < 2) {
             GemmDriver.run(q, a.data(), 0, m, 0, n);

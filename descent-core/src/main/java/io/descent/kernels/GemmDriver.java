@@ -33,10 +33,14 @@ final class GemmDriver {
     /** Widest row-major B (leading dimension, floats) that {@link Problem#bInPlace} reads without packing. */
     static final int IN_PLACE_MAX_LDB = 512;
 
-    /** The arguments of one sgemm call, already checked. */
+    /**
+     * The arguments of one sgemm call, already checked. {@code rowBias} (null: none) adds
+     * {@code rowBias[biasOff + i]} to row i of the product, in the merge of the first k slab
+     * (then {@code beta} is 0).
+     */
     record Problem(boolean transA, boolean transB, int m, int n, int k, float alpha,
                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                   float beta, float[] c, int cOff, int ldc) {
+                   float beta, float[] c, int cOff, int ldc, float[] rowBias, int biasOff) {
         /**
          * Whether full B slivers are read straight from a row-major B (whose rows already hold
          * the NR-wide vectors the kernel loads) instead of packed: when op(A) has at most MC
@@ -177,6 +181,8 @@ final class GemmDriver {
     private static void macroKernel(Problem q, int pc, int kc, float[] ap, int aBase, int ic, int mc,
                                     float[] bp, int bBase, int jc, int nc, float[] tile) {
         float alpha = q.alpha(), beta = pc == 0 ? q.beta() : 1f;
+        float[] bias = pc == 0 ? q.rowBias() : null; // added once, with the first slab
+        int biasAt = q.biasOff() + ic;
         float[] c = q.c();
         int ldc = q.ldc();
         boolean inPlace = q.bInPlace();
@@ -189,7 +195,7 @@ final class GemmDriver {
                 int nr = Math.min(NR, nc - jr);
                 if (inPlace && nr == NR) GemmMicroKernel.kernel(kc, ap, aBase + ir * kc, b, bRow + jr, ldb, tile);
                 else GemmMicroKernel.kernel(kc, ap, aBase + ir * kc, bp, bBase + jr * kc, NR, tile);
-                GemmMicroKernel.store(tile, mr, nr, alpha, beta, c, ci + jr, ldc);
+                GemmMicroKernel.store(tile, mr, nr, alpha, beta, bias, biasAt + ir, c, ci + jr, ldc);
             }
         }
     }

@@ -94,15 +94,18 @@ final class GemmMicroKernel {
     /**
      * Merges a computed tile into C: {@code C = alpha*tile + beta*C} on the top-left
      * {@code mr}×{@code nr} part, with {@code beta == 0} never reading C (so NaN there is
-     * dropped). Rows are whole vectors; a right-edge tile's rows are masked to its nr columns.
+     * dropped); with {@code rowBias} (beta is then 0) {@code C = alpha*tile + rowBias[biasAt + r]},
+     * one rounding as when C held the bias and beta was 1. Rows are whole vectors; a right-edge
+     * tile's rows are masked to its nr columns.
      */
-    static void store(float[] tile, int mr, int nr, float alpha, float beta, float[] c, int ci, int ldc) {
+    static void store(float[] tile, int mr, int nr, float alpha, float beta, float[] rowBias, int biasAt, float[] c, int ci, int ldc) {
         FloatVector va = FloatVector.broadcast(S, alpha);
         if (nr == NR) {
             for (int r = 0; r < mr; r++, ci += ldc) {
                 for (int v = 0; v < NR; v += L) {
                     FloatVector acc = FloatVector.fromArray(S, tile, r * NR + v);
-                    if (beta == 0f) acc.mul(va).intoArray(c, ci + v);
+                    if (rowBias != null) acc.fma(va, FloatVector.broadcast(S, rowBias[biasAt + r])).intoArray(c, ci + v);
+                    else if (beta == 0f) acc.mul(va).intoArray(c, ci + v);
                     else acc.fma(va, FloatVector.fromArray(S, c, ci + v).mul(beta)).intoArray(c, ci + v);
                 }
             }
@@ -114,7 +117,8 @@ final class GemmMicroKernel {
             for (int v = 0; v < nr; v += L) {
                 VectorMask<Float> m = v == 0 ? m0 : m1;
                 FloatVector acc = FloatVector.fromArray(S, tile, r * NR + v);
-                if (beta == 0f) acc.mul(va).intoArray(c, ci + v, m);
+                if (rowBias != null) acc.fma(va, FloatVector.broadcast(S, rowBias[biasAt + r])).intoArray(c, ci + v, m);
+                else if (beta == 0f) acc.mul(va).intoArray(c, ci + v, m);
                 else acc.fma(va, FloatVector.fromArray(S, c, ci + v, m).mul(beta)).intoArray(c, ci + v, m);
             }
         }

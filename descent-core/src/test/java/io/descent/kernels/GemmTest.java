@@ -115,6 +115,28 @@ class GemmTest {
     }
 
     @Test
+    void rowBiasIsTheBiasMultipliedInWithBetaOne() {
+        Random rnd = new Random(19);
+        int[][] shapes = {{64, 448, 576}, {13, 40, 300}, {1, 1, 1}, {400, 37, 513}, {12, 1100, 257}, {5, 3, 0}};
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            for (int[] sh : shapes) {
+                int m = sh[0], n = sh[1], k = sh[2], ldb = n + 2, ldc = n + 1;
+                float[] a = values(rnd, m * k), b = values(rnd, 1 + k * ldb), bias = values(rnd, m + 3);
+                float[] want = values(rnd, m * ldc), got = want.clone(); // garbage beyond column n must stay
+                for (int i = 0; i < m; i++) Arrays.fill(want, i * ldc, i * ldc + n, bias[3 + i]);
+                Gemm.PackedA pa = Gemm.packA(false, m, k, a, 0, Math.max(1, k));
+                Gemm.sgemm(pa, false, n, 1.5f, b, 1, ldb, 1f, want, 0, ldc);
+                Gemm.sgemmRowBias(pa, false, n, 1.5f, b, 1, ldb, bias, 3, got, 0, ldc);
+                assertArrayEquals(want, got, 0f, Arrays.toString(sh) + " threads=" + threads);
+            }
+        }
+        Gemm.PackedA pa = Gemm.packA(false, 4, 5, new float[20], 0, 5);
+        var e = assertThrows(IllegalArgumentException.class, () -> Gemm.sgemmRowBias(pa, false, 3, 1f, new float[15], 0, 3, new float[5], 2, new float[12], 0, 3));
+        assertEquals("sgemm: row bias (4 values at offset 2) exceeds its array of 5", e.getMessage());
+    }
+
+    @Test
     void packedAIndexIsWherePackAPutsEachElement() {
         Random rnd = new Random(23);
         for (int[] sh : new int[][] {{1, 1}, {12, 256}, {13, 257}, {30, 600}, {7, 3}}) {
