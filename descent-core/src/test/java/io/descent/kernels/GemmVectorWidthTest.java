@@ -22,8 +22,7 @@ class GemmVectorWidthTest {
     /** Child entry point: {@code bits} is the expected species width; exits 1 on any mismatch. */
     public static void main(String[] args) {
         int bits = Integer.parseInt(args[0]);
-        if (!VectorWidthChild.widthIs(bits)) System.exit(1);
-        try {
+        VectorWidthChild.runChecks(bits, () -> {
             Random rnd = new Random(bits);
             int cases = 0;
             int nr = GemmMicroKernel.NR;
@@ -39,11 +38,7 @@ class GemmVectorWidthTest {
                 }
                 GemmTest.Case.random(rnd, false, true, 13, GemmDriver.NC + nr + 1, 5, 1f, 0f, 0, 0).check();
             }
-            System.out.println("checked " + cases + " shapes at " + bits + " bits");
-        } catch (AssertionError e) {
-            System.out.println(e.getMessage());
-            System.exit(1);
-        }
-        System.exit(0);
+            return "checked " + cases + " shapes at " + bits + " bits";
+        });
     }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -32,10 +33,23 @@ final class VectorWidthChild {
         assertTrue(out.contains(done), out);
     }
 
-    /** In the child: whether the preferred species has the expected width (prints why not). */
-    static boolean widthIs(int bits) {
+    /**
+     * In the child: checks that the preferred species is {@code bits} wide, runs {@code checks}
+     * and prints the line it returns, then exits 0; exits 1 (printing why) on a wrong width or a
+     * failed assertion.
+     */
+    static void runChecks(int bits, Supplier<String> checks) {
         int actual = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        if (actual != bits) System.out.println("SPECIES_PREFERRED is " + actual + " bits, expected " + bits);
-        return actual == bits;
+        if (actual != bits) {
+            System.out.println("SPECIES_PREFERRED is " + actual + " bits, expected " + bits);
+            System.exit(1);
+        }
+        try {
+            System.out.println(checks.get());
+        } catch (AssertionError e) {
+            System.out.println(e.getMessage());
+            System.exit(1);
+        }
+        System.exit(0);
     }
 }

@@ -19,16 +19,11 @@ class WinogradVectorWidthTest {
     /** Child entry point: exits 1 on any mismatch. */
     public static void main(String[] args) {
         int bits = Integer.parseInt(args[0]);
-        if (!VectorWidthChild.widthIs(bits)) System.exit(1);
-        try {
+        VectorWidthChild.runChecks(bits, () -> {
             WinogradTest t = new WinogradTest();
             t.weightTransformIsGgGtPackedForTheGemm();
             WinogradTest.geometries().forEach(t::convolutionMatchesTheDirectDefinition);
-        } catch (AssertionError e) {
-            System.out.println(e.getMessage());
-            System.exit(1);
-        }
-        System.out.println("Winograd checked at " + bits + " bits");
-        System.exit(0);
+            return "Winograd checked at " + bits + " bits";
+        });
     }
 }
