@@ -10,10 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Descent's {@link Gemm} against OpenBLAS on the shapes that matter for training: square
@@ -26,18 +30,21 @@ import java.util.Random;
  * <p>Run with {@code --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED}, and
  * with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (a forced core type makes OpenBLAS fall back
  * to slower kernels; {@link #main} warns when they are set). {@code --json FILE} also writes the
- * rows as JSON (fields {@code shape, op, threads, gflops, openblas_gflops}).
+ * rows as JSON (fields {@code shape, op, threads, gflops, openblas_gflops, fma_peak_gflops}).
  */
 public final class GemmBench {
-    /** FP32 FMA peak of one core of the reference machine (Zen 5, AVX-512), GFLOPS. */
-    static final double PEAK_PER_CORE = 249;
+    /** How long the FMA peak is measured at each thread count. */
+    private static final long PEAK_NANOS = 300_000_000L;
     private static final int SAMPLES = 7;
     private static final long SAMPLE_NANOS = 60_000_000L, WARMUP_NANOS = 400_000_000L, JIT_WARMUP_NANOS = 150_000_000L;
     /** OpenBLAS workers spin for a while after a call; let them park before timing Descent. */
     private static final long SETTLE_MILLIS = 250;
 
-    /** One measured line: Descent's and OpenBLAS's GFLOPS (null when OpenBLAS is absent). */
-    public record Row(String shape, String op, int threads, double gflops, Double openblasGflops) {}
+    /**
+     * One measured line: Descent's and OpenBLAS's GFLOPS (null when OpenBLAS is absent), and the
+     * FMA peak measured at the same thread count.
+     */
+    public record Row(String shape, String op, int threads, double gflops, Double openblasGflops, double peakGflops) {}
 
     /** One benchmarked multiply: C (m×n) = op(A) op(B), op named like BLAS ("TN": A transposed). */
     public record Case(int m, int n, int k, boolean transA, boolean transB) {
@@ -110,8 +117,10 @@ public final class GemmBench {
         List<Row> rows = new ArrayList<>();
         try {
             warmUpJit(threadCounts);
+            Map<Integer, Double> peak = new HashMap<>();
+            for (int t : threadCounts) peak.computeIfAbsent(t, n -> FmaPeak.gflops(n, PEAK_NANOS));
             for (Case c : cases) {
-                for (int t : threadCounts) rows.add(measure(c, t, blas.orElse(null)));
+                for (int t : threadCounts) rows.add(measure(c, t, blas.orElse(null), peak.get(t)));
             }
         } finally {
             Parallel.setThreads(saved);
@@ -125,7 +134,7 @@ public final class GemmBench {
      * figure is the best of its samples (the one least disturbed by other processes). With
      * several threads, Descent's samples wait for OpenBLAS's spinning workers to park.
      */
-    static Row measure(Case c, int threads, OpenBlas blas) {
+    static Row measure(Case c, int threads, OpenBlas blas, double peakGflops) {
         Parallel.setThreads(threads);
         Random rnd = new Random(42);
         float[] a = random(rnd, c.m * c.k), b = random(rnd, c.k * c.n), out = new float[c.m * c.n];
@@ -149,7 +158,7 @@ public final class GemmBench {
                 mine[s] = sample(descent, descentBatch, c.flop());
                 if (openBlas != null && !blasFirst) theirs[s] = sample(openBlas, blasBatch, c.flop());
             }
-            return new Row(c.shape(), c.op(), threads, best(mine), openBlas == null ? null : best(theirs));
+            return new Row(c.shape(), c.op(), threads, best(mine), openBlas == null ? null : best(theirs), peakGflops);
         }
     }
 
@@ -208,14 +217,14 @@ public final class GemmBench {
         }
     }
 
-    /** The rows as a JSON array of objects {@code shape, op, threads, gflops, openblas_gflops}. */
+    /** The rows as a JSON array of objects {@code shape, op, threads, gflops, openblas_gflops, fma_peak_gflops}. */
     public static String toJson(List<Row> rows) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             sb.append(i == 0 ? "\n" : ",\n");
-            sb.append(String.format(Locale.ROOT, "  {\"shape\": \"%s\", \"op\": \"%s\", \"threads\": %d, \"gflops\": %s, \"openblas_gflops\": %s}",
-                    r.shape(), r.op(), r.threads(), number(r.gflops()), r.openblasGflops() == null ? "null" : number(r.openblasGflops())));
+            sb.append(String.format(Locale.ROOT, "  {\"shape\": \"%s\", \"op\": \"%s\", \"threads\": %d, \"gflops\": %s, \"openblas_gflops\": %s, \"fma_peak_gflops\": %s}",
+                    r.shape(), r.op(), r.threads(), number(r.gflops()), r.openblasGflops() == null ? "null" : number(r.openblasGflops()), number(r.peakGflops())));
         }
         return sb.append(rows.isEmpty() ? "]" : "\n]").append('\n').toString();
     }
@@ -224,16 +233,23 @@ public final class GemmBench {
         return Double.isFinite(x) ? String.format(Locale.ROOT, "%.1f", x) : "null";
     }
 
-    /** A fixed-width table: Descent and OpenBLAS GFLOPS, their ratio, and Descent's share of FMA peak. */
+    /**
+     * A fixed-width table: Descent and OpenBLAS GFLOPS, their ratio, and Descent's share of the
+     * measured FMA peak, under a line giving that peak per thread count.
+     */
     public static String table(List<Row> rows) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-16s %-3s %7s %10s %10s %7s %8s%n",
+        StringBuilder sb = new StringBuilder("FMA peak measured here (GFLOPS):");
+        rows.stream().collect(Collectors.toMap(Row::threads, Row::peakGflops, (x, y) -> x, TreeMap::new))
+                .forEach((t, p) -> sb.append(String.format(Locale.ROOT, " %.1f on %d thread%s;", p, t, t == 1 ? "" : "s")));
+        sb.setLength(sb.length() - (rows.isEmpty() ? 0 : 1));
+        sb.append(String.format(Locale.ROOT, "%n%-16s %-3s %7s %10s %10s %7s %8s%n",
                 "shape", "op", "threads", "descent", "openblas", "ratio", "%peak"));
         for (Row r : rows) {
             Double ob = r.openblasGflops();
             sb.append(String.format(Locale.ROOT, "%-16s %-3s %7d %10.1f %10s %7s %7.0f%%%n", r.shape(), r.op(), r.threads(), r.gflops(),
                     ob == null ? "n/a" : String.format(Locale.ROOT, "%.1f", ob),
                     ob == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", r.gflops() / ob),
-                    100 * r.gflops() / (PEAK_PER_CORE * r.threads())));
+                    100 * r.gflops() / r.peakGflops()));
         }
         return sb.toString();
     }
