@@ -156,6 +156,31 @@ class GemmTest {
         return v;
     }
 
+    /**
+     * Whole tiles merge into C from the registers, partial ones through a tile buffer: an
+     * element of C gets the same bits either way. The same product is taken once with whole
+     * tiles only and once one row and one column short (its last tiles partial, every other
+     * element the same FMA chain and merge), over two k slabs, for each kind of merge.
+     */
+    @Test
+    void wholeAndPartialTilesMergeWithTheSameBits() {
+        int mr = GemmMicroKernel.MR, nr = GemmMicroKernel.NR, m = 2 * mr, n = 2 * nr, k = GemmDriver.KC + 40;
+        Random rnd = new Random(12);
+        float[] a = values(rnd, m * k), b = values(rnd, k * n), c0 = values(rnd, m * n);
+        for (float[] ab : new float[][] {{1f, 0f}, {0.75f, 0f}, {1f, 1f}, {-1.25f, 0.5f}}) {
+            float[] whole = c0.clone(), partial = c0.clone();
+            Gemm.sgemm(false, false, m, n, k, ab[0], a, 0, k, b, 0, n, ab[1], whole, 0, n);
+            Gemm.sgemm(false, false, m - 1, n - 1, k, ab[0], a, 0, k, b, 0, n, ab[1], partial, 0, n);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float expected = i < m - 1 && j < n - 1 ? whole[i * n + j] : c0[i * n + j];
+                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(partial[i * n + j]),
+                            "alpha " + ab[0] + " beta " + ab[1] + " at (" + i + ", " + j + ")");
+                }
+            }
+        }
+    }
+
     @Test
     void betaZeroIgnoresNaNInC() {
         Random rnd = new Random(9);
