@@ -193,13 +193,8 @@ final class GemmDriver {
             int ci = q.cOff() + (ic + ir) * ldc + jc;
             for (int jr = 0; jr < nc; jr += NR) {
                 int nr = Math.min(NR, nc - jr);
-                boolean whole = mr == MR && nr == NR && bias == null; // merged in registers, else through the tile
-                float[] dst = whole ? c : tile;
-                int at = whole ? ci + jr : 0, ld = whole ? ldc : NR;
-                float tileAlpha = whole ? alpha : 1f, tileBeta = whole ? beta : 0f;
-                if (inPlace && nr == NR) GemmMicroKernel.kernel(kc, ap, aBase + ir * kc, b, bRow + jr, ldb, tileAlpha, tileBeta, dst, at, ld);
-                else GemmMicroKernel.kernel(kc, ap, aBase + ir * kc, bp, bBase + jr * kc, NR, tileAlpha, tileBeta, dst, at, ld);
-                if (whole) continue;
+                if (inPlace && nr == NR) GemmMicroKernel.kernel(kc, ap, aBase + ir * kc, b, bRow + jr, ldb, tile);
+                else GemmMicroKernel.kernel(kc, ap, aBase + ir * kc, bp, bBase + jr * kc, NR, tile);
                 GemmMicroKernel.store(tile, mr, nr, alpha, beta, bias, biasAt + ir, c, ci + jr, ldc);
             }
         }

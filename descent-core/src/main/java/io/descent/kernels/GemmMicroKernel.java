@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * length only, so it is the same kernel at 128, 256 and 512 bits.
  *
  * <p>Each element of C is a plain FMA chain over k in order, then one merge with the old C
- * (in {@link #kernel}, or {@link #store} for partial tiles); its value therefore does not depend on MR, NR, the vector width or the
+ * ({@link #store}); its value therefore does not depend on MR, NR, the vector width or the
  * tile it falls in.
  */
 final class GemmMicroKernel {
@@ -28,18 +28,13 @@ final class GemmMicroKernel {
     private GemmMicroKernel() {}
 
     /**
-     * One tile: {@code C = alpha·acc + beta·C} on the MR×NR block at {@code c[ci]} (rows
-     * {@code ldc} apart), where {@code acc[r][j] = sum_p A[r][p]·B[p][j]}; with {@code beta == 0}
-     * C is not read (so NaN there is dropped). A sliver: {@code ap[ai + p*MR + r]}; B sliver:
-     * {@code bp[bi + p*bStride + j]}, p in [0, kc) ({@code bStride} is NR for a packed sliver,
-     * ldb for a row-major B read in place). Whole tiles of C are merged straight from the
-     * registers; a partial tile, or one with a row bias, is written to a tile buffer
-     * ({@code alpha} 1, {@code beta} 0, {@code ldc} NR: exactly the sums) and merged by
-     * {@link #store}, which gives the same bits. The merges are written out row by row in this
-     * method: a helper taking vectors would not be inlined at a call site this cold, and its
-     * vectors would be boxed. Two merges only, so that the method stays small enough for C1.
+     * Writes {@code sum_p A[r][p] * B[p][j]} for the tile into {@code tile} (row-major MR×NR).
+     * A sliver: {@code ap[ai + p*MR + r]}; B sliver: {@code bp[bi + p*bStride + j]}, p in
+     * [0, kc) ({@code bStride} is NR for a packed sliver, ldb for a row-major B read in place).
+     * The epilogue that touches C is a separate method so this one stays small enough for C2
+     * to inline every vector operation.
      */
-    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float alpha, float beta, float[] c, int ci, int ldc) {
+    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -82,38 +77,22 @@ final class GemmMicroKernel {
             ai += MR;
             bi += bStride;
         }
-        FloatVector va = FloatVector.broadcast(S, alpha);
-        if (beta == 0f) {
-            c0_0.mul(va).intoArray(c, ci); c0_1.mul(va).intoArray(c, ci + L); ci += ldc;
-            c1_0.mul(va).intoArray(c, ci); c1_1.mul(va).intoArray(c, ci + L); ci += ldc;
-            c2_0.mul(va).intoArray(c, ci); c2_1.mul(va).intoArray(c, ci + L); ci += ldc;
-            c3_0.mul(va).intoArray(c, ci); c3_1.mul(va).intoArray(c, ci + L); ci += ldc;
-            c4_0.mul(va).intoArray(c, ci); c4_1.mul(va).intoArray(c, ci + L); ci += ldc;
-            c5_0.mul(va).intoArray(c, ci); c5_1.mul(va).intoArray(c, ci + L); ci += ldc;
-            c6_0.mul(va).intoArray(c, ci); c6_1.mul(va).intoArray(c, ci + L); ci += ldc;
-            c7_0.mul(va).intoArray(c, ci); c7_1.mul(va).intoArray(c, ci + L); ci += ldc;
-            c8_0.mul(va).intoArray(c, ci); c8_1.mul(va).intoArray(c, ci + L); ci += ldc;
-            c9_0.mul(va).intoArray(c, ci); c9_1.mul(va).intoArray(c, ci + L); ci += ldc;
-            c10_0.mul(va).intoArray(c, ci); c10_1.mul(va).intoArray(c, ci + L); ci += ldc;
-            c11_0.mul(va).intoArray(c, ci); c11_1.mul(va).intoArray(c, ci + L); ci += ldc;
-        } else {
-            c0_0.fma(va, FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci); c0_1.fma(va, FloatVector.fromArray(S, c, ci + L).mul(beta)).intoArray(c, ci + L); ci += ldc;
-            c1_0.fma(va, FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci); c1_1.fma(va, FloatVector.fromArray(S, c, ci + L).mul(beta)).intoArray(c, ci + L); ci += ldc;
-            c2_0.fma(va, FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci); c2_1.fma(va, FloatVector.fromArray(S, c, ci + L).mul(beta)).intoArray(c, ci + L); ci += ldc;
-            c3_0.fma(va, FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci); c3_1.fma(va, FloatVector.fromArray(S, c, ci + L).mul(beta)).intoArray(c, ci + L); ci += ldc;
-            c4_0.fma(va, FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci); c4_1.fma(va, FloatVector.fromArray(S, c, ci + L).mul(beta)).intoArray(c, ci + L); ci += ldc;
-            c5_0.fma(va, FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci); c5_1.fma(va, FloatVector.fromArray(S, c, ci + L).mul(beta)).intoArray(c, ci + L); ci += ldc;
-            c6_0.fma(va, FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci); c6_1.fma(va, FloatVector.fromArray(S, c, ci + L).mul(beta)).intoArray(c, ci + L); ci += ldc;
-            c7_0.fma(va, FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci); c7_1.fma(va, FloatVector.fromArray(S, c, ci + L).mul(beta)).intoArray(c, ci + L); ci += ldc;
-            c8_0.fma(va, FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci); c8_1.fma(va, FloatVector.fromArray(S, c, ci + L).mul(beta)).intoArray(c, ci + L); ci += ldc;
-            c9_0.fma(va, FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci); c9_1.fma(va, FloatVector.fromArray(S, c, ci + L).mul(beta)).intoArray(c, ci + L); ci += ldc;
-            c10_0.fma(va, FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci); c10_1.fma(va, FloatVector.fromArray(S, c, ci + L).mul(beta)).intoArray(c, ci + L); ci += ldc;
-            c11_0.fma(va, FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci); c11_1.fma(va, FloatVector.fromArray(S, c, ci + L).mul(beta)).intoArray(c, ci + L); ci += ldc;
-        }
+        c0_0.intoArray(tile, 0 * L); c0_1.intoArray(tile, 1 * L);
+        c1_0.intoArray(tile, 2 * L); c1_1.intoArray(tile, 3 * L);
+        c2_0.intoArray(tile, 4 * L); c2_1.intoArray(tile, 5 * L);
+        c3_0.intoArray(tile, 6 * L); c3_1.intoArray(tile, 7 * L);
+        c4_0.intoArray(tile, 8 * L); c4_1.intoArray(tile, 9 * L);
+        c5_0.intoArray(tile, 10 * L); c5_1.intoArray(tile, 11 * L);
+        c6_0.intoArray(tile, 12 * L); c6_1.intoArray(tile, 13 * L);
+        c7_0.intoArray(tile, 14 * L); c7_1.intoArray(tile, 15 * L);
+        c8_0.intoArray(tile, 16 * L); c8_1.intoArray(tile, 17 * L);
+        c9_0.intoArray(tile, 18 * L); c9_1.intoArray(tile, 19 * L);
+        c10_0.intoArray(tile, 20 * L); c10_1.intoArray(tile, 21 * L);
+        c11_0.intoArray(tile, 22 * L); c11_1.intoArray(tile, 23 * L);
     }
 
     /**
-     * Merges a tile buffer written by {@link #kernel} into C: {@code C = alpha*tile + beta*C} on the top-left
+     * Merges a computed tile into C: {@code C = alpha*tile + beta*C} on the top-left
      * {@code mr}×{@code nr} part, with {@code beta == 0} never reading C (so NaN there is
      * dropped); with {@code rowBias} (beta is then 0) {@code C = alpha*tile + rowBias[biasAt + r]},
      * one rounding as when C held the bias and beta was 1. Rows are whole vectors; a right-edge

@@ -157,10 +157,12 @@ class GemmTest {
     }
 
     /**
-     * Whole tiles merge into C from the registers, partial ones through a tile buffer: an
-     * element of C gets the same bits either way. The same product is taken once with whole
-     * tiles only and once one row and one column short (its last tiles partial, every other
-     * element the same FMA chain and merge), over two k slabs, for each kind of merge.
+     * A tile's merge into C (alpha, beta, row bias) takes whole vectors for a whole tile and
+     * masked ones for a partial tile at the right edge: an element of C gets the same bits
+     * either way. The same product is taken once with whole tiles only and once one row and one
+     * column short (its last tiles partial, every other element the same FMA chain and merge),
+     * over two k slabs, for each kind of merge: beta 0 (with alpha 1 and not), beta nonzero, and
+     * a row bias.
      */
     @Test
     void wholeAndPartialTilesMergeWithTheSameBits() {
@@ -171,12 +173,20 @@ class GemmTest {
             float[] whole = c0.clone(), partial = c0.clone();
             Gemm.sgemm(false, false, m, n, k, ab[0], a, 0, k, b, 0, n, ab[1], whole, 0, n);
             Gemm.sgemm(false, false, m - 1, n - 1, k, ab[0], a, 0, k, b, 0, n, ab[1], partial, 0, n);
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    float expected = i < m - 1 && j < n - 1 ? whole[i * n + j] : c0[i * n + j];
-                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(partial[i * n + j]),
-                            "alpha " + ab[0] + " beta " + ab[1] + " at (" + i + ", " + j + ")");
-                }
+            assertSameBitsInside(whole, partial, c0, m, n, "alpha " + ab[0] + " beta " + ab[1]);
+        }
+        float[] bias = values(rnd, m), whole = c0.clone(), partial = c0.clone();
+        Gemm.sgemmRowBias(Gemm.packA(false, m, k, a, 0, k), false, n, 0.75f, b, 0, n, bias, 0, whole, 0, n);
+        Gemm.sgemmRowBias(Gemm.packA(false, m - 1, k, a, 0, k), false, n - 1, 0.75f, b, 0, n, bias, 0, partial, 0, n);
+        assertSameBitsInside(whole, partial, c0, m, n, "row bias");
+    }
+
+    /** {@code partial} equals {@code whole} except in its last row and column, which kept {@code before}. */
+    private static void assertSameBitsInside(float[] whole, float[] partial, float[] before, int m, int n, String what) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float expected = i < m - 1 && j < n - 1 ? whole[i * n + j] : before[i * n + j];
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(partial[i * n + j]), what + " at (" + i + ", " + j + ")");
             }
         }
     }
