@@ -238,11 +238,11 @@ public final class GemmBench {
      * measured FMA peak, under a line giving that peak per thread count.
      */
     public static String table(List<Row> rows) {
-        StringBuilder sb = new StringBuilder("FMA peak measured here (GFLOPS):");
-        rows.stream().collect(Collectors.toMap(Row::threads, Row::peakGflops, (x, y) -> x, TreeMap::new))
-                .forEach((t, p) -> sb.append(String.format(Locale.ROOT, " %.1f on %d thread%s;", p, t, t == 1 ? "" : "s")));
-        sb.setLength(sb.length() - (rows.isEmpty() ? 0 : 1));
-        sb.append(String.format(Locale.ROOT, "%n%-16s %-3s %7s %10s %10s %7s %8s%n",
+        StringBuilder sb = new StringBuilder(rows.stream()
+                .collect(Collectors.toMap(Row::threads, Row::peakGflops, (x, y) -> x, TreeMap::new)).entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%.1f on %d thread%s", e.getValue(), e.getKey(), e.getKey() == 1 ? "" : "s"))
+                .collect(Collectors.joining("; ", "FMA peak measured here (GFLOPS): ", "\n")));
+        sb.append(String.format(Locale.ROOT, "%-16s %-3s %7s %10s %10s %7s %8s%n",
                 "shape", "op", "threads", "descent", "openblas", "ratio", "%peak"));
         for (Row r : rows) {
             Double ob = r.openblasGflops();
