@@ -200,7 +200,7 @@ public final class CheckpointBench {
                 long t0 = System.nanoTime();
                 Tensor loss = Losses.crossEntropy(m.forward(x), y);
                 loss.backward();
-                for (Tensor p : m.parameters()) VectorOps.axpy(p.numel(), -0.01f, p.grad().data(), 0, p.data(), 0);
+                for (Tensor p : m.parameters()) VectorOps.axpy(p.numel(), -0.01f, p.gradArray(), 0, p.data(), 0);
                 m.zeroGrad();
                 System.out.printf(Locale.ROOT, "step %d: loss %.5f (%.1f s, tape peak %d MiB)%n", at, loss.item(), (System.nanoTime() - t0) / 1e9, SavedTensors.peakBytes() >> 20);
             }

@@ -101,7 +101,7 @@ public final class LoaderBench {
             Tensor loss = Losses.crossEntropy(MatMul.linear(MatMul.linear(x, w1, b1).relu(), w2, b2), b.labels());
             loss.backward();
             for (Tensor p : new Tensor[] {w1, b1, w2, b2}) {
-                float[] d = p.data(), g = p.grad().data();
+                float[] d = p.data(), g = p.gradArray();
                 for (int i = 0; i < d.length; i++) d[i] -= 0.01f * g[i];
                 p.zeroGrad();
             }

@@ -75,7 +75,7 @@ public final class DemoCommand implements Callable<Integer> {
                 loss.backward();
                 try (var ng = GradMode.noGrad()) {
                     for (Tensor p : params) {
-                        io.descent.kernels.VectorOps.axpy(p.numel(), -lr, p.grad().data(), 0, p.data(), 0);
+                        io.descent.kernels.VectorOps.axpy(p.numel(), -lr, p.gradArray(), 0, p.data(), 0);
                         p.zeroGrad();
                     }
                 }

@@ -49,7 +49,7 @@ public final class Autograd {
                 boolean gOwned = owned.remove(node) != null;
                 if (g == null) continue;
                 if (node instanceof AccumulateGrad acc) { // a leaf: adopt an owned gradient instead of copying it
-                    boolean adds = acc.leaf.grad() != null;
+                    boolean adds = acc.leaf.gradArray() != null;
                     acc.leaf.accumulateGrad(g, gOwned);
                     if (adds && gOwned) recycle(g);
                     continue;

@@ -115,9 +115,10 @@ public abstract class Optimizer {
             for (ParamGroup g : groups) {
                 for (Map.Entry<String, Tensor> e : g.params().entrySet()) {
                     Tensor p = e.getValue();
-                    if (!p.requiresGrad() || p.grad() == null) continue;
+                    float[] grad = p.gradArray();
+                    if (!p.requiresGrad() || grad == null) continue;
                     ParamState s = state.computeIfAbsent(e.getKey(), k -> new ParamState());
-                    update(g, p, p.grad().data(), s);
+                    update(g, p, grad, s);
                 }
             }
         }

@@ -14,9 +14,11 @@ import java.util.Map;
  * memory (W5 of issue 8: 4–6 s per step, 3.4 s once the memory is warm). PyTorch's allocator
  * reuses freed blocks; this pool does the same for the arrays the autograd engine can prove
  * dead: an intermediate gradient that the engine owns, once the node that consumed it returns
- * (see {@code Autograd.backward}). Only arrays issued by {@link #take} (tensors made by
- * {@link Tensor#recyclable}) are ever given back, so an array that user code can reach never
- * enters the pool.
+ * (see {@code Autograd.backward}), and a leaf's gradient when it is cleared, if it was made by
+ * the backward pass and never handed out by {@link Tensor#grad()} (see {@link Tensor#zeroGrad()}).
+ * Only arrays issued by {@link #take} (tensors made by {@link Tensor#recyclable}) or made for
+ * such a gradient are ever given back, so an array that user code can reach never enters the
+ * pool.
  *
  * <p>Arrays below {@link #MIN_LENGTH} are not pooled (the JVM's thread-local allocation is
  * cheaper than a lookup); the pool holds at most an eighth of the maximum heap and drops what

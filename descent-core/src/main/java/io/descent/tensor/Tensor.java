@@ -27,6 +27,13 @@ public final class Tensor {
     private final int[] shape;
     private boolean requiresGrad;
     private Tensor grad;
+    /**
+     * Whether {@link #grad}'s array may go back to the {@link BufferPool} when the gradient is
+     * cleared: true while the array was made by {@link #accumulateGrad} (a copy, or a buffer
+     * the backward engine handed over) and nobody outside has been given the gradient tensor
+     * ({@link #grad()} clears it; {@link #gradArray()} does not).
+     */
+    private boolean gradRecyclable;
     private Node gradFn;
     private AccumulateGrad accumulator;
     /** Whether the array came from {@link BufferPool} and may go back once the engine proves it dead. */
@@ -237,18 +244,37 @@ public final class Tensor {
         return this;
     }
 
+    /** The accumulated gradient (null before the first backward and after {@link #zeroGrad()}). */
     public Tensor grad() {
+        gradRecyclable = false; // the caller may keep it: it must stay as it is
         return grad;
+    }
+
+    /**
+     * The accumulated gradient's values (null when there is none), for code that uses them at
+     * once and keeps no reference, as an optimizer step or gradient clipping does: the array is
+     * valid until the next {@link #zeroGrad()}, which may hand it to the next backward pass.
+     * (A fresh gradient array per step cost W1's MLP 0.3 ms of a 2.4 ms step in allocation and
+     * zeroing; {@link #grad()} keeps the array from being reused.)
+     */
+    public float[] gradArray() {
+        return grad == null ? null : grad.data;
     }
 
     public void setGrad(Tensor g) {
         if (g != null && !Arrays.equals(g.shape, shape)) throw new IllegalArgumentException("setGrad: gradient shape " + Shape.str(g.shape) + " does not match " + Shape.str(shape));
         this.grad = g;
+        this.gradRecyclable = false;
     }
 
-    /** Clears the accumulated gradient. */
+    /**
+     * Clears the accumulated gradient (PyTorch's {@code zero_grad(set_to_none=True)}). Its array
+     * goes back to the {@link BufferPool} unless someone was given the gradient tensor.
+     */
     public void zeroGrad() {
+        if (grad != null && gradRecyclable) BufferPool.give(grad.data);
         this.grad = null;
+        this.gradRecyclable = false;
     }
 
     public Node gradFn() {
@@ -284,8 +310,12 @@ public final class Tensor {
         if (!Arrays.equals(g.shape, shape)) {
             throw new IllegalStateException("accumulateGrad: gradient shape " + Shape.str(g.shape) + " does not match " + Shape.str(shape));
         }
-        if (grad == null) grad = owned ? new Tensor(g.data, shape.clone()) : g.copy();
-        else grad.addInPlace(g);
+        if (grad == null) {
+            grad = owned ? new Tensor(g.data, shape.clone()) : g.copy();
+            gradRecyclable = true;
+        } else {
+            grad.addInPlace(g);
+        }
     }
 
     /** Back-propagates from a scalar (gradient 1). */

@@ -11,8 +11,9 @@ public final class GradClip {
     public static double globalNorm(Collection<Tensor> params) {
         double sq = 0;
         for (Tensor p : params) {
-            if (p.grad() == null) continue;
-            for (float g : p.grad().data()) sq += (double) g * g;
+            float[] g = p.gradArray();
+            if (g == null) continue;
+            for (float v : g) sq += (double) v * v;
         }
         return Math.sqrt(sq);
     }
@@ -33,8 +34,8 @@ public final class GradClip {
         if (!(limit > 0)) throw new IllegalArgumentException("clip value must be positive, got " + limit);
         float l = (float) limit;
         for (Tensor p : params) {
-            if (p.grad() == null) continue;
-            float[] g = p.grad().data();
+            float[] g = p.gradArray();
+            if (g == null) continue;
             for (int i = 0; i < g.length; i++) g[i] = Math.max(-l, Math.min(l, g[i]));
         }
     }
@@ -42,8 +43,8 @@ public final class GradClip {
     /** Multiplies every gradient by {@code factor}. */
     public static void scale(Collection<Tensor> params, float factor) {
         for (Tensor p : params) {
-            if (p.grad() == null) continue;
-            float[] g = p.grad().data();
+            float[] g = p.gradArray();
+            if (g == null) continue;
             for (int i = 0; i < g.length; i++) g[i] *= factor;
         }
     }

@@ -2,6 +2,7 @@ package io.descent.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.descent.nn.Activation;
@@ -12,6 +13,7 @@ import io.descent.nn.Linear;
 import io.descent.nn.MaxPool2d;
 import io.descent.nn.Sequential;
 import io.descent.ops.Losses;
+import io.descent.optim.SGD;
 import io.descent.tensor.BufferPool;
 import io.descent.tensor.Rng;
 import io.descent.tensor.Tensor;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The backward pass hands consumed intermediate gradients to {@link BufferPool}: a second
  * step, whose kernels then write into reused (dirty) arrays, gives the same bits as the
- * first, and no array a leaf's {@code .grad} holds is ever in the pool.
+ * first, and no array a leaf's {@code .grad} holds is ever in the pool. A cleared leaf
+ * gradient goes back too, unless someone was given it.
  */
 class GradientRecyclingTest {
     @AfterEach
@@ -60,5 +63,65 @@ class GradientRecyclingTest {
         for (Tensor p : net.parameters()) grads.add(p.grad().toArray());
         grads.add(x.grad().toArray());
         return grads;
+    }
+
+    /** A Linear whose weight gradient (256×256) is long enough to be pooled. */
+    private static Linear layer() {
+        return new Linear(256, 256, true, new Rng(5));
+    }
+
+    private static void backward(Linear l, long seed) {
+        Losses.crossEntropy(l.forward(Tensor.randn(new Rng(seed), 8, 256)), new int[] {0, 1, 2, 3, 4, 5, 6, 7}).backward();
+    }
+
+    @Test
+    void aClearedGradientThatNobodyWasGivenServesTheNextBackward() {
+        Linear l = layer();
+        backward(l, 1);
+        float[] first = l.weight.gradArray(), values = first.clone();
+        l.zeroGrad();
+        backward(l, 1);
+        assertSame(first, l.weight.gradArray(), "the cleared array was reused");
+        assertArrayEquals(values, l.weight.gradArray(), 0f, "and holds the same gradient");
+    }
+
+    @Test
+    void aGradientHandedOutStaysAsItWas() {
+        Linear l = layer();
+        backward(l, 1);
+        Tensor kept = l.weight.grad();
+        float[] values = kept.toArray();
+        l.zeroGrad();
+        backward(l, 2);
+        assertNotSame(kept.data(), l.weight.gradArray());
+        assertArrayEquals(values, kept.data(), 0f, "a gradient someone holds is never overwritten");
+    }
+
+    @Test
+    void aGradientSetByTheCallerIsNeverReused() {
+        Linear l = layer();
+        Tensor mine = Tensor.full(7f, 256, 256);
+        l.weight.setGrad(mine);
+        l.zeroGrad();
+        backward(l, 1);
+        assertNotSame(mine.data(), l.weight.gradArray());
+        for (float v : mine.data()) assertTrue(v == 7f, "the caller's gradient was overwritten");
+    }
+
+    @Test
+    void optimizerStepsOnReusedGradientsMatchStepsOnFreshOnes() {
+        Linear reused = layer(), fresh = layer();
+        SGD a = new SGD(reused.namedParameters(), 0.1, 0.9, 0, 1e-4, false), b = new SGD(fresh.namedParameters(), 0.1, 0.9, 0, 1e-4, false);
+        for (int step = 0; step < 4; step++) {
+            a.zeroGrad();
+            backward(reused, step);
+            a.step();
+            b.zeroGrad();
+            backward(fresh, step);
+            fresh.weight.grad(); // handed out: this run's arrays are never reused
+            b.step();
+        }
+        assertArrayEquals(fresh.weight.data(), reused.weight.data(), 0f);
+        assertArrayEquals(fresh.bias.data(), reused.bias.data(), 0f);
     }
 }
