@@ -70,6 +70,12 @@ public final class Autograd {
                     } else if (owned.containsKey(target)) {
                         prev.addInPlace(grads[i]);
                         if (fresh(grads, i, g)) recycle(grads[i]);
+                    } else if (fresh(grads, i, g)) {
+                        // the first gradient may alias another node's tensor, but this one owns
+                        // its array: add the first into it (b + a is a + b, bit for bit), no copy
+                        grads[i].addInPlace(prev);
+                        pending.put(target, grads[i]);
+                        owned.put(target, Boolean.TRUE);
                     } else {
                         // the first gradient may alias another node's tensor: copy before adding
                         Tensor sum = prev.copy();

@@ -3,6 +3,7 @@ package io.descent.tensor;
 import io.descent.autograd.AccumulateGrad;
 import io.descent.autograd.Autograd;
 import io.descent.autograd.Node;
+import io.descent.kernels.Parallel;
 import io.descent.kernels.VectorOps;
 import io.descent.ops.Arithmetic;
 import io.descent.ops.Activations;
@@ -337,7 +338,10 @@ public final class Tensor {
     /** {@code this += other} elementwise, no autograd (same shape). */
     public void addInPlace(Tensor other) {
         if (!Arrays.equals(other.shape, shape)) throw new IllegalArgumentException("addInPlace: shapes " + Shape.str(shape) + " and " + Shape.str(other.shape) + " differ");
-        VectorOps.addInto(data, other.data, data.length);
+        float[] d = data, o = other.data;
+        // split over the threads (element-wise, so the same bits): the backward pass sums
+        // resnet50's residual gradients, up to 25 MB each, with it
+        Parallel.forRange(d.length, 1 << 15, (from, to) -> VectorOps.add(d, o, d, from, to));
     }
 
     // ---------------------------------------------------------------- fluent ops

@@ -14,6 +14,18 @@ import org.junit.jupiter.api.Test;
 
 class AutogradTest {
     @Test
+    void aJoinAddsAPassedThroughGradientIntoAFreshOneAndLeavesTheFirstAlone() {
+        // add passes its gradient G through to x and to mul; mul's 2G arrives second and owns
+        // its array, so G is added into it: x.grad = 3G, and the caller's G is untouched
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 4).requiresGrad(true);
+        Tensor y = x.add(x.mul(2f));
+        Tensor g = Tensor.of(new float[] {1, -2, 0.5f, 4}, 4);
+        y.backward(g);
+        assertArrayEquals(new float[] {3, -6, 1.5f, 12}, x.grad().data(), 0f);
+        assertArrayEquals(new float[] {1, -2, 0.5f, 4}, g.data(), 0f, "the output gradient was written into");
+    }
+
+    @Test
     void gradientsAddUntilZeroed() {
         Tensor w = Tensor.of(1f, 2f, 3f).requiresGrad(true);
         w.mul(w).sum().backward();
