@@ -232,21 +232,19 @@ final class WinogradTransforms {
      * {@code tmp} holds 24 vectors.
      */
     static void outputAdjoint(float[] dyTiles, float[] tmp, float[] m, int mOff, int mStride) {
-        for (int j = 0; j < M; j++) { // A dY, column by column: tmp[(4ξ + j)·L]
-            a(FloatVector.fromArray(S, dyTiles, j * L), FloatVector.fromArray(S, dyTiles, (M + j) * L),
-                    FloatVector.fromArray(S, dyTiles, (2 * M + j) * L), FloatVector.fromArray(S, dyTiles, (3 * M + j) * L),
-                    tmp, j * L, M * L);
-        }
-        for (int i = 0; i < A; i++) { // (A dY) Aᵀ, row by row
-            int r = i * M * L;
-            a(FloatVector.fromArray(S, tmp, r), FloatVector.fromArray(S, tmp, r + L),
-                    FloatVector.fromArray(S, tmp, r + 2 * L), FloatVector.fromArray(S, tmp, r + 3 * L),
-                    m, mOff + i * A * mStride, mStride);
-        }
+        for (int j = 0; j < M; j++) a(dyTiles, j * L, M * L, tmp, j * L, M * L); // A dY, column by column: tmp[(4ξ + j)·L]
+        for (int i = 0; i < A; i++) a(tmp, i * M * L, L, m, mOff + i * A * mStride, mStride); // (A dY) Aᵀ, row by row
     }
 
-    /** The six rows of A·(y0..y3) (A = (Aᵀ)ᵀ), stored {@code stride} apart from {@code off}. */
-    private static void a(FloatVector y0, FloatVector y1, FloatVector y2, FloatVector y3, float[] out, int off, int stride) {
+    /**
+     * The six rows of A·(y0..y3) (A = (Aᵀ)ᵀ) for {@code y_t = in[from + t·step ..]}, stored
+     * {@code stride} apart from {@code off}. It loads its own vectors: handed in as arguments,
+     * they were boxed wherever C2 did not inline the call (JFR: 140 MB of vector payloads a
+     * resnet50 training step, from the second loop above).
+     */
+    private static void a(float[] in, int from, int step, float[] out, int off, int stride) {
+        FloatVector y0 = FloatVector.fromArray(S, in, from), y1 = FloatVector.fromArray(S, in, from + step);
+        FloatVector y2 = FloatVector.fromArray(S, in, from + 2 * step), y3 = FloatVector.fromArray(S, in, from + 3 * step);
         FloatVector e = y0.add(y2), f = y1.add(y3);                                            // y0 + y2, y1 + y3
         FloatVector p = y2.fma(FloatVector.broadcast(S, 4f), y0), q = y3.mul(8f).add(y1.mul(2f)); // y0 + 4y2, 2y1 + 8y3
         y0.intoArray(out, off);
