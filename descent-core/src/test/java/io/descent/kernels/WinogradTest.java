@@ -97,7 +97,8 @@ class WinogradTest {
                 conv(2, 3, 9, 6, 2, 3, 3, 1, 1, 2, 0, 1, 1, 1),     // different padding per axis
                 conv(1, 4, 70, 66, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // one image in bands of tile rows
                 conv(37, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1),    // one tile per image, a partial vector of tiles
-                conv(2, 20, 12, 12, 300, 3, 3, 1, 1, 1, 1, 1, 1, 1)); // more output channels than a GEMM slab
+                conv(2, 20, 12, 12, 300, 3, 3, 1, 1, 1, 1, 1, 1, 1),  // more output channels than a GEMM slab
+                conv(3, 256, 6, 5, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1)); // wide (WIDE_CHANNEL_PAIRS): the largest blocks
     }
 
     /**
