@@ -303,7 +303,8 @@ class GemmTest {
             for (int t : new int[] {1, 2}) {
                 Parallel.setThreads(t);
                 for (int[] s : new int[][] {{32, 9, 784}, {9, 32, 784}, {1, 1, 64}, {3, 5, 65}, {2, 4, 100}, {7, 3, 1000},
-                        {45, 45, 129}, {128, 10, 256}, {40, 16, 40}, {100, 2, 7}}) {
+                        {45, 45, 129}, {128, 10, 256}, {40, 16, 40}, {100, 2, 7},
+                        {8, 1030, 600}, {13, 515, 520}, {16, 70, 1030}, {1, 2000, 513}}) { // the last four: few rows, wide C
                     for (boolean ta : new boolean[] {false, true}) {
                         for (boolean tb : new boolean[] {false, true}) {
                             Case.random(rnd, ta, tb, s[0], s[1], s[2], 1f, 0f, 3, 5).check();
@@ -313,6 +314,29 @@ class GemmTest {
                     }
                 }
             }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void fewRowsWideOutputNtIsTheSameBitsForAnyThreadCount() {
+        // GemmDot's wide split (threads share B's rows): every element is one FMA chain
+        int saved = Parallel.threads();
+        try {
+            Random rnd = new Random(5);
+            int m = 7, n = 4099, k = 600;
+            float[] a = new float[m * k], b = new float[n * k];
+            for (int i = 0; i < a.length; i++) a[i] = rnd.nextFloat() - 0.5f;
+            for (int i = 0; i < b.length; i++) b[i] = rnd.nextFloat() - 0.5f;
+            assertTrue(GemmDot.suits(false, true, m, n, k));
+            float[][] c = new float[3][m * n];
+            for (int t = 1; t <= 3; t++) {
+                Parallel.setThreads(t);
+                Gemm.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c[t - 1], 0, n);
+            }
+            assertArrayEquals(c[0], c[1]);
+            assertArrayEquals(c[0], c[2]);
         } finally {
             Parallel.setThreads(saved);
         }
