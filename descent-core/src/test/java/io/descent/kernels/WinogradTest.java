@@ -96,6 +96,9 @@ class WinogradTest {
                 conv(2, 3, 6, 7, 4, 3, 3, 1, 1, 2, 2, 1, 1, 1),     // padding 2 (8×9 output)
                 conv(2, 3, 9, 6, 2, 3, 3, 1, 1, 2, 0, 1, 1, 1),     // different padding per axis
                 conv(1, 4, 70, 66, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // one image in bands of tile rows
+                conv(1, 4, 150, 14, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),  // bands of a narrow image
+                conv(2, 3, 19, 21, 4, 3, 3, 1, 1, 2, 0, 1, 1, 1),   // clipped tiles, padding per axis
+                conv(2, 5, 23, 18, 6, 3, 3, 1, 1, 0, 0, 1, 1, 1),   // no padding, clipped tiles
                 conv(37, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1),    // one tile per image, a partial vector of tiles
                 conv(2, 20, 12, 12, 300, 3, 3, 1, 1, 1, 1, 1, 1, 1),  // more output channels than a GEMM slab
                 conv(3, 256, 6, 5, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1)); // wide (WIDE_CHANNEL_PAIRS): the largest blocks
