@@ -26,6 +26,8 @@ import java.util.Arrays;
  * given thread count. Scalar reference: {@code ConvReference} in the tests (a direct
  * seven-loop convolution). 3×3 stride-1 layers with enough output tiles go to {@link Winograd}
  * instead (forward and input gradient, and the weight gradient of layers at least 64 channels wide).
+ * The forward pass of a 3×3 stride-1 layer on a one-channel image goes to
+ * {@link ConvSingleChannel} (direct, same bits as im2col + GEMM).
  */
 public final class ConvKernels {
     private ConvKernels() {}
@@ -58,6 +60,10 @@ public final class ConvKernels {
 
     /** {@link #forward(ConvGeometry, float[], float[], float[], float[])}, then {@code max(y, 0)} when {@code relu}, image by image while in cache. */
     public static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, boolean relu) {
+        if (ConvSingleChannel.suits(g)) {
+            ConvSingleChannel.forward(g, x, w, bias, y, relu);
+            return;
+        }
         if (Winograd.suits(g)) {
             Winograd.forward(g, x, w, bias, y, relu);
             return;
