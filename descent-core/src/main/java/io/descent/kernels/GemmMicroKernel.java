@@ -5,13 +5,15 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-blocked inner kernel of {@link Gemm}: one {@value #MR}×{@code NR} tile of C from
+ * The register-blocked inner kernel of {@link Gemm}: one {@code MR}×{@code NR} tile of C from
  * an MR-row sliver of packed A and an NR-column sliver of packed B (the Goto/BLIS "micro-kernel").
- * {@code NR} is two vectors of {@link FloatVector#SPECIES_PREFERRED} (32 floats with AVX-512),
- * so the 24 accumulators, two B vectors and one broadcast A value fit the 32 vector registers;
- * per step of k it loads 2 vectors and 12 scalars and issues 24 FMAs. The accumulators are named
- * locals (arrays of vectors would live in memory). The code is written in terms of the species
- * length only, so it is the same kernel at 128, 256 and 512 bits.
+ * {@code NR} is two vectors of {@link FloatVector#SPECIES_PREFERRED}. The tile's accumulators,
+ * the two B vectors and one broadcast A value must fit the vector register file, or the compiler
+ * spills accumulators to the stack on every step of k: with 32 registers (AVX-512, AArch64) the
+ * tile is 12 rows (24 accumulators; per step of k 2 vector loads, 12 broadcasts, 24 FMAs), with
+ * 16 (AVX2, SSE) it is 4 rows (8 accumulators; see {@link #MR}). The accumulators
+ * are named locals (arrays of vectors would live in memory). The code is written in terms of the
+ * species length only.
  *
  * <p>Each element of C is a plain FMA chain over k in order, then one merge with the old C
  * ({@link #store}); its value therefore does not depend on MR, NR, the vector width or the
@@ -20,8 +22,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class GemmMicroKernel {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    /** Rows of a tile. */
-    static final int MR = 12;
+    /**
+     * Rows of a tile: 12 with 32 registers; 4 with 16, where C2's scheduler, which hoists the
+     * broadcasts, already spilled one of the 12 accumulators of a 6-row tile (a load and store
+     * of the stack on every step of k: 38 GFLOPS on a Zen 3 against 65 for 4 rows).
+     */
+    static final int MR = VectorHardware.REGISTERS >= 32 ? 12 : 4;
     /** Columns of a tile: two vectors. */
     static final int NR = 2 * L;
 
@@ -35,6 +41,38 @@ final class GemmMicroKernel {
      * to inline every vector operation.
      */
     static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
+        if (MR == 12) kernel12(kc, ap, ai, bp, bi, bStride, tile);
+        else kernel4(kc, ap, ai, bp, bi, bStride, tile);
+    }
+
+    /** {@link #kernel} with 16 vector registers: 4 rows, 8 accumulators. */
+    static void kernel4(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+            ai += 4;
+            bi += bStride;
+        }
+        c0_0.intoArray(tile, 0 * L); c0_1.intoArray(tile, 1 * L);
+        c1_0.intoArray(tile, 2 * L); c1_1.intoArray(tile, 3 * L);
+        c2_0.intoArray(tile, 4 * L); c2_1.intoArray(tile, 5 * L);
+        c3_0.intoArray(tile, 6 * L); c3_1.intoArray(tile, 7 * L);
+    }
+
+    /** {@link #kernel} with 32 vector registers: 12 rows, 24 accumulators. */
+    static void kernel12(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -74,7 +112,7 @@ final class GemmMicroKernel {
             c10_0 = a10.fma(b0, c10_0); c10_1 = a10.fma(b1, c10_1);
             FloatVector a11 = FloatVector.broadcast(S, ap[ai + 11]);
             c11_0 = a11.fma(b0, c11_0); c11_1 = a11.fma(b1, c11_1);
-            ai += MR;
+            ai += 12;
             bi += bStride;
         }
         c0_0.intoArray(tile, 0 * L); c0_1.intoArray(tile, 1 * L);

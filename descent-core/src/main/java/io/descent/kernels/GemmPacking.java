@@ -37,10 +37,11 @@ final class GemmPacking {
         for (int ir = 0, d = dOff; ir < mc; ir += MR, d += MR * kc) {
             int mr = Math.min(MR, mc - ir);
             if (transA) {
-                if (mr == MR) packFullSliverAT(a, aOff + p0 * lda + i0 + ir, lda, kc, dst, d);
+                if (mr == MR && (MR_FULL == MR || VectorHardware.NATIVE_MASKS)) packFullSliverAT(a, aOff + p0 * lda + i0 + ir, lda, kc, dst, d);
                 else packRowsContiguous(a, aOff + p0 * lda + i0 + ir, lda, mr, kc, dst, d);
             } else {
-                if (mr == MR) packFullSliverA(a, aOff + (i0 + ir) * lda + p0, idx, kc, dst, d);
+                if (mr == MR && VectorHardware.NATIVE_MASKS) packFullSliverA(a, aOff + (i0 + ir) * lda + p0, idx, kc, dst, d);
+                else if (mr == MR) packRowByRow(a, aOff + (i0 + ir) * lda + p0, lda, MR, kc, dst, d);
                 else packRowsStrided(a, aOff + (i0 + ir) * lda + p0, lda, mr, kc, dst, d);
             }
         }
@@ -55,7 +56,8 @@ final class GemmPacking {
         for (int jr = 0, d = dOff; jr < nc; jr += NR, d += NR * kc) {
             int nr = Math.min(NR, nc - jr);
             if (transB) {
-                if (nr == NR) packFullSliverBT(b, bOff + (j0 + jr) * ldb + p0, idx, kc, dst, d);
+                if (nr == NR && VectorHardware.NATIVE_MASKS) packFullSliverBT(b, bOff + (j0 + jr) * ldb + p0, idx, kc, dst, d);
+                else if (nr == NR) packRowByRow(b, bOff + (j0 + jr) * ldb + p0, ldb, NR, kc, dst, d);
                 else packColumnsStrided(b, bOff + (j0 + jr) * ldb + p0, ldb, nr, kc, dst, d);
             } else {
                 if (nr == NR) packFullSliverB(b, bOff + p0 * ldb + j0 + jr, ldb, kc, dst, d);
@@ -65,7 +67,7 @@ final class GemmPacking {
     }
 
     /** A full sliver of a row-major A: per step of k, one (masked) gather of MR rows' values. */
-    private static void packFullSliverA(float[] a, int src, int[] rowOffsets, int kc, float[] dst, int d) {
+    static void packFullSliverA(float[] a, int src, int[] rowOffsets, int kc, float[] dst, int d) {
         for (int p = 0; p < kc; p++, src++, d += MR) {
             for (int r = 0; r < MR_FULL; r += L) FloatVector.fromArray(S, a, src, rowOffsets, r).intoArray(dst, d + r);
             if (MR_FULL < MR) FloatVector.fromArray(S, a, src, rowOffsets, MR_FULL, MR_TAIL).intoArray(dst, d + MR_FULL, MR_TAIL);
@@ -77,6 +79,18 @@ final class GemmPacking {
         for (int p = 0; p < kc; p++, src += lda, d += MR) {
             for (int r = 0; r < MR_FULL; r += L) FloatVector.fromArray(S, a, src + r).intoArray(dst, d + r);
             if (MR_FULL < MR) FloatVector.fromArray(S, a, src + MR_FULL, MR_TAIL).intoArray(dst, d + MR_FULL, MR_TAIL);
+        }
+    }
+
+    /**
+     * A full sliver whose {@code width} values per step of k (width MR or NR) come from as
+     * many rows of the source ({@code lda} apart), copied row by row: the reads run along a row
+     * and the writes stride by the sliver's width. Without native gathers
+     * ({@link VectorHardware#NATIVE_MASKS}) this beats a gather per step of k.
+     */
+    static void packRowByRow(float[] a, int src, int lda, int width, int kc, float[] dst, int d) {
+        for (int r = 0; r < width; r++, src += lda) {
+            for (int p = 0, o = d + r; p < kc; p++, o += width) dst[o] = a[src + p];
         }
     }
 
@@ -116,7 +130,7 @@ final class GemmPacking {
     }
 
     /** A full sliver of a transposed B (stored n×k): per step of k, gathers from NR rows. */
-    private static void packFullSliverBT(float[] b, int src, int[] columnOffsets, int kc, float[] dst, int d) {
+    static void packFullSliverBT(float[] b, int src, int[] columnOffsets, int kc, float[] dst, int d) {
         for (int p = 0; p < kc; p++, src++, d += NR) {
             FloatVector.fromArray(S, b, src, columnOffsets, 0).intoArray(dst, d);
             FloatVector.fromArray(S, b, src, columnOffsets, L).intoArray(dst, d + L);

@@ -1,0 +1,74 @@
+package io.descent.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both register tiles of {@link GemmMicroKernel} (4 rows for 16 vector registers, 12 for 32)
+ * and both ways {@link GemmPacking} fills a full sliver (gathers, or row by row), whichever of
+ * them this machine's {@link VectorHardware} selects: each against its definition, bit for bit.
+ */
+class GemmMicroKernelTest {
+    private static final int L = GemmMicroKernel.L, NR = GemmMicroKernel.NR;
+
+    @Test
+    void theTileMatchesTheHardware() {
+        assertEquals(VectorHardware.REGISTERS >= 32 ? 12 : 4, GemmMicroKernel.MR);
+        // accumulators, two B vectors and a broadcast fit the register file
+        assertEquals(true, GemmMicroKernel.MR * 2 + 3 <= VectorHardware.REGISTERS);
+    }
+
+    @Test
+    void fourRowAndTwelveRowKernelsAreFmaChainsOverK() {
+        Random rnd = new Random(7);
+        for (int rows : new int[] {4, 12}) {
+            for (int kc : new int[] {1, 2, 17, 256}) {
+                for (int bStride : new int[] {NR, NR + 5}) {
+                    float[] ap = random(rnd, 3 + rows * kc), bp = random(rnd, 2 + bStride * kc + NR);
+                    float[] tile = new float[rows * NR];
+                    if (rows == 4) GemmMicroKernel.kernel4(kc, ap, 3, bp, 2, bStride, tile);
+                    else GemmMicroKernel.kernel12(kc, ap, 3, bp, 2, bStride, tile);
+                    float[] want = new float[rows * NR];
+                    for (int r = 0; r < rows; r++) {
+                        for (int j = 0; j < NR; j++) {
+                            float acc = 0f;
+                            for (int p = 0; p < kc; p++) acc = Math.fma(ap[3 + p * rows + r], bp[2 + p * bStride + j], acc);
+                            want[r * NR + j] = acc;
+                        }
+                    }
+                    assertArrayEquals(want, tile, 0f, rows + " rows, kc " + kc + ", stride " + bStride);
+                }
+            }
+        }
+    }
+
+    @Test
+    void rowByRowPackingWritesWhatTheGathersWrite() {
+        Random rnd = new Random(11);
+        int kc = 37, ld = 301, src = 5;
+        float[] a = random(rnd, src + 40 * ld);
+        int mr = GemmMicroKernel.MR;
+        int[] idx = new int[GemmPacking.IDX_SIZE];
+        for (int r = 0; r < idx.length; r++) idx[r] = r < mr ? r * ld : 0;
+        float[] gathered = new float[mr * kc], copied = new float[mr * kc];
+        GemmPacking.packFullSliverA(a, src, idx, kc, gathered, 0);
+        GemmPacking.packRowByRow(a, src, ld, mr, kc, copied, 0);
+        assertArrayEquals(gathered, copied, 0f, "A sliver");
+        for (int j = 0; j < NR; j++) idx[j] = j * ld;
+        gathered = new float[NR * kc];
+        copied = new float[NR * kc];
+        GemmPacking.packFullSliverBT(a, src, idx, kc, gathered, 0);
+        GemmPacking.packRowByRow(a, src, ld, NR, kc, copied, 0);
+        assertArrayEquals(gathered, copied, 0f, "transposed B sliver");
+        assertEquals(a[src + 3 * ld + 2], copied[2 * NR + 3], "element (p=2, j=3) comes from row 3, column 2");
+    }
+
+    private static float[] random(Random rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = rnd.nextFloat() * 2 - 1;
+        return x;
+    }
+}
