@@ -133,8 +133,16 @@ final class WinogradTransforms {
      * there: with the gathers inside its expression C2 took five times as long.
      */
     static void input(float[] x, int base, int stride, int[] idx, int t0, float[] v, int vOff, int vStride, float[] tmp) {
-        for (int a = 0; a < A; a++) { // the window's 36 values, lane by lane: tmp[(6a + b)·L]
-            for (int b = 0; b < A; b++) FloatVector.fromArray(S, x, base + a * stride + b, idx, t0).intoArray(tmp, (a * A + b) * L);
+        if (VectorHardware.NATIVE_MASKS) {
+            for (int a = 0; a < A; a++) { // the window's 36 values, lane by lane: tmp[(6a + b)·L]
+                for (int b = 0; b < A; b++) FloatVector.fromArray(S, x, base + a * stride + b, idx, t0).intoArray(tmp, (a * A + b) * L);
+            }
+        } else { // the same values copied one by one: without AVX-512 a gather is emulated (see VectorHardware)
+            for (int l = 0; l < L; l++) {
+                for (int a = 0, w = base + idx[t0 + l]; a < A; a++, w += stride) {
+                    for (int b = 0; b < A; b++) tmp[(a * A + b) * L + l] = x[w + b];
+                }
+            }
         }
         for (int b = 0; b < A; b++) { // Bᵀ d, column by column, in place: tmp[(6i + b)·L]
             int c = b * L, rs = A * L;
@@ -206,6 +214,17 @@ final class WinogradTransforms {
      * only the lanes they set, for tiles cut by the output's edge.
      */
     static void scatter(float[] out, float[] y, int off, int rowStride, int[] idx, int t0, VectorMask<Float>[] masks) {
+        if (!VectorHardware.NATIVE_MASKS) { // no scatter instruction: store lane by lane
+            for (int i = 0; i < M; i++) {
+                for (int j = 0; j < M; j++) {
+                    VectorMask<Float> m = masks == null ? null : masks[i * M + j];
+                    for (int l = 0, at = off + i * rowStride + j; l < L; l++) {
+                        if (m == null || m.laneIsSet(l)) y[at + idx[t0 + l]] = out[(i * M + j) * L + l];
+                    }
+                }
+            }
+            return;
+        }
         for (int i = 0; i < M; i++) {
             for (int j = 0; j < M; j++) {
                 FloatVector v = FloatVector.fromArray(S, out, (i * M + j) * L);
@@ -217,6 +236,17 @@ final class WinogradTransforms {
 
     /** Reads 4×4 tiles of {@code y} into {@code out}, {@link #scatter}'s inverse (lanes that masks leave unset read 0). */
     static void gather(float[] y, int off, int rowStride, int[] idx, int t0, VectorMask<Float>[] masks, float[] out) {
+        if (!VectorHardware.NATIVE_MASKS) { // lane by lane, as scatter
+            for (int i = 0; i < M; i++) {
+                for (int j = 0; j < M; j++) {
+                    VectorMask<Float> m = masks == null ? null : masks[i * M + j];
+                    for (int l = 0, at = off + i * rowStride + j; l < L; l++) {
+                        out[(i * M + j) * L + l] = m == null || m.laneIsSet(l) ? y[at + idx[t0 + l]] : 0f;
+                    }
+                }
+            }
+            return;
+        }
         for (int i = 0; i < M; i++) {
             for (int j = 0; j < M; j++) {
                 int at = off + i * rowStride + j;
