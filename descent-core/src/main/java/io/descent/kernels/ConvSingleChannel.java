@@ -70,6 +70,8 @@ final class ConvSingleChannel {
         // two independent FMA chains of nine share the four input rows they read
         int full = ow / L * L;
         VectorMask<Float> tail = S.indexInRange(full, ow);
+        // where masked stores are emulated (see VectorHardware), the partial vector goes through a spare one
+        float[] spare = VectorHardware.NATIVE_MASKS ? null : new float[L];
         int oy = 0;
         for (; oy + 2 <= oh; oy += 2) {
             int r0 = oy * wp, out = yOff + oy * ow;
@@ -85,8 +87,8 @@ final class ConvSingleChannel {
                 c = w3.fma(x0, c); c = w4.fma(x1, c); c = w5.fma(x2, c);
                 x0 = FloatVector.fromArray(S, xp, r0 + 3 * wp + ox); x1 = FloatVector.fromArray(S, xp, r0 + 3 * wp + ox + 1); x2 = FloatVector.fromArray(S, xp, r0 + 3 * wp + ox + 2);
                 c = w6.fma(x0, c); c = w7.fma(x1, c); c = w8.fma(x2, c);
-                store(a, hasBias, b, relu, y, out + ox, ox < full, tail);
-                store(c, hasBias, b, relu, y, out + ow + ox, ox < full, tail);
+                store(a, hasBias, b, relu, y, out + ox, ox < full, tail, spare);
+                store(c, hasBias, b, relu, y, out + ow + ox, ox < full, tail, spare);
             }
         }
         for (; oy < oh; oy++) {
@@ -102,16 +104,23 @@ final class ConvSingleChannel {
                 acc = w6.fma(FloatVector.fromArray(S, xp, r2 + ox), acc);
                 acc = w7.fma(FloatVector.fromArray(S, xp, r2 + ox + 1), acc);
                 acc = w8.fma(FloatVector.fromArray(S, xp, r2 + ox + 2), acc);
-                store(acc, hasBias, b, relu, y, out + ox, ox < full, tail);
+                store(acc, hasBias, b, relu, y, out + ox, ox < full, tail, spare);
             }
         }
     }
 
-    /** The bias (one rounding), the ReLU, and the store, masked to the row's end for its last vector. */
-    private static void store(FloatVector acc, boolean hasBias, float b, boolean relu, float[] y, int at, boolean whole, VectorMask<Float> tail) {
+    /** The bias (one rounding), the ReLU, and the store, masked to the row's end for its last vector (through {@code spare} when it is given). */
+    private static void store(FloatVector acc, boolean hasBias, float b, boolean relu, float[] y, int at, boolean whole,
+                              VectorMask<Float> tail, float[] spare) {
         if (hasBias) acc = acc.add(b);
         if (relu) acc = acc.max(0f);
-        if (whole) acc.intoArray(y, at);
-        else acc.intoArray(y, at, tail);
+        if (whole) {
+            acc.intoArray(y, at);
+        } else if (spare == null) {
+            acc.intoArray(y, at, tail);
+        } else {
+            acc.intoArray(spare, 0);
+            System.arraycopy(spare, 0, y, at, tail.trueCount());
+        }
     }
 }

@@ -31,10 +31,11 @@ public final class PoolKernels {
     static void maxForward2x2(int planes, PoolAxis ay, PoolAxis ax, float[] x, float[] y, int[] idx) {
         int w = ax.size(), inPlane = ay.size() * w, oh = ay.out(), ow = ax.out(), outPlane = oh * ow;
         Parallel.forRange(planes, grain(outPlane, ay, ax), (from, to) -> {
+            PoolVectors.Spare spare = new PoolVectors.Spare();
             for (int pl = from; pl < to; pl++) {
                 for (int i = 0; i < oh; i++) {
                     for (int j = 0; j < ow; j += PoolVectors.L) {
-                        PoolVectors.max2x2(x, pl * inPlane, 2 * i * w, w, j, Math.min(PoolVectors.L, ow - j), y, idx, pl * outPlane + i * ow + j);
+                        PoolVectors.max2x2(x, pl * inPlane, 2 * i * w, w, j, Math.min(PoolVectors.L, ow - j), y, idx, pl * outPlane + i * ow + j, spare);
                     }
                 }
             }

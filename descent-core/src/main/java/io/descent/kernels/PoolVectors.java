@@ -21,6 +21,12 @@ final class PoolVectors {
 
     private PoolVectors() {}
 
+    /** A caller's scratch for {@link #max2x2}'s partial vectors where masks are not native. */
+    static final class Spare {
+        final float[] rows = new float[4 * L];
+        final int[] positions = new int[L];
+    }
+
     private static float[] lanes(int first) {
         float[] v = new float[L];
         for (int i = 0; i < L; i++) v[i] = 2 * i + first;
@@ -62,11 +68,31 @@ final class PoolVectors {
      * {@code 2j} of row {@code r0} (plane-relative flat offset) and the row below it, {@code w}
      * floats further; the plane starts at {@code x[xo]}. Positions are plane-relative.
      */
-    static void max2x2(float[] x, int xo, int r0, int w, int j, int n, float[] y, int[] idx, int o) {
+    static void max2x2(float[] x, int xo, int r0, int w, int j, int n, float[] y, int[] idx, int o, Spare spare) {
         int c = xo + r0 + 2 * j;
-        VectorMask<Float> lo = F.indexInRange(0, 2 * n), hi = F.indexInRange(L, 2 * n);
-        FloatVector a0 = FloatVector.fromArray(F, x, c, lo), a1 = FloatVector.fromArray(F, x, c + L, hi);
-        FloatVector b0 = FloatVector.fromArray(F, x, c + w, lo), b1 = FloatVector.fromArray(F, x, c + w + L, hi);
+        FloatVector a0, a1, b0, b1;
+        if (n == L) {
+            a0 = FloatVector.fromArray(F, x, c);
+            a1 = FloatVector.fromArray(F, x, c + L);
+            b0 = FloatVector.fromArray(F, x, c + w);
+            b1 = FloatVector.fromArray(F, x, c + w + L);
+        } else if (!VectorHardware.NATIVE_MASKS) {
+            // a row's last outputs where masked loads would be emulated: the 2n inputs of both
+            // rows copied into whole vectors (the lanes past them are never stored)
+            float[] rows = spare.rows;
+            System.arraycopy(x, c, rows, 0, 2 * n);
+            System.arraycopy(x, c + w, rows, 2 * L, 2 * n);
+            a0 = FloatVector.fromArray(F, rows, 0);
+            a1 = FloatVector.fromArray(F, rows, L);
+            b0 = FloatVector.fromArray(F, rows, 2 * L);
+            b1 = FloatVector.fromArray(F, rows, 3 * L);
+        } else {
+            VectorMask<Float> lo = F.indexInRange(0, 2 * n), hi = F.indexInRange(L, 2 * n);
+            a0 = FloatVector.fromArray(F, x, c, lo);
+            a1 = FloatVector.fromArray(F, x, c + L, hi);
+            b0 = FloatVector.fromArray(F, x, c + w, lo);
+            b1 = FloatVector.fromArray(F, x, c + w + L, hi);
+        }
         FloatVector m = EVEN.selectFrom(a0, a1);
         IntVector off = IntVector.zero(I);
         FloatVector v = ODD.selectFrom(a0, a1);
@@ -81,8 +107,19 @@ final class PoolVectors {
         take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
         m = m.blend(v, take);
         off = off.blend(w + 1, take.cast(I));
-        VectorMask<Float> out = F.indexInRange(0, n);
-        m.intoArray(y, o, out);
-        TWICE_LANE.add(r0 + 2 * j).add(off).intoArray(idx, o, out.cast(I));
+        IntVector at = TWICE_LANE.add(r0 + 2 * j).add(off);
+        if (n == L) {
+            m.intoArray(y, o);
+            at.intoArray(idx, o);
+        } else if (!VectorHardware.NATIVE_MASKS) {
+            m.intoArray(spare.rows, 0);
+            at.intoArray(spare.positions, 0);
+            System.arraycopy(spare.rows, 0, y, o, n);
+            System.arraycopy(spare.positions, 0, idx, o, n);
+        } else {
+            VectorMask<Float> out = F.indexInRange(0, n);
+            m.intoArray(y, o, out);
+            at.intoArray(idx, o, out.cast(I));
+        }
     }
 }
