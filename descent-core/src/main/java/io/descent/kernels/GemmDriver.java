@@ -30,8 +30,14 @@ final class GemmDriver {
     static final int MC = 32 * MR;
     /** Columns of a B block (a multiple of NR). */
     static final int NC = 32 * NR;
-    /** Widest row-major B (leading dimension, floats) that {@link Problem#bInPlace} reads without packing. */
-    static final int IN_PLACE_MAX_LDB = 512;
+    /**
+     * Widest row-major B (leading dimension, floats) that {@link Problem#bInPlace} reads without
+     * packing. With the 4-row tile (16 registers, e.g. a Zen 3 with a 32 KiB 8-way L1) rows 2 KiB
+     * apart fall on two L1 sets and packing wins there: 128×512×784 NN on one thread 20 GFLOPS in
+     * place against 33 packed, 128×512×256 on two 43 against 58; at 448 and below the two were
+     * within this machine's noise.
+     */
+    static final int IN_PLACE_MAX_LDB = GemmMicroKernel.MR == 12 ? 512 : 511;
 
     /**
      * The arguments of one sgemm call, already checked. {@code rowBias} (null: none) adds
