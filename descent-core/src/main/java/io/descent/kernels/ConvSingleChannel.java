@@ -42,10 +42,12 @@ final class ConvSingleChannel {
             float[][] kept = PADDED.get();
             if (kept[0].length < hp * wp) kept[0] = new float[hp * wp];
             float[] xp = kept[0];
+            // where masked stores are emulated (see VectorHardware), a row's partial vector goes through a spare one
+            float[] spare = VectorHardware.NATIVE_MASKS ? null : new float[L];
             for (int i = from; i < to; i++) {
                 pad(g, x, i * g.imageSize(), xp, wp);
                 for (int ch = 0; ch < o; ch++) {
-                    channel(xp, wp, w, ch * 9, bias != null, bias == null ? 0f : bias[ch], relu, y, i * g.outImageSize() + ch * oh * ow, oh, ow);
+                    channel(xp, wp, w, ch * 9, bias != null, bias == null ? 0f : bias[ch], relu, y, i * g.outImageSize() + ch * oh * ow, oh, ow, spare);
                 }
             }
         });
@@ -62,7 +64,8 @@ final class ConvSingleChannel {
     }
 
     /** One output channel: its nine weights broadcast once, then every row of the plane. */
-    private static void channel(float[] xp, int wp, float[] w, int wOff, boolean hasBias, float b, boolean relu, float[] y, int yOff, int oh, int ow) {
+    private static void channel(float[] xp, int wp, float[] w, int wOff, boolean hasBias, float b, boolean relu, float[] y, int yOff, int oh, int ow,
+                                float[] spare) {
         FloatVector w0 = FloatVector.broadcast(S, w[wOff]), w1 = FloatVector.broadcast(S, w[wOff + 1]), w2 = FloatVector.broadcast(S, w[wOff + 2]);
         FloatVector w3 = FloatVector.broadcast(S, w[wOff + 3]), w4 = FloatVector.broadcast(S, w[wOff + 4]), w5 = FloatVector.broadcast(S, w[wOff + 5]);
         FloatVector w6 = FloatVector.broadcast(S, w[wOff + 6]), w7 = FloatVector.broadcast(S, w[wOff + 7]), w8 = FloatVector.broadcast(S, w[wOff + 8]);
@@ -70,8 +73,6 @@ final class ConvSingleChannel {
         // two independent FMA chains of nine share the four input rows they read
         int full = ow / L * L;
         VectorMask<Float> tail = S.indexInRange(full, ow);
-        // where masked stores are emulated (see VectorHardware), the partial vector goes through a spare one
-        float[] spare = VectorHardware.NATIVE_MASKS ? null : new float[L];
         int oy = 0;
         for (; oy + 2 <= oh; oy += 2) {
             int r0 = oy * wp, out = yOff + oy * ow;
