@@ -16,8 +16,9 @@ import jdk.incubator.vector.VectorMask;
  * per step). Slivers at the bottom/right edge are padded with zeros, so the kernel always
  * computes full tiles. The transposes are folded into the reads: no transposed copy of an
  * operand is ever made. Full slivers move whole vectors: contiguous runs with (masked) vector
- * copies, strided ones with gathers through an index map ({@code idx}, caller's scratch of at
- * least {@link #IDX_SIZE} ints).
+ * copies; strided ones (a row-major A, a transposed B) as 16×16 register transposes where
+ * two-vector permutes are native, else with gathers through an index map ({@code idx}, caller's
+ * scratch of at least {@link #IDX_SIZE} ints) where gathers are, else element by element.
  */
 final class GemmPacking {
     /** The part of an MR-long run that whole vectors cover, and the mask for the rest. */
@@ -40,7 +41,8 @@ final class GemmPacking {
                 if (mr == MR && (MR_FULL == MR || VectorHardware.NATIVE_MASKS)) packFullSliverAT(a, aOff + p0 * lda + i0 + ir, lda, kc, dst, d);
                 else packRowsContiguous(a, aOff + p0 * lda + i0 + ir, lda, mr, kc, dst, d);
             } else {
-                if (mr == MR && VectorHardware.NATIVE_MASKS) packFullSliverA(a, aOff + (i0 + ir) * lda + p0, idx, kc, dst, d);
+                if (mr == MR && Transpose16.AVAILABLE) packByTransposes(a, aOff + (i0 + ir) * lda + p0, lda, MR, kc, dst, d);
+                else if (mr == MR && VectorHardware.NATIVE_MASKS) packFullSliverA(a, aOff + (i0 + ir) * lda + p0, idx, kc, dst, d);
                 else if (mr == MR) packRowByRow(a, aOff + (i0 + ir) * lda + p0, lda, MR, kc, dst, d);
                 else packRowsStrided(a, aOff + (i0 + ir) * lda + p0, lda, mr, kc, dst, d);
             }
@@ -56,7 +58,8 @@ final class GemmPacking {
         for (int jr = 0, d = dOff; jr < nc; jr += NR, d += NR * kc) {
             int nr = Math.min(NR, nc - jr);
             if (transB) {
-                if (nr == NR && VectorHardware.NATIVE_MASKS) packFullSliverBT(b, bOff + (j0 + jr) * ldb + p0, idx, kc, dst, d);
+                if (nr == NR && Transpose16.AVAILABLE) packByTransposes(b, bOff + (j0 + jr) * ldb + p0, ldb, NR, kc, dst, d);
+                else if (nr == NR && VectorHardware.NATIVE_MASKS) packFullSliverBT(b, bOff + (j0 + jr) * ldb + p0, idx, kc, dst, d);
                 else if (nr == NR) packRowByRow(b, bOff + (j0 + jr) * ldb + p0, ldb, NR, kc, dst, d);
                 else packColumnsStrided(b, bOff + (j0 + jr) * ldb + p0, ldb, nr, kc, dst, d);
             } else {
@@ -92,6 +95,20 @@ final class GemmPacking {
         for (int r = 0; r < width; r++, src += lda) {
             for (int p = 0, o = d + r; p < kc; p++, o += width) dst[o] = a[src + p];
         }
+    }
+
+    /**
+     * A full sliver whose {@code width} values per step of k (12 = MR or 32 = NR with 16-lane
+     * vectors) come from as many rows of the source: 16 steps of k at a time as 16×16 register
+     * transposes ({@link Transpose16}), the rest row by row. A 12-wide block's stores spill 4
+     * floats into the next step of k, so with width 12 at least one step is left for the rows.
+     */
+    static void packByTransposes(float[] a, int src, int lda, int width, int kc, float[] dst, int d) {
+        int p = 0, end = width % 16 == 0 ? kc : kc - 1;
+        for (; p + 16 <= end; p += 16) {
+            for (int r = 0; r < width; r += 16) Transpose16.block(a, src + r * lda + p, lda, Math.min(16, width - r), dst, d + p * width + r, width);
+        }
+        if (p < kc) packRowByRow(a, src + p, lda, width, kc - p, dst, d + p * width);
     }
 
     /** Edge sliver of a row-major A ({@code mr < MR} rows), zero-padded. */

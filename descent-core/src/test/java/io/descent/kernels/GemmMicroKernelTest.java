@@ -3,6 +3,7 @@ package io.descent.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +65,26 @@ class GemmMicroKernelTest {
         GemmPacking.packRowByRow(a, src, ld, NR, kc, copied, 0);
         assertArrayEquals(gathered, copied, 0f, "transposed B sliver");
         assertEquals(a[src + 3 * ld + 2], copied[2 * NR + 3], "element (p=2, j=3) comes from row 3, column 2");
+    }
+
+    @Test
+    void transposedPackingWritesWhatTheRowCopiesWriteAndNothingPastTheSliver() {
+        Random rnd = new Random(12);
+        int ld = 301, src = 7;
+        float[] a = random(rnd, src + 40 * ld);
+        for (int width : new int[] {12, 32}) {
+            for (int kc : new int[] {1, 15, 16, 17, 32, 37, 256}) {
+                float[] transposed = new float[width * kc + 8], copied = new float[width * kc + 8];
+                Arrays.fill(transposed, Float.NaN);
+                Arrays.fill(copied, Float.NaN);
+                GemmPacking.packByTransposes(a, src, ld, width, kc, transposed, 0);
+                GemmPacking.packRowByRow(a, src, ld, width, kc, copied, 0);
+                assertArrayEquals(copied, transposed, 0f, "width " + width + ", kc " + kc);
+            }
+        }
+        float[] block = new float[16 * 16];
+        Transpose16.block(a, src, ld, 16, block, 0, 16);
+        assertEquals(a[src + 5 * ld + 9], block[9 * 16 + 5], "element (row 5, column 9) lands in lane 5 of column 9");
     }
 
     private static float[] random(Random rnd, int n) {
