@@ -68,7 +68,6 @@ final class GemmDriver {
         float[] sharedA = new float[0];
         float[] sharedB = new float[0];
         final float[] tile = new float[MR * NR];
-        final int[] idx = new int[GemmPacking.IDX_SIZE];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -97,13 +96,13 @@ final class GemmDriver {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < q.k(); pc += KC) {
                 int kc = Math.min(KC, q.k() - pc);
-                packB(q, pc, kc, jc, nc, s.b, 0, s.idx);
+                packB(q, pc, kc, jc, nc, s.b, 0);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     if (aPacked != null) {
                         macroKernel(q, pc, kc, aPacked, pc * mPad + ic * kc, ic, mc, s.b, 0, jc, nc, s.tile);
                     } else {
-                        GemmPacking.packA(q.transA(), q.a(), q.aOff(), q.lda(), ic, mc, pc, kc, s.a, 0, s.idx);
+                        GemmPacking.packA(q.transA(), q.a(), q.aOff(), q.lda(), ic, mc, pc, kc, s.a, 0);
                         macroKernel(q, pc, kc, s.a, 0, ic, mc, s.b, 0, jc, nc, s.tile);
                     }
                 }
@@ -117,8 +116,7 @@ final class GemmDriver {
      */
     static void packWholeA(boolean transA, float[] a, int aOff, int lda, int m, int k, float[] dst) {
         int mPad = roundUp(m, MR);
-        int[] idx = SCRATCH.get().idx;
-        for (int pc = 0; pc < k; pc += KC) GemmPacking.packA(transA, a, aOff, lda, 0, m, pc, Math.min(KC, k - pc), dst, pc * mPad, idx);
+        for (int pc = 0; pc < k; pc += KC) GemmPacking.packA(transA, a, aOff, lda, 0, m, pc, Math.min(KC, k - pc), dst, pc * mPad);
     }
 
     /** Floats {@link #runPrepacked} needs for packed copies of both operands. */
@@ -143,16 +141,15 @@ final class GemmDriver {
         // a transposed operand is gathered), so the shares take about the same time.
         int aSlivers = slabs * (mPad / MR), bSlivers = slabs * (nPad / NR), parts = Parallel.threads();
         Parallel.forRange(parts, 1, (from, to) -> {
-            int[] idx = SCRATCH.get().idx;
             for (int part = from; part < to; part++) {
                 for (int u = aSlivers * part / parts, end = aSlivers * (part + 1) / parts; u < end; u++) {
                     int pc = u / (mPad / MR) * KC, kc = Math.min(KC, k - pc), i = u % (mPad / MR) * MR;
-                    GemmPacking.packA(q.transA(), q.a(), q.aOff(), q.lda(), i, Math.min(MR, m - i), pc, kc, ap, pc * mPad + i * kc, idx);
+                    GemmPacking.packA(q.transA(), q.a(), q.aOff(), q.lda(), i, Math.min(MR, m - i), pc, kc, ap, pc * mPad + i * kc);
                 }
                 for (int u = bSlivers * part / parts, end = bSlivers * (part + 1) / parts; u < end; u++) {
                     int pc = u / (nPad / NR) * KC, kc = Math.min(KC, k - pc), j = u % (nPad / NR) * NR;
                     if (!q.bInPlace() || n - j < NR) {
-                        GemmPacking.packB(q.transB(), q.b(), q.bOff(), q.ldb(), pc, kc, j, Math.min(NR, n - j), bp, pc * nPad + j * kc, idx);
+                        GemmPacking.packB(q.transB(), q.b(), q.bOff(), q.ldb(), pc, kc, j, Math.min(NR, n - j), bp, pc * nPad + j * kc);
                     }
                 }
             }
@@ -174,9 +171,9 @@ final class GemmDriver {
     }
 
     /** Packs B's block for {@link #run}: all of it, or only the partial last sliver when B is read in place. */
-    private static void packB(Problem q, int pc, int kc, int jc, int nc, float[] bp, int dOff, int[] idx) {
+    private static void packB(Problem q, int pc, int kc, int jc, int nc, float[] bp, int dOff) {
         int skip = q.bInPlace() ? nc / NR * NR : 0;
-        if (skip < nc) GemmPacking.packB(q.transB(), q.b(), q.bOff(), q.ldb(), pc, kc, jc + skip, nc - skip, bp, dOff + skip * kc, idx);
+        if (skip < nc) GemmPacking.packB(q.transB(), q.b(), q.bOff(), q.ldb(), pc, kc, jc + skip, nc - skip, bp, dOff + skip * kc);
     }
 
     /**

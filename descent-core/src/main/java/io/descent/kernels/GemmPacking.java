@@ -17,15 +17,13 @@ import jdk.incubator.vector.VectorMask;
  * computes full tiles. The transposes are folded into the reads: no transposed copy of an
  * operand is ever made. Full slivers move whole vectors: contiguous runs with (masked) vector
  * copies; strided ones (a row-major A, a transposed B) as 16×16 register transposes where
- * two-vector permutes are native, else with gathers through an index map ({@code idx}, caller's
- * scratch of at least {@link #IDX_SIZE} ints) where gathers are, else element by element.
+ * two-vector permutes are native (AVX-512), else row by row. (Gathers, one per step of k, were
+ * slower than the transposes: 0.17 ns per float on a Xeon, 0.41–0.58 on a Zen 4.)
  */
 final class GemmPacking {
     /** The part of an MR-long run that whole vectors cover, and the mask for the rest. */
     private static final int MR_FULL = MR / L * L;
     private static final VectorMask<Float> MR_TAIL = VectorMask.fromLong(S, (1L << (MR - MR_FULL)) - 1);
-    /** Length of the index-map scratch the pack methods need. */
-    static final int IDX_SIZE = Math.max((MR + L - 1) / L * L, NR);
 
     private GemmPacking() {}
 
@@ -33,8 +31,7 @@ final class GemmPacking {
      * Packs rows {@code [i0, i0+mc)} and columns {@code [p0, p0+kc)} of op(A) into
      * {@code dst[dOff, dOff + ceil(mc/MR)*MR*kc)}; sliver s starts at {@code dOff + s*MR*kc}.
      */
-    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst, int dOff, int[] idx) {
-        if (!transA) for (int r = 0; r < IDX_SIZE; r++) idx[r] = r < MR ? r * lda : 0; // masked-off lanes are still range-checked
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst, int dOff) {
         for (int ir = 0, d = dOff; ir < mc; ir += MR, d += MR * kc) {
             int mr = Math.min(MR, mc - ir);
             if (transA) {
@@ -42,7 +39,6 @@ final class GemmPacking {
                 else packRowsContiguous(a, aOff + p0 * lda + i0 + ir, lda, mr, kc, dst, d);
             } else {
                 if (mr == MR && Transpose16.AVAILABLE) packByTransposes(a, aOff + (i0 + ir) * lda + p0, lda, MR, kc, dst, d);
-                else if (mr == MR && VectorHardware.NATIVE_MASKS) packFullSliverA(a, aOff + (i0 + ir) * lda + p0, idx, kc, dst, d);
                 else if (mr == MR) packRowByRow(a, aOff + (i0 + ir) * lda + p0, lda, MR, kc, dst, d);
                 else packRowsStrided(a, aOff + (i0 + ir) * lda + p0, lda, mr, kc, dst, d);
             }
@@ -53,27 +49,17 @@ final class GemmPacking {
      * Packs rows {@code [p0, p0+kc)} and columns {@code [j0, j0+nc)} of op(B) into
      * {@code dst[dOff, dOff + ceil(nc/NR)*NR*kc)}; sliver s starts at {@code dOff + s*NR*kc}.
      */
-    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst, int dOff, int[] idx) {
-        if (transB) for (int j = 0; j < NR; j++) idx[j] = j * ldb;
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst, int dOff) {
         for (int jr = 0, d = dOff; jr < nc; jr += NR, d += NR * kc) {
             int nr = Math.min(NR, nc - jr);
             if (transB) {
                 if (nr == NR && Transpose16.AVAILABLE) packByTransposes(b, bOff + (j0 + jr) * ldb + p0, ldb, NR, kc, dst, d);
-                else if (nr == NR && VectorHardware.NATIVE_MASKS) packFullSliverBT(b, bOff + (j0 + jr) * ldb + p0, idx, kc, dst, d);
                 else if (nr == NR) packRowByRow(b, bOff + (j0 + jr) * ldb + p0, ldb, NR, kc, dst, d);
                 else packColumnsStrided(b, bOff + (j0 + jr) * ldb + p0, ldb, nr, kc, dst, d);
             } else {
                 if (nr == NR) packFullSliverB(b, bOff + p0 * ldb + j0 + jr, ldb, kc, dst, d);
                 else packRowsContiguousB(b, bOff + p0 * ldb + j0 + jr, ldb, nr, kc, dst, d);
             }
-        }
-    }
-
-    /** A full sliver of a row-major A: per step of k, one (masked) gather of MR rows' values. */
-    static void packFullSliverA(float[] a, int src, int[] rowOffsets, int kc, float[] dst, int d) {
-        for (int p = 0; p < kc; p++, src++, d += MR) {
-            for (int r = 0; r < MR_FULL; r += L) FloatVector.fromArray(S, a, src, rowOffsets, r).intoArray(dst, d + r);
-            if (MR_FULL < MR) FloatVector.fromArray(S, a, src, rowOffsets, MR_FULL, MR_TAIL).intoArray(dst, d + MR_FULL, MR_TAIL);
         }
     }
 
@@ -88,8 +74,9 @@ final class GemmPacking {
     /**
      * A full sliver whose {@code width} values per step of k (width MR or NR) come from as
      * many rows of the source ({@code lda} apart), copied row by row: the reads run along a row
-     * and the writes stride by the sliver's width. Without native gathers
-     * ({@link VectorHardware#NATIVE_MASKS}) this beats a gather per step of k.
+     * and the writes stride by the sliver's width (where the transposes of
+     * {@link #packByTransposes} are not native; with AVX2's emulated gathers it beat a gather per
+     * step of k: A 12 -> 0.8 ns per float on a Zen 3).
      */
     static void packRowByRow(float[] a, int src, int lda, int width, int kc, float[] dst, int d) {
         for (int r = 0; r < width; r++, src += lda) {
@@ -143,14 +130,6 @@ final class GemmPacking {
             int j = 0;
             for (; j < nr; j++) dst[d + j] = b[src + j];
             for (; j < NR; j++) dst[d + j] = 0f;
-        }
-    }
-
-    /** A full sliver of a transposed B (stored n×k): per step of k, gathers from NR rows. */
-    static void packFullSliverBT(float[] b, int src, int[] columnOffsets, int kc, float[] dst, int d) {
-        for (int p = 0; p < kc; p++, src++, d += NR) {
-            FloatVector.fromArray(S, b, src, columnOffsets, 0).intoArray(dst, d);
-            FloatVector.fromArray(S, b, src, columnOffsets, L).intoArray(dst, d + L);
         }
     }
 

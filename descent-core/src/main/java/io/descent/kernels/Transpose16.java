@@ -49,7 +49,7 @@ final class Transpose16 {
      */
     static void block(float[] a, int src, int lda, int rows, float[] dst, int d, int stride) {
         // With 12 rows, rows 0-3 stand in for 12-15: their values land in lanes 12-15 only,
-        // which the masked stores leave unwritten.
+        // which the next store (or the caller) overwrites.
         int hi = src + (rows - 12) * 3 * lda; // row 12, or row 0 (no branch: C2 traps on a side not yet seen)
         FloatVector r0 = FloatVector.fromArray(S, a, src), r1 = FloatVector.fromArray(S, a, src + lda);
         FloatVector r2 = FloatVector.fromArray(S, a, src + 2 * lda), r3 = FloatVector.fromArray(S, a, src + 3 * lda);

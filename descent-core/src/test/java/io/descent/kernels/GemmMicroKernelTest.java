@@ -47,24 +47,19 @@ class GemmMicroKernelTest {
     }
 
     @Test
-    void rowByRowPackingWritesWhatTheGathersWrite() {
+    void rowByRowPackingLaysOutEachStepOfKAcrossTheRows() {
         Random rnd = new Random(11);
         int kc = 37, ld = 301, src = 5;
         float[] a = random(rnd, src + 40 * ld);
-        int mr = GemmMicroKernel.MR;
-        int[] idx = new int[GemmPacking.IDX_SIZE];
-        for (int r = 0; r < idx.length; r++) idx[r] = r < mr ? r * ld : 0;
-        float[] gathered = new float[mr * kc], copied = new float[mr * kc];
-        GemmPacking.packFullSliverA(a, src, idx, kc, gathered, 0);
-        GemmPacking.packRowByRow(a, src, ld, mr, kc, copied, 0);
-        assertArrayEquals(gathered, copied, 0f, "A sliver");
-        for (int j = 0; j < NR; j++) idx[j] = j * ld;
-        gathered = new float[NR * kc];
-        copied = new float[NR * kc];
-        GemmPacking.packFullSliverBT(a, src, idx, kc, gathered, 0);
-        GemmPacking.packRowByRow(a, src, ld, NR, kc, copied, 0);
-        assertArrayEquals(gathered, copied, 0f, "transposed B sliver");
-        assertEquals(a[src + 3 * ld + 2], copied[2 * NR + 3], "element (p=2, j=3) comes from row 3, column 2");
+        for (int width : new int[] {GemmMicroKernel.MR, NR}) {
+            float[] copied = new float[width * kc];
+            GemmPacking.packRowByRow(a, src, ld, width, kc, copied, 0);
+            for (int p = 0; p < kc; p++) {
+                for (int j = 0; j < width; j++) {
+                    assertEquals(a[src + j * ld + p], copied[p * width + j], "width " + width + ": step " + p + " of k, row " + j);
+                }
+            }
+        }
     }
 
     @Test
