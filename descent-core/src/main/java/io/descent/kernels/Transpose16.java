@@ -15,8 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * step of k and 0.45 and 0.53 element by element.
  *
  * <p>The transpose is one straight-line method so that C2 keeps all 16 vectors in registers
- * (passed between two halves through an L1 scratch they took 1.5x as long). C1 cannot compile
- * a method that size ("out of virtual registers"), so it runs interpreted until C2 takes it.
+ * (passed between two halves through an L1 scratch they took 1.5x as long).
  * The code always uses 16-lane vectors, so that tests check it on any machine; it is fast only
  * where those are the hardware's own ({@link #AVAILABLE}).
  */
