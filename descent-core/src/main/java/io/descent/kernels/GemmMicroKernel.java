@@ -130,6 +130,38 @@ final class GemmMicroKernel {
     }
 
     /**
+     * {@link #kernel12} for a right-edge tile at most one vector wide (nr ≤ L): the first vector
+     * of each row only, half the multiply-adds of a full tile (n = 112 or 196, the per-image
+     * products of 14×14 layers, end in such a tile). Same FMA chain per element, so the same bits;
+     * the tile's second vectors are left as they were, and {@link #store} never reads them.
+     */
+    static void kernel12Narrow(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
+        FloatVector c8 = FloatVector.zero(S), c9 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b = FloatVector.fromArray(S, bp, bi);
+            c0 = FloatVector.broadcast(S, ap[ai]).fma(b, c0);
+            c1 = FloatVector.broadcast(S, ap[ai + 1]).fma(b, c1);
+            c2 = FloatVector.broadcast(S, ap[ai + 2]).fma(b, c2);
+            c3 = FloatVector.broadcast(S, ap[ai + 3]).fma(b, c3);
+            c4 = FloatVector.broadcast(S, ap[ai + 4]).fma(b, c4);
+            c5 = FloatVector.broadcast(S, ap[ai + 5]).fma(b, c5);
+            c6 = FloatVector.broadcast(S, ap[ai + 6]).fma(b, c6);
+            c7 = FloatVector.broadcast(S, ap[ai + 7]).fma(b, c7);
+            c8 = FloatVector.broadcast(S, ap[ai + 8]).fma(b, c8);
+            c9 = FloatVector.broadcast(S, ap[ai + 9]).fma(b, c9);
+            c10 = FloatVector.broadcast(S, ap[ai + 10]).fma(b, c10);
+            c11 = FloatVector.broadcast(S, ap[ai + 11]).fma(b, c11);
+            ai += 12;
+            bi += bStride;
+        }
+        c0.intoArray(tile, 0 * NR); c1.intoArray(tile, 1 * NR); c2.intoArray(tile, 2 * NR); c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR); c5.intoArray(tile, 5 * NR); c6.intoArray(tile, 6 * NR); c7.intoArray(tile, 7 * NR);
+        c8.intoArray(tile, 8 * NR); c9.intoArray(tile, 9 * NR); c10.intoArray(tile, 10 * NR); c11.intoArray(tile, 11 * NR);
+    }
+
+    /**
      * Merges a computed tile into C: {@code C = alpha*tile + beta*C} on the top-left
      * {@code mr}×{@code nr} part, with {@code beta == 0} never reading C (so NaN there is
      * dropped); with {@code rowBias} (beta is then 0) {@code C = alpha*tile + rowBias[biasAt + r]},

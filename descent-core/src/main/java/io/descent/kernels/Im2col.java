@@ -42,6 +42,12 @@ public final class Im2col {
      * A large image is convolved band by band so that the column matrix stays in cache.
      */
     public static void im2colRows(ConvGeometry g, float[] x, int xOff, int oy0, int oy1, float[] cols, int cOff, int ld) {
+        if (Im2colPhases.suits(g)) Im2colPhases.im2colRows(g, x, xOff, oy0, oy1, cols, cOff, ld);
+        else gatherRows(g, x, xOff, oy0, oy1, cols, cOff, ld);
+    }
+
+    /** {@link #im2colRows} gathering straight from the planes (strided layers go through {@link Im2colPhases}). */
+    static void gatherRows(ConvGeometry g, float[] x, int xOff, int oy0, int oy1, float[] cols, int cOff, int ld) {
         int w = g.w(), ow = g.ow(), sw = g.sw();
         boolean contiguous = rowsContiguous(g);
         forEachOffset(g, xOff, oy0, oy1, cOff, ld, (base, plane, y0, x0, oyLo, oyHi, oxLo, oxHi) -> {

@@ -47,6 +47,23 @@ class GemmMicroKernelTest {
     }
 
     @Test
+    void theNarrowKernelComputesTheFirstVectorOfEachRowAndLeavesTheRest() {
+        Random rnd = new Random(8);
+        for (int kc : new int[] {1, 3, 256}) {
+            float[] ap = random(rnd, 1 + 12 * kc), bp = random(rnd, NR * kc);
+            float[] full = new float[12 * NR], narrow = new float[12 * NR];
+            Arrays.fill(narrow, 42f);
+            GemmMicroKernel.kernel12(kc, ap, 1, bp, 0, NR, full);
+            GemmMicroKernel.kernel12Narrow(kc, ap, 1, bp, 0, NR, narrow);
+            for (int r = 0; r < 12; r++) {
+                for (int j = 0; j < NR; j++) {
+                    assertEquals(j < L ? full[r * NR + j] : 42f, narrow[r * NR + j], 0f, "kc " + kc + ", row " + r + ", column " + j);
+                }
+            }
+        }
+    }
+
+    @Test
     void rowByRowPackingLaysOutEachStepOfKAcrossTheRows() {
         Random rnd = new Random(11);
         int kc = 37, ld = 301, src = 5;
