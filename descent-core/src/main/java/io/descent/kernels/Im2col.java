@@ -92,6 +92,12 @@ public final class Im2col {
 
     /** The adjoint of {@link #im2colRows}: adds the band of output rows {@code [oy0, oy1)} back onto the planes. */
     public static void col2imRows(ConvGeometry g, float[] cols, int cOff, int ld, int oy0, int oy1, float[] x, int xOff) {
+        if (Im2colPhases.suits(g)) Im2colPhases.col2imRows(g, cols, cOff, ld, oy0, oy1, x, xOff);
+        else scatterRows(g, cols, cOff, ld, oy0, oy1, x, xOff);
+    }
+
+    /** {@link #col2imRows} adding straight onto the planes (strided layers go through {@link Im2colPhases}). */
+    static void scatterRows(ConvGeometry g, float[] cols, int cOff, int ld, int oy0, int oy1, float[] x, int xOff) {
         int w = g.w(), ow = g.ow(), sw = g.sw();
         boolean contiguous = rowsContiguous(g);
         forEachOffset(g, xOff, oy0, oy1, cOff, ld, (base, plane, y0, x0, oyLo, oyHi, oxLo, oxHi) -> {

@@ -17,14 +17,22 @@ import jdk.incubator.vector.VectorSpecies;
  * value once, with two-vector permutes for s = 2 where they are single instructions
  * ({@link VectorHardware#TWO_VECTOR_PERMUTES}).
  *
- * <p>Pure data movement: the same entries as {@link Im2col}'s direct gather (tests compare the
- * two on odd sizes, padding, dilation and strides 2 and 3).
+ * <p>{@link #col2imRows}, the adjoint, runs the other way: each row of the column matrix is
+ * added onto its window of a zeroed phase plane (contiguous spans, vectorized), and the phases
+ * are then interleaved back onto the planes.
+ *
+ * <p>Tests compare both directions with {@link Im2col}'s direct gather and scatter on odd sizes,
+ * padding, dilation and strides 2 and 3: the column matrix is the same bits; the adjoint sums
+ * each pixel's contributions in the same order but on zero, then adds them to the plane (the
+ * same bits when the plane starts at zero, as an input gradient does).
  */
 final class Im2colPhases {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final boolean VECTOR_SPLIT = VectorHardware.TWO_VECTOR_PERMUTES && VectorHardware.S.length() == 16;
     /** Lane indexes that pick the even (odd) floats of 32 consecutive ones held in two vectors. */
     private static final FloatVector EVEN = pickEvery2(0), ODD = pickEvery2(1);
+    /** Lane indexes that interleave lanes 0-7 (8-15) of two vectors: the inverse of EVEN and ODD. */
+    private static final FloatVector ZIP_LO = zip(0), ZIP_HI = zip(8);
 
     /** Per-thread phase planes, only ever grown; every entry read is written first. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
@@ -37,8 +45,17 @@ final class Im2colPhases {
         return FloatVector.fromArray(S, idx, 0);
     }
 
+    private static FloatVector zip(int from) {
+        float[] idx = new float[16];
+        for (int i = 0; i < 8; i++) {
+            idx[2 * i] = from + i;
+            idx[2 * i + 1] = 16 + from + i;
+        }
+        return FloatVector.fromArray(S, idx, 0);
+    }
+
     /**
-     * Whether {@link #im2colRows} handles this geometry: equal strides of at least 2 and a kernel
+     * Whether {@link #im2colRows} and {@link #col2imRows} handle this geometry: equal strides of at least 2 and a kernel
      * larger than 1×1. A strided 1×1 kernel reads each input value at most once, so splitting
      * first only adds a pass (ResNet's 1×1 stride-2 downsample: 7–10 % slower that way).
      */
@@ -51,15 +68,70 @@ final class Im2colPhases {
      * {@code x[xOff]}, laid out as {@link Im2col#im2colRows} lays it out (every entry written).
      */
     static void im2colRows(ConvGeometry g, float[] x, int xOff, int oy0, int oy1, float[] cols, int cOff, int ld) {
-        int s = g.sh(), hp = ceilDiv(g.h(), s), wp = ceilDiv(g.w(), s), phase = hp * wp;
+        float[] phases = phases(g);
+        split(g, x, xOff, firstRow(g, oy0), endRow(g, oy1), phases);
+        forEachWindow(g, oy0, oy1, cOff, ld, (plane, wp, dy, dx, base, oyLo, oyHi, oxLo, oxHi) ->
+                window(phases, plane, wp, dy, dx, cols, base, g.ow(), oy0, oy1, oyLo, oyHi, oxLo, oxHi));
+    }
+
+    /**
+     * The adjoint of {@link #im2colRows}: adds the band {@code [oy0, oy1)} of the column matrix
+     * at {@code cols[cOff]} (row stride ld) onto the planes at {@code x[xOff]}, which the caller
+     * initialised. {@code cols} is scratch: its entries that fall in the padding may be zeroed.
+     */
+    static void col2imRows(ConvGeometry g, float[] cols, int cOff, int ld, int oy0, int oy1, float[] x, int xOff) {
+        float[] phases = phases(g);
+        int s = g.sh(), wp = ceilDiv(g.w(), s), phase = ceilDiv(g.h(), s) * wp, i0 = firstRow(g, oy0), i1 = endRow(g, oy1);
+        for (int plane = 0; plane < g.cg() * s * s; plane++) Arrays.fill(phases, plane * phase + i0 * wp, plane * phase + i1 * wp, 0f);
+        int ow = g.ow();
+        forEachWindow(g, oy0, oy1, cOff, ld, (plane, pw, dy, dx, base, oyLo, oyHi, oxLo, oxHi) -> {
+            if (oyLo >= oyHi || oxLo >= oxHi) return;
+            int src = base + oyLo * ow + oxLo, dst = plane + (oyLo + dy) * pw + oxLo + dx;
+            if (pw == ow) { // one span, its entries between the rows' windows zeroed first (they add nothing)
+                int gap = ow - oxHi + oxLo;
+                if (gap > 0) {
+                    for (int q = base + oyLo * ow + oxHi, last = base + (oyHi - 1) * ow + oxHi; q < last; q += ow) Arrays.fill(cols, q, q + gap, 0f);
+                }
+                VectorOps.axpy((oyHi - oyLo - 1) * ow + oxHi - oxLo, 1f, cols, src, phases, dst); // fma with 1 is an exact add
+            } else {
+                for (int oy = oyLo; oy < oyHi; oy++, src += ow, dst += pw) VectorOps.axpy(oxHi - oxLo, 1f, cols, src, phases, dst);
+            }
+        });
+        merge(g, phases, i0, i1, x, xOff);
+    }
+
+    /** This thread's phase planes, large enough for {@code g}. */
+    private static float[] phases(ConvGeometry g) {
+        int s = g.sh(), size = g.cg() * s * s * ceilDiv(g.h(), s) * ceilDiv(g.w(), s);
         float[][] holder = SCRATCH.get();
-        if (holder[0].length < g.cg() * s * s * phase) holder[0] = new float[g.cg() * s * s * phase];
-        float[] phases = holder[0];
-        // Phase rows the band reads: oy + dy for dy from the first kernel row's to the last's.
-        int firstRow = Math.max(0, oy0 + Math.floorDiv(-g.ph(), s));
-        int endRow = Math.min(hp, oy1 - 1 + Math.floorDiv((g.kh() - 1) * g.dh() - g.ph(), s) + 1);
-        split(g, x, xOff, firstRow, endRow, phases);
-        int ow = g.ow(), row = 0;
+        if (holder[0].length < size) holder[0] = new float[size];
+        return holder[0];
+    }
+
+    /** The first phase row that output row {@code oy0} reads: {@code oy0 + dy} for the first kernel row's dy. */
+    private static int firstRow(ConvGeometry g, int oy0) {
+        return Math.max(0, oy0 + Math.floorDiv(-g.ph(), g.sh()));
+    }
+
+    /** One past the last phase row that output rows before {@code oy1} read (the last kernel row's dy). */
+    private static int endRow(ConvGeometry g, int oy1) {
+        return Math.min(ceilDiv(g.h(), g.sh()), oy1 - 1 + Math.floorDiv((g.kh() - 1) * g.dh() - g.ph(), g.sh()) + 1);
+    }
+
+    /** One kernel offset's row of the column matrix and its window of a phase plane. */
+    @FunctionalInterface
+    private interface WindowBody {
+        /**
+         * {@code plane}: the phase plane's start (rows {@code wp} apart); output pixel (oy, ox)
+         * is phase pixel {@code (oy + dy, ox + dx)}, at {@code base + oy·ow + ox} in the column
+         * matrix; outputs {@code [oyLo, oyHi) × [oxLo, oxHi)} of the band fall inside the image.
+         */
+        void run(int plane, int wp, int dy, int dx, int base, int oyLo, int oyHi, int oxLo, int oxHi);
+    }
+
+    /** Walks the rows of the column matrix, (channel, ki, kj) in order: the iteration both directions share. */
+    private static void forEachWindow(ConvGeometry g, int oy0, int oy1, int cOff, int ld, WindowBody body) {
+        int s = g.sh(), wp = ceilDiv(g.w(), s), phase = ceilDiv(g.h(), s) * wp, ow = g.ow(), row = 0;
         for (int ch = 0; ch < g.cg(); ch++) {
             for (int ki = 0; ki < g.kh(); ki++) {
                 int ty = ki * g.dh() - g.ph(), a = Math.floorMod(ty, s), dy = Math.floorDiv(ty, s);
@@ -69,8 +141,7 @@ final class Im2colPhases {
                     int tx = kj * g.dw() - g.pw(), b = Math.floorMod(tx, s), dx = Math.floorDiv(tx, s);
                     int colsOfPhase = ceilDiv(g.w() - b, s);
                     int oxLo = Math.min(ow, Math.max(0, -dx)), oxHi = Math.max(oxLo, Math.min(ow, colsOfPhase - dx));
-                    int plane = ((ch * s + a) * s + b) * phase;
-                    window(phases, plane, wp, dy, dx, cols, cOff + row * ld - oy0 * ow, ow, oy0, oy1, oyLo, oyHi, oxLo, oxHi);
+                    body.run(((ch * s + a) * s + b) * phase, wp, dy, dx, cOff + row * ld - oy0 * ow, oyLo, oyHi, oxLo, oxHi);
                 }
             }
         }
@@ -142,6 +213,36 @@ final class Im2colPhases {
             out[o + j] = x[q + 1];
         }
         if ((w & 1) != 0) out[e + j] = x[src + w - 1];
+    }
+
+    /** The inverse of {@link #split}, adding: phase rows {@code [i0, i1)} of every plane onto the input rows they came from. */
+    private static void merge(ConvGeometry g, float[] phases, int i0, int i1, float[] x, int xOff) {
+        int s = g.sh(), h = g.h(), w = g.w(), hp = ceilDiv(h, s), wp = ceilDiv(w, s), phase = hp * wp;
+        for (int ch = 0; ch < g.cg(); ch++) {
+            for (int y = s * i0, yEnd = Math.min(h, s * i1); y < yEnd; y++) {
+                int dst = xOff + (ch * h + y) * w, src = ((ch * s + y % s) * s) * phase + (y / s) * wp;
+                if (s == 2) mergePair(phases, src, src + phase, x, dst, w);
+                else for (int b = 0; b < s; b++) for (int j = 0, q = dst + b; q < dst + w; j++, q += s) x[q] += phases[src + b * phase + j];
+            }
+        }
+    }
+
+    /** {@code x[dst + 2j] += in[e + j]}, {@code x[dst + 2j + 1] += in[o + j]} over the {@code w} floats at dst. */
+    static void mergePair(float[] in, int e, int o, float[] x, int dst, int w) {
+        int j = 0;
+        if (VECTOR_SPLIT) {
+            for (; 2 * j + 32 <= w; j += 16) {
+                FloatVector ev = FloatVector.fromArray(S, in, e + j), od = FloatVector.fromArray(S, in, o + j);
+                int q = dst + 2 * j;
+                FloatVector.fromArray(S, x, q).add(ZIP_LO.selectFrom(ev, od)).intoArray(x, q);
+                FloatVector.fromArray(S, x, q + 16).add(ZIP_HI.selectFrom(ev, od)).intoArray(x, q + 16);
+            }
+        }
+        for (int q = dst + 2 * j; q + 1 < dst + w; q += 2, j++) {
+            x[q] += in[e + j];
+            x[q + 1] += in[o + j];
+        }
+        if ((w & 1) != 0) x[dst + w - 1] += in[e + j];
     }
 
     private static int ceilDiv(int a, int b) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The column matrix of strided layers through phase planes, against the direct gather. */
+/** The column matrix of strided layers and its adjoint through phase planes, against the direct gather and scatter. */
 class Im2colPhasesTest {
     static Stream<ConvGeometry> strided() {
         return Stream.of(
@@ -49,6 +49,42 @@ class Im2colPhasesTest {
                 }
                 assertArrayEquals(expected, actual, g + " band " + oy0 + ".." + oy1);
             }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("strided")
+    void theAdjointAddsWhatTheScatterAdds(ConvGeometry g) {
+        int k = g.k(), p = g.p(), xOff = g.imageSize() + g.cg() * g.h() * g.w() * (g.groups() - 1);
+        float[] cols = ConvKernelsTest.random(8, k * p);
+        // whole matrix onto zeroed planes: the same sums in the same order, so the same bits
+        float[] expected = new float[3 * g.imageSize()], actual = new float[3 * g.imageSize()];
+        Im2col.scatterRows(g, cols.clone(), 0, p, 0, g.oh(), expected, xOff);
+        Im2colPhases.col2imRows(g, cols.clone(), 0, p, 0, g.oh(), actual, xOff);
+        assertArrayEquals(expected, actual, g + ": whole matrix");
+        // bands of 1, 2 and 3 output rows from a wider matrix onto planes that already hold values
+        for (int band : new int[] {1, 2, 3}) {
+            int ld = p + 5, off = 3;
+            float[] wide = ConvKernelsTest.random(9, off + k * ld);
+            expected = ConvKernelsTest.random(10, 3 * g.imageSize());
+            actual = expected.clone();
+            for (int oy0 = 0; oy0 < g.oh(); oy0 += band) {
+                int oy1 = Math.min(g.oh(), oy0 + band), c0 = off + oy0 * g.ow();
+                Im2col.scatterRows(g, wide.clone(), c0, ld, oy0, oy1, expected, xOff);
+                Im2colPhases.col2imRows(g, wide.clone(), c0, ld, oy0, oy1, actual, xOff);
+            }
+            ConvKernelsTest.close(g + " bands of " + band, expected, actual);
+        }
+    }
+
+    @Test
+    void mergePairAddsEvenAndOddFloatsBack() {
+        float[] in = ConvKernelsTest.random(11, 160);
+        for (int w = 1; w <= 70; w++) {
+            float[] x = ConvKernelsTest.random(12, 80), want = x.clone();
+            for (int q = 0; q < w; q++) want[4 + q] += in[(q % 2 == 0 ? 0 : 80) + q / 2];
+            Im2colPhases.mergePair(in, 0, 80, x, 4, w);
+            assertArrayEquals(want, x, "width " + w);
         }
     }
 
