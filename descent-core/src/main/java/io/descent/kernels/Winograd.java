@@ -113,7 +113,7 @@ final class Winograd {
     private static final class Scratch {
         float[] input = new float[0], v = new float[0], m = new float[0];
         int[] inIdx = new int[0], outIdx = new int[0];
-        final float[] tmp = new float[POSITIONS * L], out = new float[TILE * TILE * L];
+        final float[] tmp = new float[POSITIONS * L], out = new float[TILE * TILE * L], tiles = new float[TILE * TILE * L];
         final int[] rows = new int[L], cols = new int[L];
         final boolean[] lanes = new boolean[L];
         @SuppressWarnings("unchecked")
@@ -265,7 +265,7 @@ final class Winograd {
                 for (int co = 0; co < cout; co++) {
                     WinogradTransforms.output(s.m, co * k.tiles + t0, k.mStride, bias == null ? 0f : bias[co], relu, s.tmp, s.out);
                     if (vector) {
-                        WinogradTransforms.scatter(s.out, y, co * outPlane, ow, s.outIdx, t0, masks);
+                        WinogradTransforms.scatter(s.out, s.tiles, y, co * outPlane, ow, s.outIdx, t0, masks);
                         continue;
                     }
                     for (int lane = 0; lane < L; lane++) {
@@ -285,7 +285,7 @@ final class Winograd {
                 boolean vector = masks == null || inBounds(s, t0, dy.length);
                 for (int co = 0; co < cout; co++) {
                     if (vector) {
-                        WinogradTransforms.gather(dy, co * outPlane, ow, s.outIdx, t0, masks, s.out);
+                        WinogradTransforms.gather(dy, co * outPlane, ow, s.outIdx, t0, masks, s.tiles, s.out);
                     } else {
                         Arrays.fill(s.out, 0f);
                         for (int lane = 0; lane < L; lane++) {

@@ -17,6 +17,13 @@ final class WinogradTransforms {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int A = Winograd.ALPHA, M = Winograd.TILE;
+    /** A tile row: four floats. */
+    private static final VectorSpecies<Float> ROW = FloatVector.SPECIES_128;
+    /**
+     * Whether whole tiles are written and read through {@link Transpose16} (16-lane vectors with
+     * native two-vector permutes) instead of one scatter or gather per tile pixel.
+     */
+    static final boolean BY_TRANSPOSES = Transpose16.AVAILABLE && L == 16;
 
     /** Bᵀ, 6×6: the input transform's left factor. */
     static final double[][] BT = {
@@ -211,9 +218,14 @@ final class WinogradTransforms {
     /**
      * Writes the 4×4 tiles of {@code out} ({@link #output}'s layout) to
      * {@code y[off + idx[t0 + ℓ] + i·rowStride + j]}; with {@code masks} (one per pixel 4i + j)
-     * only the lanes they set, for tiles cut by the output's edge.
+     * only the lanes they set, for tiles cut by the output's edge. {@code tiles}: scratch of
+     * 256 floats.
      */
-    static void scatter(float[] out, float[] y, int off, int rowStride, int[] idx, int t0, VectorMask<Float>[] masks) {
+    static void scatter(float[] out, float[] tiles, float[] y, int off, int rowStride, int[] idx, int t0, VectorMask<Float>[] masks) {
+        if (masks == null && BY_TRANSPOSES) {
+            scatterByTranspose(out, tiles, y, off, rowStride, idx, t0);
+            return;
+        }
         if (!VectorHardware.NATIVE_MASKS) { // no scatter instruction: store lane by lane
             for (int i = 0; i < M; i++) {
                 for (int j = 0; j < M; j++) {
@@ -234,8 +246,41 @@ final class WinogradTransforms {
         }
     }
 
+    /**
+     * {@link #scatter} of 16 whole tiles (16-lane layout of {@code out}): one 16×16 transpose puts
+     * each tile's pixels together in {@code tiles} (256 floats, tile t at 16t, row-major), then
+     * each tile row is one 4-float store. On a Zen 4 the 16 scatters took a fifth of a 64-channel
+     * 32×32 layer's forward pass (a scatter stores lane by lane and range-checks every index).
+     */
+    static void scatterByTranspose(float[] out, float[] tiles, float[] y, int off, int rowStride, int[] idx, int t0) {
+        Transpose16.block(out, 0, 16, 16, tiles, 0, 16);
+        for (int l = 0; l < 16; l++) {
+            int at = off + idx[t0 + l], t = 16 * l;
+            FloatVector.fromArray(ROW, tiles, t).intoArray(y, at);
+            FloatVector.fromArray(ROW, tiles, t + 4).intoArray(y, at + rowStride);
+            FloatVector.fromArray(ROW, tiles, t + 8).intoArray(y, at + 2 * rowStride);
+            FloatVector.fromArray(ROW, tiles, t + 12).intoArray(y, at + 3 * rowStride);
+        }
+    }
+
+    /** {@link #gather} of 16 whole tiles, the inverse of {@link #scatterByTranspose}. */
+    static void gatherByTranspose(float[] y, int off, int rowStride, int[] idx, int t0, float[] tiles, float[] out) {
+        for (int l = 0; l < 16; l++) {
+            int at = off + idx[t0 + l], t = 16 * l;
+            FloatVector.fromArray(ROW, y, at).intoArray(tiles, t);
+            FloatVector.fromArray(ROW, y, at + rowStride).intoArray(tiles, t + 4);
+            FloatVector.fromArray(ROW, y, at + 2 * rowStride).intoArray(tiles, t + 8);
+            FloatVector.fromArray(ROW, y, at + 3 * rowStride).intoArray(tiles, t + 12);
+        }
+        Transpose16.block(tiles, 0, 16, 16, out, 0, 16);
+    }
+
     /** Reads 4×4 tiles of {@code y} into {@code out}, {@link #scatter}'s inverse (lanes that masks leave unset read 0). */
-    static void gather(float[] y, int off, int rowStride, int[] idx, int t0, VectorMask<Float>[] masks, float[] out) {
+    static void gather(float[] y, int off, int rowStride, int[] idx, int t0, VectorMask<Float>[] masks, float[] tiles, float[] out) {
+        if (masks == null && BY_TRANSPOSES) {
+            gatherByTranspose(y, off, rowStride, idx, t0, tiles, out);
+            return;
+        }
         if (!VectorHardware.NATIVE_MASKS) { // lane by lane, as scatter
             for (int i = 0; i < M; i++) {
                 for (int j = 0; j < M; j++) {

@@ -47,6 +47,21 @@ class WinogradTest {
     }
 
     @Test
+    void wholeTilesMoveThroughTransposesAsPixelByPixel() {
+        int stride = 70; // 16 tiles of 4×4 at scattered places of a 16 × 70 plane
+        int[] idx = new int[19];
+        for (int l = 0; l < 16; l++) idx[3 + l] = (l * 5 % 12) * stride + (l * 17) % 66;
+        float[] out = random(3, 256), tiles = new float[256], y = random(4, 16 * stride), want = y.clone();
+        for (int l = 0; l < 16; l++) for (int p = 0; p < 16; p++) want[7 + idx[3 + l] + p / 4 * stride + p % 4] = out[p * 16 + l];
+        float[] scattered = y.clone();
+        WinogradTransforms.scatterByTranspose(out, tiles, scattered, 7, stride, idx, 3);
+        assertArrayEquals(want, scattered, "scatter");
+        float[] back = new float[256];
+        WinogradTransforms.gatherByTranspose(want, 7, stride, idx, 3, tiles, back);
+        assertArrayEquals(out, back, "gather");
+    }
+
+    @Test
     void outputTransformIsAtMAPlusBiasThenRelu() {
         float[] m = random(2, 36 * 2 * L + 3), tmp = new float[36 * L], out = new float[16 * L];
         for (boolean relu : new boolean[] {false, true}) {
