@@ -264,8 +264,12 @@ final class Winograd {
                 boolean vector = masks == null || inBounds(s, t0, y.length);
                 for (int co = 0; co < cout; co++) {
                     WinogradTransforms.output(s.m, co * k.tiles + t0, k.mStride, bias == null ? 0f : bias[co], relu, s.tmp, s.out);
+                    if (WinogradTransforms.BY_TRANSPOSES) {
+                        WinogradTransforms.scatterByTranspose(s.out, s.tiles, y, co * outPlane, ow, s.outIdx, t0, masks == null ? null : s.rows, s.cols);
+                        continue;
+                    }
                     if (vector) {
-                        WinogradTransforms.scatter(s.out, s.tiles, y, co * outPlane, ow, s.outIdx, t0, masks);
+                        WinogradTransforms.scatter(s.out, y, co * outPlane, ow, s.outIdx, t0, masks);
                         continue;
                     }
                     for (int lane = 0; lane < L; lane++) {
@@ -284,8 +288,10 @@ final class Winograd {
                 VectorMask<Float>[] masks = edgeMasks(s, k, t0);
                 boolean vector = masks == null || inBounds(s, t0, dy.length);
                 for (int co = 0; co < cout; co++) {
-                    if (vector) {
-                        WinogradTransforms.gather(dy, co * outPlane, ow, s.outIdx, t0, masks, s.tiles, s.out);
+                    if (WinogradTransforms.BY_TRANSPOSES) {
+                        WinogradTransforms.gatherByTranspose(dy, co * outPlane, ow, s.outIdx, t0, masks == null ? null : s.rows, s.cols, s.tiles, s.out);
+                    } else if (vector) {
+                        WinogradTransforms.gather(dy, co * outPlane, ow, s.outIdx, t0, masks, s.out);
                     } else {
                         Arrays.fill(s.out, 0f);
                         for (int lane = 0; lane < L; lane++) {

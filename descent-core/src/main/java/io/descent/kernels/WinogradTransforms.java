@@ -218,14 +218,9 @@ final class WinogradTransforms {
     /**
      * Writes the 4×4 tiles of {@code out} ({@link #output}'s layout) to
      * {@code y[off + idx[t0 + ℓ] + i·rowStride + j]}; with {@code masks} (one per pixel 4i + j)
-     * only the lanes they set, for tiles cut by the output's edge. {@code tiles}: scratch of
-     * 256 floats.
+     * only the lanes they set, for tiles cut by the output's edge.
      */
-    static void scatter(float[] out, float[] tiles, float[] y, int off, int rowStride, int[] idx, int t0, VectorMask<Float>[] masks) {
-        if (masks == null && BY_TRANSPOSES) {
-            scatterByTranspose(out, tiles, y, off, rowStride, idx, t0);
-            return;
-        }
+    static void scatter(float[] out, float[] y, int off, int rowStride, int[] idx, int t0, VectorMask<Float>[] masks) {
         if (!VectorHardware.NATIVE_MASKS) { // no scatter instruction: store lane by lane
             for (int i = 0; i < M; i++) {
                 for (int j = 0; j < M; j++) {
@@ -247,40 +242,55 @@ final class WinogradTransforms {
     }
 
     /**
-     * {@link #scatter} of 16 whole tiles (16-lane layout of {@code out}): one 16×16 transpose puts
-     * each tile's pixels together in {@code tiles} (256 floats, tile t at 16t, row-major), then
-     * each tile row is one 4-float store. On a Zen 4 the 16 scatters took a fifth of a 64-channel
-     * 32×32 layer's forward pass (a scatter stores lane by lane and range-checks every index).
+     * {@link #scatter} where {@link #BY_TRANSPOSES} (16-lane layout of {@code out}): one 16×16
+     * transpose puts each tile's pixels together in {@code tiles} (256 floats, tile ℓ at 16ℓ,
+     * row-major), then each tile row is one 4-float store. {@code rows} null: 16 whole tiles;
+     * else lane ℓ's tile has {@code rows[ℓ]} × {@code cols[ℓ]} pixels inside the output (0 × 0:
+     * no tile), and only those are written. On a Zen 4 the 16 scatters took a fifth of a
+     * 64-channel 32×32 layer's forward pass (a scatter stores lane by lane and range-checks
+     * every index).
      */
-    static void scatterByTranspose(float[] out, float[] tiles, float[] y, int off, int rowStride, int[] idx, int t0) {
+    static void scatterByTranspose(float[] out, float[] tiles, float[] y, int off, int rowStride, int[] idx, int t0, int[] rows, int[] cols) {
         Transpose16.block(out, 0, 16, 16, tiles, 0, 16);
         for (int l = 0; l < 16; l++) {
             int at = off + idx[t0 + l], t = 16 * l;
-            FloatVector.fromArray(ROW, tiles, t).intoArray(y, at);
-            FloatVector.fromArray(ROW, tiles, t + 4).intoArray(y, at + rowStride);
-            FloatVector.fromArray(ROW, tiles, t + 8).intoArray(y, at + 2 * rowStride);
-            FloatVector.fromArray(ROW, tiles, t + 12).intoArray(y, at + 3 * rowStride);
+            if (rows == null) {
+                FloatVector.fromArray(ROW, tiles, t).intoArray(y, at);
+                FloatVector.fromArray(ROW, tiles, t + 4).intoArray(y, at + rowStride);
+                FloatVector.fromArray(ROW, tiles, t + 8).intoArray(y, at + 2 * rowStride);
+                FloatVector.fromArray(ROW, tiles, t + 12).intoArray(y, at + 3 * rowStride);
+                continue;
+            }
+            VectorMask<Float> inside = ROW.indexInRange(0, cols[l]);
+            for (int i = 0; i < rows[l]; i++) FloatVector.fromArray(ROW, tiles, t + 4 * i).intoArray(y, at + i * rowStride, inside);
         }
     }
 
-    /** {@link #gather} of 16 whole tiles, the inverse of {@link #scatterByTranspose}. */
-    static void gatherByTranspose(float[] y, int off, int rowStride, int[] idx, int t0, float[] tiles, float[] out) {
+    /**
+     * {@link #gather} where {@link #BY_TRANSPOSES}, the inverse of {@link #scatterByTranspose}:
+     * pixels outside the output (by {@code rows} and {@code cols}; null: none) read 0.
+     */
+    static void gatherByTranspose(float[] y, int off, int rowStride, int[] idx, int t0, int[] rows, int[] cols, float[] tiles, float[] out) {
         for (int l = 0; l < 16; l++) {
             int at = off + idx[t0 + l], t = 16 * l;
-            FloatVector.fromArray(ROW, y, at).intoArray(tiles, t);
-            FloatVector.fromArray(ROW, y, at + rowStride).intoArray(tiles, t + 4);
-            FloatVector.fromArray(ROW, y, at + 2 * rowStride).intoArray(tiles, t + 8);
-            FloatVector.fromArray(ROW, y, at + 3 * rowStride).intoArray(tiles, t + 12);
+            if (rows == null) {
+                FloatVector.fromArray(ROW, y, at).intoArray(tiles, t);
+                FloatVector.fromArray(ROW, y, at + rowStride).intoArray(tiles, t + 4);
+                FloatVector.fromArray(ROW, y, at + 2 * rowStride).intoArray(tiles, t + 8);
+                FloatVector.fromArray(ROW, y, at + 3 * rowStride).intoArray(tiles, t + 12);
+                continue;
+            }
+            VectorMask<Float> inside = ROW.indexInRange(0, cols[l]);
+            for (int i = 0; i < M; i++) {
+                FloatVector v = i < rows[l] ? FloatVector.fromArray(ROW, y, at + i * rowStride, inside) : FloatVector.zero(ROW);
+                v.intoArray(tiles, t + 4 * i);
+            }
         }
         Transpose16.block(tiles, 0, 16, 16, out, 0, 16);
     }
 
     /** Reads 4×4 tiles of {@code y} into {@code out}, {@link #scatter}'s inverse (lanes that masks leave unset read 0). */
-    static void gather(float[] y, int off, int rowStride, int[] idx, int t0, VectorMask<Float>[] masks, float[] tiles, float[] out) {
-        if (masks == null && BY_TRANSPOSES) {
-            gatherByTranspose(y, off, rowStride, idx, t0, tiles, out);
-            return;
-        }
+    static void gather(float[] y, int off, int rowStride, int[] idx, int t0, VectorMask<Float>[] masks, float[] out) {
         if (!VectorHardware.NATIVE_MASKS) { // lane by lane, as scatter
             for (int i = 0; i < M; i++) {
                 for (int j = 0; j < M; j++) {

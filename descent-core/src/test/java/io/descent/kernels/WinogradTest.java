@@ -54,11 +54,32 @@ class WinogradTest {
         float[] out = random(3, 256), tiles = new float[256], y = random(4, 16 * stride), want = y.clone();
         for (int l = 0; l < 16; l++) for (int p = 0; p < 16; p++) want[7 + idx[3 + l] + p / 4 * stride + p % 4] = out[p * 16 + l];
         float[] scattered = y.clone();
-        WinogradTransforms.scatterByTranspose(out, tiles, scattered, 7, stride, idx, 3);
+        WinogradTransforms.scatterByTranspose(out, tiles, scattered, 7, stride, idx, 3, null, null);
         assertArrayEquals(want, scattered, "scatter");
         float[] back = new float[256];
-        WinogradTransforms.gatherByTranspose(want, 7, stride, idx, 3, tiles, back);
+        WinogradTransforms.gatherByTranspose(want, 7, stride, idx, 3, null, null, tiles, back);
         assertArrayEquals(out, back, "gather");
+        // tiles cut by the edges: lane l keeps rows[l] x cols[l] pixels (0 x 0: no tile)
+        int[] rows = new int[16], cols = new int[16];
+        for (int l = 0; l < 16; l++) {
+            rows[l] = l % 5;
+            cols[l] = rows[l] == 0 ? 0 : 1 + l % 4;
+        }
+        want = y.clone();
+        float[] wantBack = new float[256];
+        for (int l = 0; l < 16; l++) {
+            for (int p = 0; p < 16; p++) {
+                if (p / 4 >= rows[l] || p % 4 >= cols[l]) continue;
+                want[7 + idx[3 + l] + p / 4 * stride + p % 4] = out[p * 16 + l];
+                wantBack[p * 16 + l] = out[p * 16 + l];
+            }
+        }
+        scattered = y.clone();
+        WinogradTransforms.scatterByTranspose(out, tiles, scattered, 7, stride, idx, 3, rows, cols);
+        assertArrayEquals(want, scattered, "scatter at the edges");
+        java.util.Arrays.fill(back, Float.NaN);
+        WinogradTransforms.gatherByTranspose(want, 7, stride, idx, 3, rows, cols, tiles, back);
+        assertArrayEquals(wantBack, back, "gather at the edges");
     }
 
     @Test
