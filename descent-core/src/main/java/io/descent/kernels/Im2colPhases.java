@@ -31,8 +31,6 @@ final class Im2colPhases {
     private static final boolean VECTOR_SPLIT = VectorHardware.TWO_VECTOR_PERMUTES && VectorHardware.S.length() == 16;
     /** Lane indexes that pick the even (odd) floats of 32 consecutive ones held in two vectors. */
     private static final FloatVector EVEN = pickEvery2(0), ODD = pickEvery2(1);
-    /** Lane indexes that interleave lanes 0-7 (8-15) of two vectors: the inverse of EVEN and ODD. */
-    private static final FloatVector ZIP_LO = zip(0), ZIP_HI = zip(8);
 
     /** Per-thread phase planes, only ever grown; every entry read is written first. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
@@ -42,15 +40,6 @@ final class Im2colPhases {
     private static FloatVector pickEvery2(int first) {
         float[] idx = new float[16];
         for (int i = 0; i < 16; i++) idx[i] = first + 2 * i;
-        return FloatVector.fromArray(S, idx, 0);
-    }
-
-    private static FloatVector zip(int from) {
-        float[] idx = new float[16];
-        for (int i = 0; i < 8; i++) {
-            idx[2 * i] = from + i;
-            idx[2 * i + 1] = 16 + from + i;
-        }
         return FloatVector.fromArray(S, idx, 0);
     }
 
@@ -232,10 +221,11 @@ final class Im2colPhases {
         int j = 0;
         if (VECTOR_SPLIT) {
             for (; 2 * j + 32 <= w; j += 16) {
+                // Transpose16's zips interleave lanes 0-7, then 8-15, of the even and odd vectors
                 FloatVector ev = FloatVector.fromArray(S, in, e + j), od = FloatVector.fromArray(S, in, o + j);
                 int q = dst + 2 * j;
-                FloatVector.fromArray(S, x, q).add(ZIP_LO.selectFrom(ev, od)).intoArray(x, q);
-                FloatVector.fromArray(S, x, q + 16).add(ZIP_HI.selectFrom(ev, od)).intoArray(x, q + 16);
+                FloatVector.fromArray(S, x, q).add(Transpose16.ZIP_LO.selectFrom(ev, od)).intoArray(x, q);
+                FloatVector.fromArray(S, x, q + 16).add(Transpose16.ZIP_HI.selectFrom(ev, od)).intoArray(x, q + 16);
             }
         }
         for (int q = dst + 2 * j; q + 1 < dst + w; q += 2, j++) {

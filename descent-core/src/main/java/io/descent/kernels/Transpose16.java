@@ -23,8 +23,11 @@ final class Transpose16 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     /** Whether the packing code uses these transposes: 512-bit vectors with native two-vector permutes. */
     static final boolean AVAILABLE = VectorHardware.TWO_VECTOR_PERMUTES && VectorHardware.S.length() == 16;
-    /** Lane indexes of the zip: lanes 0-15 pick from the first vector, 16-31 from the second. */
-    private static final FloatVector ZIP_LO = zipIndexes(0), ZIP_HI = zipIndexes(8);
+    /**
+     * Lane indexes of the zip: lanes 0-15 pick from the first vector, 16-31 from the second;
+     * ZIP_LO interleaves lanes 0-7 of the two, ZIP_HI lanes 8-15.
+     */
+    static final FloatVector ZIP_LO = zipIndexes(0), ZIP_HI = zipIndexes(8);
 
     private Transpose16() {}
 
