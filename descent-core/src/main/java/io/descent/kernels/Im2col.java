@@ -166,7 +166,7 @@ public final class Im2col {
     }
 
     /** Zeroes, in rows oyLo..oyHi−1 of one column-matrix row, the entries outside [oxLo, oxHi) that lie between them. */
-    private static void zeroGaps(float[] cols, int r, int ow, int oyLo, int oyHi, int oxLo, int oxHi) {
+    static void zeroGaps(float[] cols, int r, int ow, int oyLo, int oyHi, int oxLo, int oxHi) {
         int gap = ow - oxHi + oxLo; // entries between the end of one row's valid range and the start of the next's
         if (gap == 0) return;
         int last = r + (oyHi - 1) * ow + oxHi;

@@ -44,9 +44,10 @@ final class Im2colPhases {
     }
 
     /**
-     * Whether {@link #im2colRows} and {@link #col2imRows} handle this geometry: equal strides of at least 2 and a kernel
-     * larger than 1×1. A strided 1×1 kernel reads each input value at most once, so splitting
-     * first only adds a pass (ResNet's 1×1 stride-2 downsample: 7–10 % slower that way).
+     * Whether {@link #im2colRows} and {@link #col2imRows} handle this geometry: equal strides of
+     * at least 2 and a kernel larger than 1×1. A strided 1×1 kernel reads each input value at
+     * most once, so splitting first only adds a pass (ResNet's 1×1 stride-2 downsample: 7–10 %
+     * slower that way).
      */
     static boolean suits(ConvGeometry g) {
         return g.sh() == g.sw() && g.sh() >= 2 && g.kh() * g.kw() > 1;
@@ -77,10 +78,7 @@ final class Im2colPhases {
             if (oyLo >= oyHi || oxLo >= oxHi) return;
             int src = base + oyLo * ow + oxLo, dst = plane + (oyLo + dy) * pw + oxLo + dx;
             if (pw == ow) { // one span, its entries between the rows' windows zeroed first (they add nothing)
-                int gap = ow - oxHi + oxLo;
-                if (gap > 0) {
-                    for (int q = base + oyLo * ow + oxHi, last = base + (oyHi - 1) * ow + oxHi; q < last; q += ow) Arrays.fill(cols, q, q + gap, 0f);
-                }
+                Im2col.zeroGaps(cols, base, ow, oyLo, oyHi, oxLo, oxHi);
                 VectorOps.axpy((oyHi - oyLo - 1) * ow + oxHi - oxLo, 1f, cols, src, phases, dst); // fma with 1 is an exact add
             } else {
                 for (int oy = oyLo; oy < oyHi; oy++, src += ow, dst += pw) VectorOps.axpy(oxHi - oxLo, 1f, cols, src, phases, dst);
@@ -151,12 +149,7 @@ final class Im2colPhases {
         if (wp == ow) { // consecutive output rows read consecutive phase rows: one span, then clear the gaps
             int dst = base + oyLo * ow + oxLo, len = (oyHi - oyLo - 1) * ow + (oxHi - oxLo);
             System.arraycopy(phases, src, cols, dst, len);
-            int gap = ow - oxHi + oxLo;
-            if (gap > 0) {
-                for (int q = base + oyLo * ow + oxHi, last = base + (oyHi - 1) * ow + oxHi; q < last; q += ow) {
-                    Arrays.fill(cols, q, q + gap, 0f);
-                }
-            }
+            Im2col.zeroGaps(cols, base, ow, oyLo, oyHi, oxLo, oxHi);
         } else {
             for (int oy = oyLo; oy < oyHi; oy++, src += wp) {
                 int dst = base + oy * ow;
@@ -175,11 +168,8 @@ final class Im2colPhases {
      */
     private static void split(ConvGeometry g, float[] x, int xOff, int i0, int i1, float[] phases) {
         int s = g.sh(), h = g.h(), w = g.w(), hp = ceilDiv(h, s), wp = ceilDiv(w, s), phase = hp * wp;
-        boolean[] rowPhaseRead = new boolean[s]; // a 1×1 kernel reads only phase 0: half the rows at stride 2
-        for (int ki = 0; ki < g.kh(); ki++) rowPhaseRead[Math.floorMod(ki * g.dh() - g.ph(), s)] = true;
         for (int ch = 0; ch < g.cg(); ch++) {
             for (int y = s * i0, yEnd = Math.min(h, s * i1); y < yEnd; y++) {
-                if (!rowPhaseRead[y % s]) continue;
                 int src = xOff + (ch * h + y) * w, dst = ((ch * s + y % s) * s) * phase + (y / s) * wp;
                 if (s == 2) splitPair(x, src, w, phases, dst, dst + phase);
                 else for (int b = 0; b < s; b++) for (int j = 0, q = src + b; q < src + w; j++, q += s) phases[dst + b * phase + j] = x[q];
