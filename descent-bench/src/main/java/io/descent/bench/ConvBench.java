@@ -113,7 +113,10 @@ public final class ConvBench {
 
     /**
      * Measures every pass of {@code layer} at each thread count, about {@code seconds} each: with
-     * the algorithm Descent picks, and when that is Winograd's also with im2col + GEMM.
+     * the algorithm Descent picks, and when that is Winograd's also with im2col + GEMM. Each
+     * algorithm's passes first run untimed for {@code seconds} each on the first thread count:
+     * in a fresh JVM the first row otherwise fell inside the JIT's compilation of the kernels
+     * (Winograd forward, one thread, measured at 75 GFLOPS against 112–120 warmed).
      */
     public static List<Row> run(Layer layer, int[] threadCounts, double seconds) {
         List<Row> rows = new ArrayList<>();
@@ -122,6 +125,8 @@ public final class ConvBench {
         try {
             for (boolean allowWinograd : ConvKernels.usesWinograd(layer.g) ? new boolean[] {true, false} : new boolean[] {false}) {
                 ConvKernels.setWinograd(allowWinograd);
+                Parallel.setThreads(threadCounts[0]);
+                for (Pass pass : Pass.values()) Timing.medianSeconds(() -> pass.run(layer), seconds, 1, 1); // JIT warm-up, discarded
                 for (int t : threadCounts) {
                     Parallel.setThreads(t);
                     for (Pass pass : Pass.values()) {
