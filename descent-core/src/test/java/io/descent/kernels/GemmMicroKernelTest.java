@@ -99,6 +99,21 @@ class GemmMicroKernelTest {
         assertEquals(a[src + 5 * ld + 9], block[9 * 16 + 5], "element (row 5, column 9) lands in lane 5 of column 9");
     }
 
+    @Test
+    void fourRowInterleavingWritesWhatTheRowCopiesWriteAndNothingPastTheSliver() {
+        Random rnd = new Random(13);
+        int ld = 301, src = 3;
+        float[] a = random(rnd, src + 4 * ld);
+        for (int kc : new int[] {1, L - 1, L, L + 1, 3 * L + 2, 37, 256}) {
+            float[] interleaved = new float[4 * kc + 8], copied = new float[4 * kc + 8];
+            Arrays.fill(interleaved, Float.NaN);
+            Arrays.fill(copied, Float.NaN);
+            GemmPacking.packInterleaved4(a, src, ld, kc, interleaved, 0);
+            GemmPacking.packRowByRow(a, src, ld, 4, kc, copied, 0);
+            assertArrayEquals(copied, interleaved, 0f, "kc " + kc);
+        }
+    }
+
     private static float[] random(Random rnd, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = rnd.nextFloat() * 2 - 1;
