@@ -197,6 +197,7 @@ final class GemmDriver {
             for (int jr = 0; jr < nc; jr += NR) {
                 int nr = Math.min(NR, nc - jr);
                 if (inPlace && nr == NR) GemmMicroKernel.kernel(kc, ap, aBase + ir * kc, b, bRow + jr, ldb, tile);
+                else if (MR == 12 && GemmMicroKernel.L == 16 && nr <= 8) GemmMicroKernel.kernel12Half(kc, ap, aBase + ir * kc, bp, bBase + jr * kc, NR, tile);
                 else if (MR == 12 && nr <= GemmMicroKernel.L) GemmMicroKernel.kernel12Narrow(kc, ap, aBase + ir * kc, bp, bBase + jr * kc, NR, tile);
                 else GemmMicroKernel.kernel(kc, ap, aBase + ir * kc, bp, bBase + jr * kc, NR, tile);
                 GemmMicroKernel.store(tile, mr, nr, alpha, beta, bias, biasAt + ir, c, ci + jr, ldc);

@@ -161,6 +161,42 @@ final class GemmMicroKernel {
         c8.intoArray(tile, 8 * NR); c9.intoArray(tile, 9 * NR); c10.intoArray(tile, 10 * NR); c11.intoArray(tile, 11 * NR);
     }
 
+    /** Half a 16-lane vector (AVX-512's 256-bit registers), for {@link #kernel12Half}. */
+    static final VectorSpecies<Float> HALF = FloatVector.SPECIES_256;
+
+    /**
+     * {@link #kernel12Narrow} for a right-edge tile at most half a vector wide (nr ≤ 8 with
+     * 16-lane vectors: n = 196 per image of a 14×14 layer ends in 4 columns, 392 for eight
+     * 7×7 images in 8) on 256-bit vectors: the same FMA chains, so the same bits, at half
+     * the FMA work where 512-bit FMAs take two passes through 256-bit units (AMD Zen 4).
+     * Writes the first 8 floats of each tile row; {@link #store} reads only the first nr.
+     */
+    static void kernel12Half(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
+        FloatVector c0 = FloatVector.zero(HALF), c1 = FloatVector.zero(HALF), c2 = FloatVector.zero(HALF), c3 = FloatVector.zero(HALF);
+        FloatVector c4 = FloatVector.zero(HALF), c5 = FloatVector.zero(HALF), c6 = FloatVector.zero(HALF), c7 = FloatVector.zero(HALF);
+        FloatVector c8 = FloatVector.zero(HALF), c9 = FloatVector.zero(HALF), c10 = FloatVector.zero(HALF), c11 = FloatVector.zero(HALF);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b = FloatVector.fromArray(HALF, bp, bi);
+            c0 = FloatVector.broadcast(HALF, ap[ai]).fma(b, c0);
+            c1 = FloatVector.broadcast(HALF, ap[ai + 1]).fma(b, c1);
+            c2 = FloatVector.broadcast(HALF, ap[ai + 2]).fma(b, c2);
+            c3 = FloatVector.broadcast(HALF, ap[ai + 3]).fma(b, c3);
+            c4 = FloatVector.broadcast(HALF, ap[ai + 4]).fma(b, c4);
+            c5 = FloatVector.broadcast(HALF, ap[ai + 5]).fma(b, c5);
+            c6 = FloatVector.broadcast(HALF, ap[ai + 6]).fma(b, c6);
+            c7 = FloatVector.broadcast(HALF, ap[ai + 7]).fma(b, c7);
+            c8 = FloatVector.broadcast(HALF, ap[ai + 8]).fma(b, c8);
+            c9 = FloatVector.broadcast(HALF, ap[ai + 9]).fma(b, c9);
+            c10 = FloatVector.broadcast(HALF, ap[ai + 10]).fma(b, c10);
+            c11 = FloatVector.broadcast(HALF, ap[ai + 11]).fma(b, c11);
+            ai += 12;
+            bi += bStride;
+        }
+        c0.intoArray(tile, 0 * L); c1.intoArray(tile, 2 * L); c2.intoArray(tile, 4 * L); c3.intoArray(tile, 6 * L);
+        c4.intoArray(tile, 8 * L); c5.intoArray(tile, 10 * L); c6.intoArray(tile, 12 * L); c7.intoArray(tile, 14 * L);
+        c8.intoArray(tile, 16 * L); c9.intoArray(tile, 18 * L); c10.intoArray(tile, 20 * L); c11.intoArray(tile, 22 * L);
+    }
+
     /**
      * Merges a computed tile into C: {@code C = alpha*tile + beta*C} on the top-left
      * {@code mr}×{@code nr} part, with {@code beta == 0} never reading C (so NaN there is

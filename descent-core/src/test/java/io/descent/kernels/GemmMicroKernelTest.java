@@ -64,6 +64,25 @@ class GemmMicroKernelTest {
     }
 
     @Test
+    void theHalfKernelComputesTheFirstEightColumnsOfEachRowAndLeavesTheRest() {
+        if (L < 8) return; // 128-bit vectors: the 12-row tile never runs, nor does this kernel
+        Random rnd = new Random(10);
+        int w = 2 * L; // the 12-row tile's width
+        for (int kc : new int[] {1, 3, 256}) {
+            float[] ap = random(rnd, 1 + 12 * kc), bp = random(rnd, w * kc);
+            float[] full = new float[12 * w], half = new float[12 * w];
+            Arrays.fill(half, 42f);
+            GemmMicroKernel.kernel12(kc, ap, 1, bp, 0, w, full);
+            GemmMicroKernel.kernel12Half(kc, ap, 1, bp, 0, w, half);
+            for (int r = 0; r < 12; r++) {
+                for (int j = 0; j < w; j++) {
+                    assertEquals(j < 8 ? full[r * w + j] : 42f, half[r * w + j], 0f, "kc " + kc + ", row " + r + ", column " + j);
+                }
+            }
+        }
+    }
+
+    @Test
     void rowByRowPackingLaysOutEachStepOfKAcrossTheRows() {
         Random rnd = new Random(11);
         int kc = 37, ld = 301, src = 5;
