@@ -169,7 +169,9 @@ final class GemmMicroKernel {
      * 16-lane vectors: n = 196 per image of a 14×14 layer ends in 4 columns, 392 for eight
      * 7×7 images in 8) on 256-bit vectors: the same FMA chains, so the same bits, at half
      * the FMA work where 512-bit FMAs take two passes through 256-bit units (AMD Zen 4).
-     * Writes the first 8 floats of each tile row; {@link #store} reads only the first nr.
+     * Writes the first 8 floats of each tile row; {@link #store} reads only the first nr. A
+     * twin of kernel12Narrow rather than one method taking the species: the Vector API compiles
+     * to vector instructions only where the JIT sees the species as a constant.
      */
     static void kernel12Half(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
         FloatVector c0 = FloatVector.zero(HALF), c1 = FloatVector.zero(HALF), c2 = FloatVector.zero(HALF), c3 = FloatVector.zero(HALF);

@@ -2,6 +2,7 @@ package io.descent.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -48,35 +49,33 @@ class GemmMicroKernelTest {
 
     @Test
     void theNarrowKernelComputesTheFirstVectorOfEachRowAndLeavesTheRest() {
-        Random rnd = new Random(8);
-        for (int kc : new int[] {1, 3, 256}) {
-            float[] ap = random(rnd, 1 + 12 * kc), bp = random(rnd, NR * kc);
-            float[] full = new float[12 * NR], narrow = new float[12 * NR];
-            Arrays.fill(narrow, 42f);
-            GemmMicroKernel.kernel12(kc, ap, 1, bp, 0, NR, full);
-            GemmMicroKernel.kernel12Narrow(kc, ap, 1, bp, 0, NR, narrow);
-            for (int r = 0; r < 12; r++) {
-                for (int j = 0; j < NR; j++) {
-                    assertEquals(j < L ? full[r * NR + j] : 42f, narrow[r * NR + j], 0f, "kc " + kc + ", row " + r + ", column " + j);
-                }
-            }
-        }
+        assertComputesFirstColumns(L, GemmMicroKernel::kernel12Narrow, 8);
     }
 
     @Test
     void theHalfKernelComputesTheFirstEightColumnsOfEachRowAndLeavesTheRest() {
-        if (L < 8) return; // 128-bit vectors: the 12-row tile never runs, nor does this kernel
-        Random rnd = new Random(10);
+        assumeTrue(L >= 8, "128-bit vectors: neither the 12-row tile's edges nor this kernel run");
+        assertComputesFirstColumns(8, GemmMicroKernel::kernel12Half, 10);
+    }
+
+    /** An edge variant of the 12-row kernel, with the same arguments. */
+    private interface EdgeKernel {
+        void run(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile);
+    }
+
+    /** {@code edge} writes kernel12's first {@code columns} columns of every row, bit for bit, and leaves the rest alone. */
+    private static void assertComputesFirstColumns(int columns, EdgeKernel edge, long seed) {
+        Random rnd = new Random(seed);
         int w = 2 * L; // the 12-row tile's width
         for (int kc : new int[] {1, 3, 256}) {
             float[] ap = random(rnd, 1 + 12 * kc), bp = random(rnd, w * kc);
-            float[] full = new float[12 * w], half = new float[12 * w];
-            Arrays.fill(half, 42f);
+            float[] full = new float[12 * w], part = new float[12 * w];
+            Arrays.fill(part, 42f);
             GemmMicroKernel.kernel12(kc, ap, 1, bp, 0, w, full);
-            GemmMicroKernel.kernel12Half(kc, ap, 1, bp, 0, w, half);
+            edge.run(kc, ap, 1, bp, 0, w, part);
             for (int r = 0; r < 12; r++) {
                 for (int j = 0; j < w; j++) {
-                    assertEquals(j < 8 ? full[r * w + j] : 42f, half[r * w + j], 0f, "kc " + kc + ", row " + r + ", column " + j);
+                    assertEquals(j < columns ? full[r * w + j] : 42f, part[r * w + j], 0f, "kc " + kc + ", row " + r + ", column " + j);
                 }
             }
         }
