@@ -74,25 +74,33 @@ public final class ConvKernels {
         }
         int k = g.k(), p = g.p(), og = g.og(), planes = g.cg() * g.h() * g.w();
         boolean pointwise = g.isPointwise();
-        int band = bandRows(g), ow = g.ow();
+        int band = bandRows(g), ow = g.ow(), parts = partsPerImage(g), partRows = ceilDiv(g.oh(), parts);
         Gemm.PackedA[] wp = new Gemm.PackedA[g.groups()]; // every image and band multiplies the same weights
         for (int gr = 0; gr < g.groups(); gr++) wp[gr] = Gemm.packA(false, og, k, w, gr * og * k, k);
-        Parallel.forRange(g.n(), 1, (from, to) -> {
+        Parallel.forRange(g.n() * parts, 1, (from, to) -> {
             float[] cols = pointwise ? null : new float[k * Math.min(p, band * ow)];
-            for (int i = from; i < to; i++) {
+            for (int item = from; item < to; item++) {
+                int i = item / parts, r0 = item % parts * partRows, r1 = Math.min(g.oh(), r0 + partRows);
                 for (int gr = 0; gr < g.groups(); gr++) {
                     int xOff = i * g.imageSize() + gr * planes, yOff = i * g.outImageSize() + gr * og * p;
                     if (pointwise) {
-                        product(wp[gr], p, x, xOff, p, bias, gr * og, y, yOff, p);
+                        product(wp[gr], (r1 - r0) * ow, x, xOff + r0 * ow, p, bias, gr * og, y, yOff + r0 * ow, p);
                         continue;
                     }
-                    for (int oy0 = 0; oy0 < g.oh(); oy0 += band) {
-                        int oy1 = Math.min(g.oh(), oy0 + band), bp = (oy1 - oy0) * ow;
+                    for (int oy0 = r0; oy0 < r1; oy0 += band) {
+                        int oy1 = Math.min(r1, oy0 + band), bp = (oy1 - oy0) * ow;
                         Im2col.im2colRows(g, x, xOff, oy0, oy1, cols, 0, bp);
                         product(wp[gr], bp, cols, 0, bp, bias, gr * og, y, yOff + oy0 * ow, p);
                     }
                 }
-                if (relu) VectorOps.relu(y, y, i * g.outImageSize(), (i + 1) * g.outImageSize());
+                if (relu && parts == 1) {
+                    VectorOps.relu(y, y, i * g.outImageSize(), (i + 1) * g.outImageSize());
+                } else if (relu) {
+                    for (int ch = 0; ch < g.o(); ch++) {
+                        int at = i * g.outImageSize() + ch * p;
+                        VectorOps.relu(y, y, at + r0 * ow, at + r1 * ow);
+                    }
+                }
             }
         });
     }
@@ -116,15 +124,24 @@ public final class ConvKernels {
         int band = bandRows(g), ow = g.ow();
         Gemm.PackedA[] wt = new Gemm.PackedA[g.groups()]; // Wᵀ, shared by every image and band
         for (int gr = 0; gr < g.groups(); gr++) wt[gr] = Gemm.packA(true, k, og, w, gr * og * k, k);
+        if (pointwise) { // no col2im: an image's pixels split like the forward pass's
+            int parts = partsPerImage(g), partRows = ceilDiv(g.oh(), parts);
+            Parallel.forRange(g.n() * parts, 1, (from, to) -> {
+                for (int item = from; item < to; item++) {
+                    int i = item / parts, q0 = item % parts * partRows * ow, q1 = Math.min(g.oh(), (item % parts + 1) * partRows) * ow;
+                    for (int gr = 0; gr < g.groups(); gr++) {
+                        int dxOff = i * g.imageSize() + gr * planes, dyOff = i * g.outImageSize() + gr * og * p;
+                        product(wt[gr], q1 - q0, dy, dyOff + q0, p, bias, gr * g.cg(), dx, dxOff + q0, p);
+                    }
+                }
+            });
+            return;
+        }
         Parallel.forRange(g.n(), 1, (from, to) -> {
-            float[] cols = pointwise ? null : new float[k * Math.min(p, band * ow)];
+            float[] cols = new float[k * Math.min(p, band * ow)];
             for (int i = from; i < to; i++) {
                 for (int gr = 0; gr < g.groups(); gr++) {
                     int dxOff = i * g.imageSize() + gr * planes, dyOff = i * g.outImageSize() + gr * og * p;
-                    if (pointwise) {
-                        product(wt[gr], p, dy, dyOff, p, bias, gr * g.cg(), dx, dxOff, p);
-                        continue;
-                    }
                     float beta = initPlanes(dx, dxOff, g.cg(), hw, bias, gr * g.cg());
                     if (beta == 0f) Arrays.fill(dx, dxOff, dxOff + planes, 0f);
                     for (int oy0 = 0; oy0 < g.oh(); oy0 += band) {
@@ -157,29 +174,31 @@ public final class ConvKernels {
             return;
         }
         boolean pointwise = g.isPointwise();
-        float[][] partials = new float[n][];
-        int band = bandRows(g), ow = g.ow();
-        Parallel.forRange(n, 1, (from, to) -> {
+        int band = bandRows(g), ow = g.ow(), parts = partsPerImage(g), partRows = ceilDiv(g.oh(), parts), items = n * parts;
+        float[][] partials = new float[items][];
+        Parallel.forRange(items, 1, (from, to) -> {
             float[] acc = from == 0 ? dw : new float[g.weightSize()];
             float[] cols = pointwise ? null : new float[k * Math.min(p, band * ow)];
-            for (int i = from; i < to; i++) {
+            for (int item = from; item < to; item++) {
+                int i = item / parts, r0 = item % parts * partRows, r1 = Math.min(g.oh(), r0 + partRows);
                 for (int gr = 0; gr < g.groups(); gr++) {
                     int xOff = i * g.imageSize() + gr * planes, dyOff = i * g.outImageSize() + gr * og * p;
                     if (pointwise) {
-                        Gemm.sgemm(false, true, og, k, p, 1f, dy, dyOff, p, x, xOff, p, i == from ? 0f : 1f, acc, gr * og * k, k);
+                        Gemm.sgemm(false, true, og, k, (r1 - r0) * ow, 1f, dy, dyOff + r0 * ow, p, x, xOff + r0 * ow, p,
+                                item == from ? 0f : 1f, acc, gr * og * k, k);
                         continue;
                     }
-                    for (int oy0 = 0; oy0 < g.oh(); oy0 += band) {
-                        int oy1 = Math.min(g.oh(), oy0 + band), bp = (oy1 - oy0) * ow;
+                    for (int oy0 = r0; oy0 < r1; oy0 += band) {
+                        int oy1 = Math.min(r1, oy0 + band), bp = (oy1 - oy0) * ow;
                         Im2col.im2colRows(g, x, xOff, oy0, oy1, cols, 0, bp);
-                        float beta = i == from && oy0 == 0 ? 0f : 1f;
+                        float beta = item == from && oy0 == r0 ? 0f : 1f;
                         Gemm.sgemm(false, true, og, k, bp, 1f, dy, dyOff + oy0 * ow, p, cols, 0, bp, beta, acc, gr * og * k, k);
                     }
                 }
             }
             partials[from] = acc;
         });
-        for (int i = 1; i < n; i++) if (partials[i] != null) VectorOps.addInto(dw, partials[i], g.weightSize());
+        for (int i = 1; i < items; i++) if (partials[i] != null) VectorOps.addInto(dw, partials[i], g.weightSize());
     }
 
     /**
@@ -194,6 +213,29 @@ public final class ConvKernels {
                 db[ch] = (float) s;
             }
         });
+    }
+
+    /** Fewest output pixels (GEMM columns) in a share of an image, when images are cut to feed more threads. */
+    static final int MIN_PART_PIXELS = 64;
+
+    /**
+     * Shares (bands of whole output rows) that each image's work is cut into: 1 when there are
+     * at least as many images as threads, else about threads / images, so that every thread
+     * gets work (resnet50's batch of 8 on 16 cores left half the cores idle in its per-image
+     * layers), but none under {@link #MIN_PART_PIXELS} pixels. A share's output columns are a
+     * GEMM of their own, and every output element is the same FMA chain in any share, so the
+     * forward and input-gradient values do not depend on the cut; the weight gradient's
+     * partial sums follow the thread count, as they already did.
+     */
+    static int partsPerImage(ConvGeometry g) {
+        int want = ceilDiv(Parallel.threads(), Math.max(1, g.n()));
+        if (want <= 1) return 1;
+        int parts = Math.max(1, Math.min(want, Math.min(g.oh(), g.p() / MIN_PART_PIXELS)));
+        return ceilDiv(g.oh(), ceilDiv(g.oh(), parts)); // no empty share at the end
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
     }
 
     /** Floats of column matrix kept per band: 1 MiB, so that a band and the weight's sliver share L2. */

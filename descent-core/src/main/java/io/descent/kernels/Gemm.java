@@ -12,8 +12,8 @@ import java.util.Arrays;
  * <p>The work is the Goto/BLIS scheme: {@link GemmDriver} blocks for the caches and packs,
  * {@link GemmPacking} lays the operands out (folding in the transposes), and
  * {@link GemmMicroKernel} does the arithmetic in registers. With several threads, C is cut
- * into disjoint blocks of whole tiles along m or n, never along k. Either each thread packs
- * for itself (its own slice of the operand along the split, and all of the other one), or,
+ * into a grid of disjoint blocks of whole tiles (rows, columns, or both), never along k.
+ * Either each thread packs for itself (its block's rows of A and columns of B), or,
  * for operands of moderate size, all threads first pack both operands together and then
  * compute from the shared copies; a small cost model (arithmetic of the busiest thread,
  * packing, one more fork/join) picks among these. Each element's summation order depends on
@@ -28,7 +28,7 @@ public final class Gemm {
      * above it, per-thread packing of its own block streams better (measured at 1024³ on
      * 2 threads: 311 GFLOPS shared against 322 split by columns; 2048×2048×1024 NT 265 against 323).
      */
-    static final long PREPACK_MAX = 1L << 20;
+    static final long PREPACK_MAX = Long.getLong("descent.gemm.prepackMax", 1L << 20);
     /** Cost of packing one float, counted in multiply-adds of the micro-kernel (~0.7 cycle at 32 per cycle). */
     private static final long PACK_COST = 24;
     /** Cost of one more fork/join of the team (up to waking a parked worker), in multiply-adds (~10 µs). */
@@ -61,24 +61,53 @@ public final class Gemm {
             GemmDriver.run(q, 0, m, 0, n);
             return;
         }
-        // Estimated multiply-adds of the busiest thread for each way of sharing out C.
-        long mPad = (long) tilesM * mr, nPad = (long) tilesN * nr;
-        long rowsEach = (long) ceilDiv(tilesM, Math.min(t, tilesM)) * mr, colsEach = (long) ceilDiv(tilesN, Math.min(t, tilesN)) * nr;
-        long packsB = q.bInPlace() ? 0 : 1;
-        long byRows = k * (rowsEach * nPad + PACK_COST * (rowsEach * ceilDiv((int) nPad, GemmDriver.NC) + packsB * nPad));
-        long byCols = k * (mPad * colsEach + PACK_COST * (mPad * ceilDiv((int) colsEach, GemmDriver.NC) + packsB * colsEach));
+        // Estimated multiply-adds of the busiest thread for each way of sharing out C: blocks of
+        // tr × tc tiles packed by their own threads, or both operands packed once and shared.
+        long mPad = (long) tilesM * mr, nPad = (long) tilesN * nr, packsB = q.bInPlace() ? 0 : 1;
+        int tr = 1, tc = 1;
+        long own = Long.MAX_VALUE;
+        for (int r = Math.min(t, tilesM); r >= 1; r--) { // from the most rows: on a tie, rows (see below)
+            int cols = Math.min(t / r, tilesN);
+            long rowsEach = (long) ceilDiv(tilesM, r) * mr, colsEach = (long) ceilDiv(tilesN, cols) * nr;
+            long cost = k * (rowsEach * colsEach + PACK_COST * (rowsEach * ceilDiv((int) colsEach, GemmDriver.NC) + packsB * colsEach));
+            if (cost < own) {
+                own = cost;
+                tr = r;
+                tc = cols;
+            }
+        }
+        int sr = 1, sc = 1;
+        long sharedWork = Long.MAX_VALUE;
+        for (int r = 1; r <= Math.min(t, tilesM); r++) { // from the most columns: on a tie, columns
+            int cols = Math.min(t / r, tilesN);
+            long work = (long) ceilDiv(tilesM, r) * mr * ceilDiv(tilesN, cols) * nr;
+            if (work < sharedWork) {
+                sharedWork = work;
+                sr = r;
+                sc = cols;
+            }
+        }
         long shared = GemmDriver.prepackedSize(m, n, k) > PREPACK_MAX ? Long.MAX_VALUE
-                : k * (Math.min(rowsEach * nPad, mPad * colsEach) + PACK_COST * (mPad + packsB * nPad) / t) + FORK_COST;
-        if (shared < Math.min(byRows, byCols)) {
-            GemmDriver.runPrepacked(q, rowsEach * nPad < mPad * colsEach);
-        } else if (byRows <= byCols) {
-            // On a tie, rows: each thread then owns whole rows of C (its own pages, nothing
-            // prefetched across into the other thread's half) and sweeps twice the tiles per A
-            // sliver. Measured on 2 threads, median of 15 paired rounds: 768³ (a tie) 284 GFLOPS
-            // by rows against 261 by columns; 1024³ (rows by a hair) NN/NT/TN 284-287 against 272-273.
-            Parallel.forRange(tilesM, 1, (from, to) -> GemmDriver.run(q, from * mr, Math.min(m, to * mr), 0, n));
+                : k * (sharedWork + PACK_COST * (mPad + packsB * nPad) / t) + FORK_COST;
+        if (shared < own) {
+            GemmDriver.runPrepacked(q, sr, sc);
         } else {
-            Parallel.forRange(tilesN, 1, (from, to) -> GemmDriver.run(q, 0, m, from * nr, Math.min(n, to * nr)));
+            // A grid, not only a row or a column split: each thread packs its rows of A and its
+            // columns of B, so a 1-D split over t threads packs the whole other operand t times
+            // (on 16 threads, 1024³ by rows spent a third of its time packing B). Between rows
+            // and columns on a tie, rows: each thread then owns whole rows of C (its own pages,
+            // nothing prefetched across into the other thread's half) and sweeps twice the
+            // tiles per A sliver. Measured on 2 threads, median of 15 paired rounds: 768³ (a
+            // tie) 284 GFLOPS by rows against 261 by columns; 1024³ (rows by a hair) NN/NT/TN
+            // 284-287 against 272-273.
+            int gr = tr, gc = tc;
+            Parallel.forRange(gr * gc, 1, (from, to) -> {
+                for (int part = from; part < to; part++) {
+                    int r = part / gc, col = part % gc;
+                    GemmDriver.run(q, Parallel.bound(tilesM, gr, r) * mr, Math.min(m, Parallel.bound(tilesM, gr, r + 1) * mr),
+                            Parallel.bound(tilesN, gc, col) * nr, Math.min(n, Parallel.bound(tilesN, gc, col + 1) * nr));
+                }
+            });
         }
     }
 

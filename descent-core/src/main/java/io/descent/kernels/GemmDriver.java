@@ -15,8 +15,8 @@ import static io.descent.kernels.GemmMicroKernel.NR;
  * B is read in place when op(A) is short (see {@link Problem#bInPlace}).
  *
  * <p>Two ways to run it on several threads, both over disjoint rectangles of C:
- * {@link #run} packs per thread (each thread packs its own slice of one operand and all of the
- * other), and {@link #runPrepacked} first packs both operands whole, with the threads sharing
+ * {@link #run} packs per thread (each thread packs the rows of A and the columns of B that its
+ * rectangle needs), and {@link #runPrepacked} first packs both operands whole, with the threads sharing
  * that work, then computes from the shared copies; the second avoids packing anything twice
  * and suits operands of moderate size (the deep, narrow products of backprop).
  *
@@ -126,10 +126,10 @@ final class GemmDriver {
 
     /**
      * Packs all of op(A) and op(B) (the threads sharing the slivers), then computes C with the
-     * threads splitting its tiles along m ({@code splitRows}) or n. Slab {@code t} of k holds
-     * A at {@code t*KC*mPad} and B at {@code t*KC*nPad}, slivers back to back.
+     * threads on a grid of {@code tr × tc} blocks of tiles. Slab {@code t} of k holds A at
+     * {@code t*KC*mPad} and B at {@code t*KC*nPad}, slivers back to back.
      */
-    static void runPrepacked(Problem q, boolean splitRows) {
+    static void runPrepacked(Problem q, int tr, int tc) {
         Scratch s = SCRATCH.get();
         int m = q.m(), n = q.n(), k = q.k();
         int mPad = roundUp(m, MR), nPad = roundUp(n, NR);
@@ -154,16 +154,19 @@ final class GemmDriver {
                 }
             }
         });
-        Parallel.forRange(splitRows ? mPad / MR : nPad / NR, 1, (from, to) -> {
-            int i0 = splitRows ? from * MR : 0, i1 = splitRows ? Math.min(m, to * MR) : m;
-            int j0 = splitRows ? 0 : from * NR, j1 = splitRows ? n : Math.min(n, to * NR);
+        int tilesM = mPad / MR, tilesN = nPad / NR;
+        Parallel.forRange(tr * tc, 1, (from, to) -> {
             float[] tile = SCRATCH.get().tile;
-            for (int jc = j0; jc < j1; jc += NC) {
-                int nc = Math.min(NC, j1 - jc);
-                for (int pc = 0; pc < k; pc += KC) {
-                    int kc = Math.min(KC, k - pc);
-                    for (int ic = i0; ic < i1; ic += MC) {
-                        macroKernel(q, pc, kc, ap, pc * mPad + ic * kc, ic, Math.min(MC, i1 - ic), bp, pc * nPad + jc * kc, jc, nc, tile);
+            for (int part = from; part < to; part++) {
+                int i0 = Parallel.bound(tilesM, tr, part / tc) * MR, i1 = Math.min(m, Parallel.bound(tilesM, tr, part / tc + 1) * MR);
+                int j0 = Parallel.bound(tilesN, tc, part % tc) * NR, j1 = Math.min(n, Parallel.bound(tilesN, tc, part % tc + 1) * NR);
+                for (int jc = j0; jc < j1; jc += NC) {
+                    int nc = Math.min(NC, j1 - jc);
+                    for (int pc = 0; pc < k; pc += KC) {
+                        int kc = Math.min(KC, k - pc);
+                        for (int ic = i0; ic < i1; ic += MC) {
+                            macroKernel(q, pc, kc, ap, pc * mPad + ic * kc, ic, Math.min(MC, i1 - ic), bp, pc * nPad + jc * kc, jc, nc, tile);
+                        }
                     }
                 }
             }

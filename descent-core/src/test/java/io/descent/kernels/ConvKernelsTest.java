@@ -122,6 +122,47 @@ class ConvKernelsTest {
     }
 
     @Test
+    void imagesAreSharedOutWhenThreadsOutnumberThem() {
+        // fewer images than threads: each image's output rows are cut into shares (partsPerImage);
+        // forward and input-gradient values are the same bits as on one thread
+        int before = Parallel.threads();
+        try {
+            for (ConvGeometry g : new ConvGeometry[] {
+                    conv(1, 3, 16, 12, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1),   // pointwise, one image
+                    conv(2, 4, 12, 16, 6, 1, 1, 1, 1, 0, 0, 1, 1, 2),   // pointwise, grouped
+                    conv(2, 3, 20, 17, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // im2col, 340 pixels
+                    conv(1, 32, 48, 40, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1),  // shares of 6 rows inside bands of 22
+                    conv(2, 3, 41, 39, 5, 3, 3, 2, 2, 1, 1, 1, 1, 1)}) { // strided
+                assertTrue(g.n() < 8 && !ConvBatched.suits(g) && !Winograd.suits(g), g.toString());
+                float[] x = random(1, g.n() * g.imageSize()), w = random(2, g.weightSize()), b = random(3, g.o());
+                float[] dy = random(4, g.n() * g.outImageSize());
+                Parallel.setThreads(1);
+                float[] y1 = new float[g.n() * g.outImageSize()], r1 = y1.clone(), dx1 = new float[g.n() * g.imageSize()];
+                ConvKernels.forward(g, x, w, b, y1);
+                ConvKernels.forward(g, x, w, b, r1, true);
+                ConvKernels.backwardData(g, dy, w, null, dx1);
+                for (int t : new int[] {3, 8}) {
+                    Parallel.setThreads(t);
+                    assertTrue(ConvKernels.partsPerImage(g) > 1, g + " on " + t + " threads");
+                    float[] y = new float[y1.length], r = new float[y1.length], dx = new float[dx1.length], dw = random(6, g.weightSize());
+                    ConvKernels.forward(g, x, w, b, y);
+                    assertArrayEquals(y1, y, g + " forward, threads " + t);
+                    ConvKernels.forward(g, x, w, b, r, true);
+                    assertArrayEquals(r1, r, g + " forward + relu, threads " + t);
+                    ConvKernels.backwardData(g, dy, w, null, dx);
+                    assertArrayEquals(dx1, dx, g + " input gradient, threads " + t);
+                    ConvKernels.backwardWeight(g, x, dy, dw);
+                    close(g + " weight gradient, threads " + t, ConvReference.backwardWeight(g, x, dy), dw);
+                }
+                close(g + " forward", ConvReference.forward(g, x, w, b), y1);
+                close(g + " input gradient", ConvReference.backwardData(g, dy, w), dx1);
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void deterministicForAThreadCount() {
         int before = Parallel.threads();
         try {

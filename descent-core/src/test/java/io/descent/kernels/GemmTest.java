@@ -251,6 +251,27 @@ class GemmTest {
     }
 
     @Test
+    void gridSplitsOnManyThreadsGiveTheSameBitsAsOneThread() {
+        // 3 to 16 threads cut C into grids of blocks (2×2, 3×2, 4×4, ...), per-thread packed or
+        // from the shared prepacked copies; every element stays the same FMA chain over k
+        Random rnd = new Random(14);
+        int[][] shapes = {{200, 300, 100}, {1030, 70, 300}, {70, 1030, 300}, {128, 128, 600}, {100, 130, 700}, {16, 4100, 300}, {300, 2100, 1100}};
+        for (int[] s : shapes) {
+            for (int layout = 0; layout < 4; layout++) {
+                boolean ta = (layout & 1) != 0, tb = (layout & 2) != 0;
+                Case g = Case.random(rnd, ta, tb, s[0], s[1], s[2], 0.75f, 0.5f, 1, 2);
+                Parallel.setThreads(1);
+                float[] one = g.run();
+                for (int t : new int[] {3, 4, 6, 16}) {
+                    Parallel.setThreads(t);
+                    assertArrayEquals(one, g.run(), Arrays.toString(s) + " transA=" + ta + " transB=" + tb + " threads=" + t);
+                }
+                g.check();
+            }
+        }
+    }
+
+    @Test
     void nestedCallsFromPoolWorkersRunSeriallyAndMatch() {
         Parallel.setThreads(2);
         Random rnd = new Random(13);
