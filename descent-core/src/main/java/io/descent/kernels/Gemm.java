@@ -28,7 +28,7 @@ public final class Gemm {
      * above it, per-thread packing of its own block streams better (measured at 1024³ on
      * 2 threads: 311 GFLOPS shared against 322 split by columns; 2048×2048×1024 NT 265 against 323).
      */
-    static final long PREPACK_MAX = Long.getLong("descent.gemm.prepackMax", 1L << 20);
+    static final long PREPACK_MAX = 1L << 20;
     /** Cost of packing one float, counted in multiply-adds of the micro-kernel (~0.7 cycle at 32 per cycle). */
     private static final long PACK_COST = 24;
     /** Cost of one more fork/join of the team (up to waking a parked worker), in multiply-adds (~10 µs). */
@@ -61,54 +61,62 @@ public final class Gemm {
             GemmDriver.run(q, 0, m, 0, n);
             return;
         }
-        // Estimated multiply-adds of the busiest thread for each way of sharing out C: blocks of
-        // tr × tc tiles packed by their own threads, or both operands packed once and shared.
+        Split split = split(q, t);
+        if (split.shared()) {
+            GemmDriver.runPrepacked(q, split.rows(), split.cols());
+            return;
+        }
+        int gr = split.rows(), gc = split.cols();
+        Parallel.forRange(gr * gc, 1, (from, to) -> {
+            for (int part = from; part < to; part++) {
+                int r = part / gc, col = part % gc;
+                GemmDriver.run(q, Parallel.bound(tilesM, gr, r) * mr, Math.min(m, Parallel.bound(tilesM, gr, r + 1) * mr),
+                        Parallel.bound(tilesN, gc, col) * nr, Math.min(n, Parallel.bound(tilesN, gc, col + 1) * nr));
+            }
+        });
+    }
+
+    /**
+     * How {@code t} threads share out C: a grid of {@code rows × cols} blocks of whole tiles,
+     * each thread packing its block's rows of A and columns of B ({@link GemmDriver#run}), or,
+     * when {@code shared}, both operands packed once by all threads and the grid computed from
+     * the shared copies ({@link GemmDriver#runPrepacked}).
+     */
+    record Split(int rows, int cols, boolean shared) {}
+
+    /**
+     * The split with the fewest estimated multiply-adds on the busiest thread (its block's
+     * arithmetic, its packing at {@link #PACK_COST} per float, one more fork/join for the shared
+     * copies). A grid rather than only rows or columns: with a 1-D split every thread packs the
+     * whole of the other operand, t times in all (1024³ on 16 threads by rows: a quarter of the
+     * estimate is packing B; a 4×4 grid packs a fifth as much). Between rows and columns on a
+     * tie, rows: each thread then owns whole rows of C (its own pages, nothing prefetched across
+     * into the other thread's half) and sweeps twice the tiles per A sliver. Measured on 2
+     * threads, median of 15 paired rounds: 768³ (a tie) 284 GFLOPS by rows against 261 by
+     * columns; 1024³ (rows by a hair) NN/NT/TN 284-287 against 272-273.
+     */
+    static Split split(GemmDriver.Problem q, int t) {
+        int mr = GemmMicroKernel.MR, nr = GemmMicroKernel.NR, k = q.k();
+        int tilesM = ceilDiv(q.m(), mr), tilesN = ceilDiv(q.n(), nr);
         long mPad = (long) tilesM * mr, nPad = (long) tilesN * nr, packsB = q.bInPlace() ? 0 : 1;
-        int tr = 1, tc = 1;
-        long own = Long.MAX_VALUE;
-        for (int r = Math.min(t, tilesM); r >= 1; r--) { // from the most rows: on a tie, rows (see below)
+        Split own = null, sharedGrid = null;
+        long ownCost = Long.MAX_VALUE, sharedWork = Long.MAX_VALUE;
+        for (int r = Math.min(t, tilesM); r >= 1; r--) { // from the most rows: on a tie, rows
             int cols = Math.min(t / r, tilesN);
             long rowsEach = (long) ceilDiv(tilesM, r) * mr, colsEach = (long) ceilDiv(tilesN, cols) * nr;
             long cost = k * (rowsEach * colsEach + PACK_COST * (rowsEach * ceilDiv((int) colsEach, GemmDriver.NC) + packsB * colsEach));
-            if (cost < own) {
-                own = cost;
-                tr = r;
-                tc = cols;
+            if (cost < ownCost) {
+                ownCost = cost;
+                own = new Split(r, cols, false);
+            }
+            if (rowsEach * colsEach <= sharedWork) { // on a tie, columns (as measured when this path was a 1-D split)
+                sharedWork = rowsEach * colsEach;
+                sharedGrid = new Split(r, cols, true);
             }
         }
-        int sr = 1, sc = 1;
-        long sharedWork = Long.MAX_VALUE;
-        for (int r = 1; r <= Math.min(t, tilesM); r++) { // from the most columns: on a tie, columns
-            int cols = Math.min(t / r, tilesN);
-            long work = (long) ceilDiv(tilesM, r) * mr * ceilDiv(tilesN, cols) * nr;
-            if (work < sharedWork) {
-                sharedWork = work;
-                sr = r;
-                sc = cols;
-            }
-        }
-        long shared = GemmDriver.prepackedSize(m, n, k) > PREPACK_MAX ? Long.MAX_VALUE
+        long shared = GemmDriver.prepackedSize(q.m(), q.n(), k) > PREPACK_MAX ? Long.MAX_VALUE
                 : k * (sharedWork + PACK_COST * (mPad + packsB * nPad) / t) + FORK_COST;
-        if (shared < own) {
-            GemmDriver.runPrepacked(q, sr, sc);
-        } else {
-            // A grid, not only a row or a column split: each thread packs its rows of A and its
-            // columns of B, so a 1-D split over t threads packs the whole other operand t times
-            // (on 16 threads, 1024³ by rows spent a third of its time packing B). Between rows
-            // and columns on a tie, rows: each thread then owns whole rows of C (its own pages,
-            // nothing prefetched across into the other thread's half) and sweeps twice the
-            // tiles per A sliver. Measured on 2 threads, median of 15 paired rounds: 768³ (a
-            // tie) 284 GFLOPS by rows against 261 by columns; 1024³ (rows by a hair) NN/NT/TN
-            // 284-287 against 272-273.
-            int gr = tr, gc = tc;
-            Parallel.forRange(gr * gc, 1, (from, to) -> {
-                for (int part = from; part < to; part++) {
-                    int r = part / gc, col = part % gc;
-                    GemmDriver.run(q, Parallel.bound(tilesM, gr, r) * mr, Math.min(m, Parallel.bound(tilesM, gr, r + 1) * mr),
-                            Parallel.bound(tilesN, gc, col) * nr, Math.min(n, Parallel.bound(tilesN, gc, col + 1) * nr));
-                }
-            });
-        }
+        return shared < ownCost ? sharedGrid : own;
     }
 
     /**

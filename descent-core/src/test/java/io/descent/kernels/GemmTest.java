@@ -251,6 +251,23 @@ class GemmTest {
     }
 
     @Test
+    void manyThreadsShareCOutOnAGrid() {
+        // 1024³ on 16 threads: a 4×4 grid of blocks packs a fifth of what a 1-D split packs
+        assertEquals(new Gemm.Split(4, 4, false), Gemm.split(problem(1024, 1024, 1024), 16));
+        // two threads: rows or columns, as before grids existed
+        Gemm.Split two = Gemm.split(problem(1024, 1024, 1024), 2);
+        assertEquals(2, two.rows() * two.cols(), two.toString());
+        // a deep product with a small C (11 × 4 tiles with AVX-512, from shared packed copies;
+        // 32 × 8 with AVX2, B read in place): every one of 16 threads gets a block
+        Gemm.Split deep = Gemm.split(problem(128, 128, 3136), 16);
+        assertEquals(16, deep.rows() * deep.cols(), deep.toString());
+    }
+
+    private static GemmDriver.Problem problem(int m, int n, int k) {
+        return new GemmDriver.Problem(false, false, m, n, k, 1f, new float[m * k], 0, k, new float[k * n], 0, n, 0f, new float[m * n], 0, n, null, 0);
+    }
+
+    @Test
     void gridSplitsOnManyThreadsGiveTheSameBitsAsOneThread() {
         // 3 to 16 threads cut C into grids of blocks (2×2, 3×2, 4×4, ...), per-thread packed or
         // from the shared prepacked copies; every element stays the same FMA chain over k
