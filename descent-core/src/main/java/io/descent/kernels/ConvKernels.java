@@ -230,8 +230,8 @@ public final class ConvKernels {
     static int partsPerImage(ConvGeometry g) {
         int want = ceilDiv(Parallel.threads(), Math.max(1, g.n()));
         if (want <= 1) return 1;
-        int parts = Math.max(1, Math.min(want, Math.min(g.oh(), g.p() / MIN_PART_PIXELS)));
-        return ceilDiv(g.oh(), ceilDiv(g.oh(), parts)); // no empty share at the end
+        int parts = Math.min(want, Math.min(g.oh(), g.p() / MIN_PART_PIXELS));
+        return parts <= 1 ? 1 : ceilDiv(g.oh(), ceilDiv(g.oh(), parts)); // no empty share at the end
     }
 
     private static int ceilDiv(int x, int y) {

@@ -88,8 +88,9 @@ public final class Gemm {
      * The split with the fewest estimated multiply-adds on the busiest thread (its block's
      * arithmetic, its packing at {@link #PACK_COST} per float, one more fork/join for the shared
      * copies). A grid rather than only rows or columns: with a 1-D split every thread packs the
-     * whole of the other operand, t times in all (1024³ on 16 threads by rows: a quarter of the
-     * estimate is packing B; a 4×4 grid packs a fifth as much). Between rows and columns on a
+     * whole of the other operand, t times in all (1024³ on 16 threads by rows: each thread packs
+     * 72 rows of A and all 1,024 columns of B, a quarter of its estimate; on a 4×4 grid 264 rows
+     * and 256 columns, half as much). Between rows and columns on a
      * tie, rows: each thread then owns whole rows of C (its own pages, nothing prefetched across
      * into the other thread's half) and sweeps twice the tiles per A sliver. Measured on 2
      * threads, median of 15 paired rounds: 768³ (a tie) 284 GFLOPS by rows against 261 by

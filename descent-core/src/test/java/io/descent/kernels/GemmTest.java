@@ -252,7 +252,7 @@ class GemmTest {
 
     @Test
     void manyThreadsShareCOutOnAGrid() {
-        // 1024³ on 16 threads: a 4×4 grid of blocks packs a fifth of what a 1-D split packs
+        // 1024³ on 16 threads: a 4×4 grid of blocks packs half of what a 1-D split packs
         assertEquals(new Gemm.Split(4, 4, false), Gemm.split(problem(1024, 1024, 1024), 16));
         // two threads: rows or columns, as before grids existed
         Gemm.Split two = Gemm.split(problem(1024, 1024, 1024), 2);
