@@ -152,10 +152,15 @@ public final class Gemm {
 
     /** Packs op(A), m×k (A stored k×m with leading dimension lda when {@code transA}). */
     public static PackedA packA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+        return packA(transA, m, k, a, aOff, lda, null);
+    }
+
+    /** {@link #packA(boolean, int, int, float[], int, int)} into {@code reuse} when it is large enough (null: never). */
+    static PackedA packA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] reuse) {
         if (m < 0 || k < 0) throw new IllegalArgumentException("sgemm: negative size m=" + m + " k=" + k);
         if (lda < Math.max(1, transA ? m : k)) throw new IllegalArgumentException("sgemm: leading dimension too small (lda=" + lda + ")");
         need("A", a, aOff, transA ? k : m, transA ? m : k, lda);
-        float[] d = new float[PackedA.size(m, k)];
+        float[] d = reuse != null && reuse.length >= PackedA.size(m, k) ? reuse : new float[PackedA.size(m, k)];
         GemmDriver.packWholeA(transA, a, aOff, lda, m, k, d);
         return new PackedA(m, k, d);
     }
