@@ -77,7 +77,7 @@ public final class ConvKernels {
         int band = bandRows(g), ow = g.ow(), parts = partsPerImage(g), partRows = ceilDiv(g.oh(), parts);
         Gemm.PackedA[] wp = packWeights(g, w, false); // every image and band multiplies the same weights
         Parallel.forRange(g.n() * parts, 1, (from, to) -> {
-            float[] cols = pointwise ? null : new float[k * Math.min(p, band * ow)];
+            float[] cols = pointwise ? null : SCRATCH.get().cols(k * Math.min(p, band * ow));
             for (int item = from; item < to; item++) {
                 int i = item / parts, r0 = item % parts * partRows, r1 = Math.min(g.oh(), r0 + partRows);
                 for (int gr = 0; gr < g.groups(); gr++) {
@@ -136,7 +136,7 @@ public final class ConvKernels {
             return;
         }
         Parallel.forRange(g.n(), 1, (from, to) -> {
-            float[] cols = new float[k * Math.min(p, band * ow)];
+            float[] cols = SCRATCH.get().cols(k * Math.min(p, band * ow));
             for (int i = from; i < to; i++) {
                 for (int gr = 0; gr < g.groups(); gr++) {
                     int dxOff = i * g.imageSize() + gr * planes, dyOff = i * g.outImageSize() + gr * og * p;
@@ -175,8 +175,9 @@ public final class ConvKernels {
         int band = bandRows(g), ow = g.ow(), parts = partsPerImage(g), partRows = ceilDiv(g.oh(), parts), items = n * parts;
         float[][] partials = new float[items][];
         Parallel.forRange(items, 1, (from, to) -> {
+            // a partial per chunk, not per thread: one thread may run several chunks of an op
             float[] acc = from == 0 ? dw : new float[g.weightSize()];
-            float[] cols = pointwise ? null : new float[k * Math.min(p, band * ow)];
+            float[] cols = pointwise ? null : SCRATCH.get().cols(k * Math.min(p, band * ow));
             for (int item = from; item < to; item++) {
                 int i = item / parts, r0 = item % parts * partRows, r1 = Math.min(g.oh(), r0 + partRows);
                 for (int gr = 0; gr < g.groups(); gr++) {
@@ -214,19 +215,32 @@ public final class ConvKernels {
     }
 
     /**
-     * The calling thread's packed weights, one array per group, only ever grown. A convolution
-     * packs its weights at every call; a fresh array of megabytes costs the JVM a zeroing pass
-     * (and G1 a humongous region) on top of the packing: resnet50's 512→2048 1×1 layer at
-     * batch 1 ran at 94–98 GFLOPS that way, 105–128 reusing the array (2 threads, best of runs).
-     * The threads of one call only read it, and a thread's next call starts after they are done.
+     * A thread's arrays for its convolutions, only ever grown: allocated per call, each would
+     * cost the JVM a zeroing pass (and G1 a humongous region when it is megabytes) on top of the
+     * work. The packed weights (one per group) belong to the thread that calls the op, and the
+     * team only reads them during the call; a column matrix band belongs to whichever thread
+     * runs a chunk, for the length of that chunk. Every element used is written first.
+     * Measured with packed weights allocated per call: resnet50's 512→2048 1×1 layer at batch 1
+     * ran at 94–98 GFLOPS, at 105–128 with the array kept (2 threads, best of runs).
      */
-    private static final ThreadLocal<float[][]> PACKED = ThreadLocal.withInitial(() -> new float[0][]);
+    private static final class Scratch {
+        private float[][] packed = new float[0][];
+        private float[] cols = new float[0];
+
+        float[] cols(int n) {
+            if (cols.length < n) cols = new float[n];
+            return cols;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** Each group's W (o/groups × K), or its transpose, packed as GEMM's left operand. */
     private static Gemm.PackedA[] packWeights(ConvGeometry g, float[] w, boolean transposed) {
         int k = g.k(), og = g.og();
-        float[][] scratch = PACKED.get();
-        if (scratch.length < g.groups()) PACKED.set(scratch = Arrays.copyOf(scratch, g.groups()));
+        Scratch sc = SCRATCH.get();
+        if (sc.packed.length < g.groups()) sc.packed = Arrays.copyOf(sc.packed, g.groups());
+        float[][] scratch = sc.packed;
         Gemm.PackedA[] packed = new Gemm.PackedA[g.groups()];
         for (int gr = 0; gr < g.groups(); gr++) {
             packed[gr] = transposed ? Gemm.packA(true, k, og, w, gr * og * k, k, scratch[gr]) : Gemm.packA(false, og, k, w, gr * og * k, k, scratch[gr]);
