@@ -55,6 +55,15 @@ public record ConvGeometry(int n, int c, int h, int w, int o, int kh, int kw,
         return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0 && oh == h && ow == w;
     }
 
+    /**
+     * One image of one group restricted to {@code channels} of its input channels (groups 1,
+     * the group's output channels): the geometry of a slice of the column matrix and of the
+     * input planes it scatters onto, for work shared out by input channel.
+     */
+    public ConvGeometry channelSlice(int channels) {
+        return new ConvGeometry(1, channels, h, w, og(), kh, kw, sh, sw, ph, pw, dh, dw, 1, oh, ow);
+    }
+
     /** Multiply-adds ×2 of one pass (forward, input-gradient or weight-gradient alike). */
     public double flops() {
         return 2.0 * n * o * oh * ow * cg() * kh * kw;

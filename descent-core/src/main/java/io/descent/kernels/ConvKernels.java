@@ -135,6 +135,11 @@ public final class ConvKernels {
             });
             return;
         }
+        int shares = channelShares(g);
+        if (shares > 1) {
+            backwardDataByChannels(g, dy, wt, bias, dx, shares);
+            return;
+        }
         Parallel.forRange(g.n(), 1, (from, to) -> {
             float[] cols = SCRATCH.get().cols(k * Math.min(p, band * ow));
             for (int i = from; i < to; i++) {
@@ -150,6 +155,63 @@ public final class ConvKernels {
                 }
             }
         });
+    }
+
+    /**
+     * The im2col input gradient with each image's input channels cut into {@code shares}:
+     * col2im writes channel c's plane from rows {@code [c·kh·kw, (c+1)·kh·kw)} of the column
+     * matrix alone, so a share computes its channels' rows of {@code Wᵀ·dy}
+     * ({@link Gemm#sgemmRows}) and adds them onto planes no other share touches. Cutting by
+     * output rows instead would overlap: neighbouring rows' windows cover the same input rows.
+     * Every value is the one the whole image gives (the same FMA chains, the same additions in
+     * the same order), so the cut changes no bits.
+     */
+    private static void backwardDataByChannels(ConvGeometry g, float[] dy, Gemm.PackedA[] wt, float[] bias, float[] dx, int shares) {
+        int kk = g.kh() * g.kw(), p = g.p(), og = g.og(), hw = g.h() * g.w(), ow = g.ow();
+        int per = GemmDriver.roundUp(ceilDiv(g.cg(), shares), channelQuantum(g));
+        int items = g.n() * g.groups() * shares;
+        Parallel.forRange(items, 1, (from, to) -> {
+            for (int item = from; item < to; item++) {
+                int i = item / (g.groups() * shares), gr = item / shares % g.groups(), c0 = item % shares * per, c1 = Math.min(g.cg(), c0 + per);
+                if (c0 >= c1) continue;
+                ConvGeometry sub = g.channelSlice(c1 - c0);
+                int rows = (c1 - c0) * kk, band = bandRows(g); // the whole image's bands: col2im adds band by band
+                float[] cols = SCRATCH.get().cols(rows * Math.min(p, band * ow));
+                int dxOff = i * g.imageSize() + (gr * g.cg() + c0) * hw, dyOff = i * g.outImageSize() + gr * og * p;
+                if (initPlanes(dx, dxOff, c1 - c0, hw, bias, gr * g.cg() + c0) == 0f) Arrays.fill(dx, dxOff, dxOff + (c1 - c0) * hw, 0f);
+                for (int oy0 = 0; oy0 < g.oh(); oy0 += band) {
+                    int oy1 = Math.min(g.oh(), oy0 + band), bp = (oy1 - oy0) * ow;
+                    Gemm.sgemmRows(wt[gr], c0 * kk, c0 * kk + rows, false, bp, dy, dyOff + oy0 * ow, p, cols, 0, bp);
+                    Im2col.col2imRows(sub, cols, 0, bp, oy0, oy1, dx, dxOff);
+                }
+            }
+        });
+    }
+
+    /**
+     * Shares of input channels that each image's im2col input gradient is cut into: 1 when
+     * there are at least as many images (times groups) as threads, else about threads / images,
+     * each at least {@link #channelQuantum} channels (its rows of the packed Wᵀ start on a
+     * sliver). With one image per thread or more nothing changes.
+     */
+    static int channelShares(ConvGeometry g) {
+        int want = ceilDiv(Parallel.threads(), Math.max(1, g.n() * g.groups()));
+        if (want <= 1) return 1;
+        int q = channelQuantum(g), most = g.cg() / q;
+        if (most <= 1) return 1;
+        int per = GemmDriver.roundUp(ceilDiv(g.cg(), Math.min(want, most)), q);
+        return ceilDiv(g.cg(), per); // no empty share at the end
+    }
+
+    /** Fewest channels whose kh·kw rows each fill whole slivers of the packed Wᵀ: MR / gcd(MR, kh·kw). */
+    private static int channelQuantum(ConvGeometry g) {
+        int kk = g.kh() * g.kw(), mr = GemmMicroKernel.MR, gcd = mr;
+        for (int r = kk % gcd; r != 0; ) { // Euclid on (mr, kk)
+            int t = gcd % r;
+            gcd = r;
+            r = t;
+        }
+        return mr / gcd;
     }
 
     /**

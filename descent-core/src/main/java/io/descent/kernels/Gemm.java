@@ -215,6 +215,30 @@ public final class Gemm {
     }
 
     /**
+     * Rows {@code [r0, r1)} of {@code C = A·op(B)} (β = 0), A packed by {@link #packA}, on the
+     * calling thread; C's row at {@code cOff} receives A's row r0 ({@code r0} a multiple of
+     * {@link GemmMicroKernel#MR}). Each element is the same FMA chain as in the whole product,
+     * so cutting A's rows among threads changes no bits (a convolution's input gradient shares
+     * its column matrix out by input channel this way).
+     */
+    static void sgemmRows(PackedA a, int r0, int r1, boolean transB, int n, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        int m = a.m(), k = a.k();
+        if (r0 < 0 || r1 > m || r0 > r1 || r0 % GemmMicroKernel.MR != 0) {
+            throw new IllegalArgumentException("sgemm: rows [" + r0 + ", " + r1 + ") of a packed A of " + m + " rows (first a multiple of " + GemmMicroKernel.MR + ")");
+        }
+        need("B", b, bOff, transB ? n : k, transB ? k : n, ldb);
+        need("C", c, cOff, r1 - r0, n, ldc);
+        if (r0 == r1 || n == 0) return;
+        if (k == 0) {
+            scale(r1 - r0, n, 0f, c, cOff, ldc);
+            return;
+        }
+        // the driver addresses C by A's row numbers: shift C's origin up by r0 rows
+        GemmDriver.Problem q = new GemmDriver.Problem(false, transB, m, n, k, 1f, null, 0, 0, b, bOff, ldb, 0f, c, cOff - r0 * ldc, ldc, null, 0);
+        GemmDriver.run(q, a.data(), r0, r1, 0, n);
+    }
+
+    /**
      * A product with few columns (n at most half a tile wide, e.g. the weight gradient of a
      * one-channel convolution, n = 9) would waste most of each tile's columns, so it computes
      * {@code Cᵀ = op(B)ᵀ·op(A)ᵀ} instead (n rows, which fill a tile's 12 rows far better) into a

@@ -163,6 +163,47 @@ class ConvKernelsTest {
     }
 
     @Test
+    void inputGradientChannelsAreSharedOutWhenThreadsOutnumberImages() {
+        // fewer images than threads: an im2col input gradient is cut by input channel
+        // (channelShares), each share its own rows of Wᵀ·dy and its own planes; same bits as one thread
+        int before = Parallel.threads();
+        try {
+            for (ConvGeometry g : new ConvGeometry[] {
+                    conv(1, 16, 12, 10, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // 3×3, four channels a share at least
+                    conv(1, 24, 21, 19, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1),   // strided: col2im through the phase planes
+                    conv(1, 24, 20, 20, 4, 7, 7, 2, 2, 3, 3, 1, 1, 1),   // 7×7 stem-like: whole slivers need 12 channels
+                    conv(1, 16, 14, 14, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2),   // grouped: shares inside each group
+                    conv(1, 64, 40, 36, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // column matrix over budget: bands
+                    conv(1, 12, 15, 15, 3, 3, 3, 1, 1, 2, 2, 2, 2, 1),   // dilated
+                    conv(2, 20, 13, 11, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // two images, 13 channels would be a ragged last share
+                    conv(1, 24, 9, 9, 5, 1, 1, 2, 2, 0, 0, 1, 1, 1)}) {  // 1×1 strided: not pointwise
+                assertTrue(!ConvBatched.suits(g) && !Winograd.suits(g) && !g.isPointwise(), g.toString());
+                float[] w = random(2, g.weightSize()), bias = random(3, g.c()), dy = random(4, g.n() * g.outImageSize());
+                Parallel.setThreads(1);
+                float[] dx1 = new float[g.n() * g.imageSize()], dxb1 = dx1.clone();
+                ConvKernels.backwardData(g, dy, w, null, dx1);
+                ConvKernels.backwardData(g, dy, w, bias, dxb1); // a transposed convolution's forward pass, with its bias
+                close(g + " input gradient", ConvReference.backwardData(g, dy, w), dx1);
+                for (int t : new int[] {2, 3, 8}) {
+                    if (t <= g.n() * g.groups()) continue; // a whole image (group) per thread already
+                    Parallel.setThreads(t);
+                    assertTrue(ConvKernels.channelShares(g) > 1, g + " on " + t + " threads");
+                    float[] dx = random(5, dx1.length), dxb = random(6, dx1.length); // stale values must not leak in
+                    ConvKernels.backwardData(g, dy, w, null, dx);
+                    assertArrayEquals(dx1, dx, g + " input gradient, threads " + t);
+                    ConvKernels.backwardData(g, dy, w, bias, dxb);
+                    assertArrayEquals(dxb1, dxb, g + " with bias, threads " + t);
+                }
+            }
+            Parallel.setThreads(8);
+            assertEquals(1, ConvKernels.channelShares(conv(8, 16, 12, 10, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "one image per thread: no cut");
+            assertEquals(1, ConvKernels.channelShares(conv(1, 3, 12, 10, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1)), "too few channels to cut");
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void deterministicForAThreadCount() {
         int before = Parallel.threads();
         try {

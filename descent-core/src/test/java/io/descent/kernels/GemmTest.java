@@ -251,6 +251,37 @@ class GemmTest {
     }
 
     @Test
+    void rowsOfAPackedProductAreThoseOfTheWholeProduct() {
+        // sgemmRows: any run of whole slivers of A's rows, into its own C, bit for bit the whole product's rows
+        Random rnd = new Random(11);
+        int mr = GemmMicroKernel.MR;
+        for (int[] s : new int[][] {{5 * mr + 3, 70, 300}, {2 * mr, 33, 9}, {mr + 1, 1, 257}, {4 * mr, 200, 40}}) {
+            int m = s[0], n = s[1], k = s[2];
+            for (boolean transB : new boolean[] {false, true}) {
+                float[] a = new float[m * k], b = new float[n * k], whole = new float[m * n];
+                for (int i = 0; i < a.length; i++) a[i] = rnd.nextFloat() - 0.5f;
+                for (int i = 0; i < b.length; i++) b[i] = rnd.nextFloat() - 0.5f;
+                Gemm.PackedA pa = Gemm.packA(false, m, k, a, 0, k);
+                Gemm.sgemm(pa, transB, n, 1f, b, 0, transB ? k : n, 0f, whole, 0, n);
+                for (int r0 = 0; r0 < m; r0 += mr) {
+                    for (int r1 : new int[] {Math.min(m, r0 + mr), m, Math.min(m, r0 + 2 * mr + 1)}) {
+                        float[] c = new float[3 + (r1 - r0) * (n + 2)];
+                        Arrays.fill(c, Float.NaN); // β = 0: stale values must not leak in
+                        Gemm.sgemmRows(pa, r0, r1, transB, n, b, 0, transB ? k : n, c, 3, n + 2);
+                        for (int i = r0; i < r1; i++) {
+                            assertArrayEquals(Arrays.copyOfRange(whole, i * n, (i + 1) * n), Arrays.copyOfRange(c, 3 + (i - r0) * (n + 2), 3 + (i - r0) * (n + 2) + n),
+                                    "row " + i + " of rows [" + r0 + ", " + r1 + ") of " + m + "x" + n + "x" + k + " transB=" + transB);
+                        }
+                    }
+                }
+            }
+        }
+        Gemm.PackedA pa = Gemm.packA(false, 2 * mr, 4, new float[8 * mr], 0, 4);
+        assertThrows(IllegalArgumentException.class, () -> Gemm.sgemmRows(pa, 1, 2 * mr, false, 2, new float[8], 0, 2, new float[4 * mr], 0, 2), "a first row inside a sliver");
+        assertThrows(IllegalArgumentException.class, () -> Gemm.sgemmRows(pa, 0, 2 * mr + 1, false, 2, new float[8], 0, 2, new float[6 * mr], 0, 2), "rows past A's");
+    }
+
+    @Test
     void manyThreadsShareCOutOnAGrid() {
         // 1024³ on 16 threads: a 4×4 grid of blocks packs half of what a 1-D split packs
         assertEquals(new Gemm.Split(4, 4, false), Gemm.split(problem(1024, 1024, 1024), 16));
