@@ -119,10 +119,15 @@ final class Winograd {
         @SuppressWarnings("unchecked")
         final VectorMask<Float>[] masks = new VectorMask[TILE * TILE];
 
-        void ensure(int inputSize, int vSize, int mSize, int tiles) {
+        /** Sizes V and M for one block run on this thread alone. */
+        void ensureBlock(Pass.Block k) {
+            if (v.length < POSITIONS * k.vStride()) v = new float[POSITIONS * k.vStride()];
+            if (m.length < POSITIONS * k.mStride()) m = new float[POSITIONS * k.mStride()];
+        }
+
+        /** Sizes the padded input (of {@code inputSize} floats) and the tile indices of a block. */
+        void ensureInput(int inputSize, int tiles) {
             if (input.length < inputSize) input = new float[inputSize];
-            if (v.length < vSize) v = new float[vSize];
-            if (m.length < mSize) m = new float[mSize];
             if (inIdx.length < tiles) {
                 inIdx = new int[tiles];
                 outIdx = new int[tiles];
@@ -131,6 +136,46 @@ final class Winograd {
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * The calling thread's V and M of all blocks for {@link Pass#runPhased} and
+     * {@link Pass#weightGradPhased} (shared with the team during the call), only ever grown.
+     */
+    private static final ThreadLocal<float[][]> PHASED = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+
+    /**
+     * Blocks, their offsets in the phased V and M arrays, and the channel shares of the
+     * transforms: with fewer blocks than threads, the phases run one after the other, each
+     * spread over the whole team (transforms by block and channel share, GEMMs by block and
+     * position).
+     */
+    private record Phased(Pass.Block[] blocks, int[] vAt, int[] mAt, float[] v, float[] m) {
+        static Phased of(Pass.Block[] blocks) {
+            int[] vAt = new int[blocks.length], mAt = new int[blocks.length];
+            long vn = 0, mn = 0;
+            for (int b = 0; b < blocks.length; b++) {
+                vAt[b] = (int) vn;
+                mAt[b] = (int) mn;
+                vn += (long) POSITIONS * blocks[b].vStride();
+                mn += (long) POSITIONS * blocks[b].mStride();
+            }
+            if (vn > Integer.MAX_VALUE - 8 || mn > Integer.MAX_VALUE - 8) throw new IllegalStateException("winograd: transformed tiles exceed an array");
+            float[][] held = PHASED.get();
+            if (held[0].length < vn) held[0] = new float[(int) vn];
+            if (held[1].length < mn) held[1] = new float[(int) mn];
+            return new Phased(blocks, vAt, mAt, held[0], held[1]);
+        }
+
+        /** Shares of {@code channels} for each block's transform, so that blocks × shares about fills the team. */
+        int shares(int channels) {
+            return Math.max(1, Math.min(channels, (Parallel.threads() + blocks.length - 1) / blocks.length));
+        }
+    }
+
+    /** Channels {@code [from, to)} of share {@code s} of {@code shares}. */
+    private static int shareStart(int channels, int shares, int s) {
+        return Parallel.bound(channels, shares, s);
+    }
 
     /**
      * One convolution: input [n, cin, h, w], output [n, cout, oh, ow], padding (ph, pw), and for
@@ -158,17 +203,63 @@ final class Winograd {
         /** y = Aᵀ[U ⊙ V]A (+ bias, ReLU), block by block. */
         void run(float[] x, float[] bias, boolean relu, float[] y) {
             int target = wide() ? MAX_BLOCK : Math.clamp(BLOCK_FLOATS / (POSITIONS * (cin + cout)), MIN_BLOCK, MAX_BLOCK);
-            Parallel.forRange(blocks(target), 1, (from, to) -> {
+            int blocks = blocks(target);
+            if (blocks < Parallel.threads() && !Parallel.inWorker()) {
+                runPhased(x, bias, relu, y, Phased.of(blockList(blocks, target)));
+                return;
+            }
+            Parallel.forRange(blocks, 1, (from, to) -> {
                 Scratch s = SCRATCH.get();
                 for (int b = from; b < to; b++) {
                     Block k = block(b, target);
-                    transformInput(s, x, k);
+                    s.ensureBlock(k);
+                    transformInput(s, x, k, 0, cin, s.v, 0);
                     for (int xi = 0; xi < POSITIONS; xi++) {
                         Gemm.sgemm(u[xi], false, k.tiles, 1f, s.v, xi * k.vStride, k.tiles, 0f, s.m, xi * k.mStride, k.tiles);
                     }
-                    transformOutput(s, k, bias, relu, y);
+                    transformOutput(s, k, bias, relu, y, s.m, 0, 0, cout);
                 }
             });
+        }
+
+        /**
+         * {@link #run} with fewer blocks than threads (ResNet-50's 256-channel 14×14 layers at
+         * batch 8 make 8 blocks: on 16 threads, half the team idled, and one block on two threads
+         * ran its transforms on one): the input transforms by block and share of channels, then
+         * the 36 GEMMs of every block as separate tasks, then the output transforms by block and
+         * share of channels. The same values, bit for bit, as block by block.
+         */
+        private void runPhased(float[] x, float[] bias, boolean relu, float[] y, Phased ph) {
+            int blocks = ph.blocks().length, inShares = ph.shares(cin), outShares = ph.shares(cout);
+            Parallel.forRange(blocks * inShares, 1, (from, to) -> {
+                Scratch s = SCRATCH.get();
+                for (int item = from; item < to; item++) {
+                    int b = item / inShares, sh = item % inShares;
+                    transformInput(s, x, ph.blocks()[b], shareStart(cin, inShares, sh), shareStart(cin, inShares, sh + 1), ph.v(), ph.vAt()[b]);
+                }
+            });
+            Parallel.forRange(blocks * POSITIONS, 1, (from, to) -> {
+                for (int item = from; item < to; item++) {
+                    int b = item / POSITIONS, xi = item % POSITIONS;
+                    Block k = ph.blocks()[b];
+                    Gemm.sgemm(u[xi], false, k.tiles, 1f, ph.v(), ph.vAt()[b] + xi * k.vStride, k.tiles, 0f, ph.m(), ph.mAt()[b] + xi * k.mStride, k.tiles);
+                }
+            });
+            Parallel.forRange(blocks * outShares, 1, (from, to) -> {
+                Scratch s = SCRATCH.get();
+                for (int item = from; item < to; item++) {
+                    int b = item / outShares, sh = item % outShares;
+                    Block k = ph.blocks()[b];
+                    indices(s, k, 1);
+                    transformOutput(s, k, bias, relu, y, ph.m(), ph.mAt()[b], shareStart(cout, outShares, sh), shareStart(cout, outShares, sh + 1));
+                }
+            });
+        }
+
+        private Block[] blockList(int blocks, int target) {
+            Block[] list = new Block[blocks];
+            for (int b = 0; b < blocks; b++) list[b] = block(b, target);
+            return list;
         }
 
         /**
@@ -181,29 +272,70 @@ final class Winograd {
             int target = wide() ? MAX_BLOCK // measured: 1,024 no faster
                     : Math.clamp(2 * BLOCK_FLOATS / (POSITIONS * (cin + cout)), 2 * MIN_BLOCK, 4 * MAX_BLOCK); // measured: 4× as large was 15 % slower
             int blocks = blocks(target), uStride = cout * cin + L; // a vector apart, as in block()
-            float[][] partials = new float[blocks][];
-            Parallel.forRange(blocks, 1, (from, to) -> {
-                Scratch s = SCRATCH.get();
-                float[] acc = new float[POSITIONS * uStride];
-                for (int b = from; b < to; b++) {
-                    Block k = block(b, target);
-                    transformInput(s, x, k);
-                    transformGradient(s, k, dy);
-                    for (int xi = 0; xi < POSITIONS; xi++) {
-                        Gemm.sgemm(false, true, cout, cin, k.tiles, 1f, s.m, xi * k.mStride, k.tiles, s.v, xi * k.vStride, k.tiles,
-                                b == from ? 0f : 1f, acc, xi * uStride, cin);
+            float[] du;
+            if (blocks < Parallel.threads() && !Parallel.inWorker()) {
+                du = weightGradPhased(x, dy, Phased.of(blockList(blocks, target)), uStride);
+            } else {
+                float[][] partials = new float[blocks][];
+                Parallel.forRange(blocks, 1, (from, to) -> {
+                    Scratch s = SCRATCH.get();
+                    float[] acc = new float[POSITIONS * uStride];
+                    for (int b = from; b < to; b++) {
+                        Block k = block(b, target);
+                        s.ensureBlock(k);
+                        transformInput(s, x, k, 0, cin, s.v, 0);
+                        transformGradient(s, k, dy, s.m, 0, 0, cout);
+                        for (int xi = 0; xi < POSITIONS; xi++) {
+                            Gemm.sgemm(false, true, cout, cin, k.tiles, 1f, s.m, xi * k.mStride, k.tiles, s.v, xi * k.vStride, k.tiles,
+                                    b == from ? 0f : 1f, acc, xi * uStride, cin);
+                        }
                     }
-                }
-                partials[from] = acc;
-            });
-            float[] du = partials[0];
-            for (int i = 1; i < blocks; i++) if (partials[i] != null) VectorOps.addInto(du, partials[i], du.length);
+                    partials[from] = acc;
+                });
+                du = partials[0];
+                for (int i = 1; i < blocks; i++) if (partials[i] != null) VectorOps.addInto(du, partials[i], du.length);
+            }
             Parallel.forRange(cout, Math.max(1, 4096 / cin), (from, to) -> {
                 float[] t = new float[18];
                 for (int o = from; o < to; o++) {
                     for (int c = 0; c < cin; c++) WinogradTransforms.filterGradient(du, o * cin + c, uStride, dw, (o * cin + c) * 9, t);
                 }
             });
+        }
+
+        /**
+         * The summed dU of {@link #weightGrad} with fewer blocks than threads: the transforms of
+         * every block by share of channels, then one task per position summing its GEMMs over the
+         * blocks in block order, which are the sums one thread makes: the result does not
+         * depend on the thread count.
+         */
+        private float[] weightGradPhased(float[] x, float[] dy, Phased ph, int uStride) {
+            int blocks = ph.blocks().length, inShares = ph.shares(cin), outShares = ph.shares(cout);
+            Parallel.forRange(blocks * (inShares + outShares), 1, (from, to) -> {
+                Scratch s = SCRATCH.get();
+                for (int item = from; item < to; item++) {
+                    int b = item / (inShares + outShares), sh = item % (inShares + outShares);
+                    Block k = ph.blocks()[b];
+                    if (sh < inShares) {
+                        transformInput(s, x, k, shareStart(cin, inShares, sh), shareStart(cin, inShares, sh + 1), ph.v(), ph.vAt()[b]);
+                    } else {
+                        sh -= inShares;
+                        indices(s, k, 1);
+                        transformGradient(s, k, dy, ph.m(), ph.mAt()[b], shareStart(cout, outShares, sh), shareStart(cout, outShares, sh + 1));
+                    }
+                }
+            });
+            float[] du = new float[POSITIONS * uStride];
+            Parallel.forRange(POSITIONS, 1, (from, to) -> {
+                for (int xi = from; xi < to; xi++) {
+                    for (int b = 0; b < blocks; b++) {
+                        Block k = ph.blocks()[b];
+                        Gemm.sgemm(false, true, cout, cin, k.tiles, 1f, ph.m(), ph.mAt()[b] + xi * k.mStride, k.tiles, ph.v(), ph.vAt()[b] + xi * k.vStride, k.tiles,
+                                b == 0 ? 0f : 1f, du, xi * uStride, cin);
+                    }
+                }
+            });
+            return du;
         }
 
         /**
@@ -239,31 +371,44 @@ final class Winograd {
             return new Block(n0, n1, ty0, ty1, count, tiles, perImage, rowsP, rowsP * paddedWidth(), cin * tiles + L, cout * tiles + L);
         }
 
-        /** Pads the block's input rows into s.input, fills the tile indices and writes V = Bᵀ d B to s.v. */
-        private void transformInput(Scratch s, float[] x, Block k) {
-            int tx = tilesX(), pw2 = paddedWidth();
-            s.ensure((k.n1 - k.n0) * cin * k.plane, POSITIONS * k.vStride, POSITIONS * k.mStride, k.tiles);
-            padRows(x, k.n0, k.n1, k.ty0, k.rowsP, s.input);
-            for (int t = 0; t < k.tiles; t++) {
-                int tt = Math.min(t, k.count - 1), j = tt / k.perImage, r = tt % k.perImage / tx, c = tt % tx;
-                s.inIdx[t] = j * cin * k.plane + TILE * r * pw2 + TILE * c;
-                s.outIdx[t] = (k.n0 + j) * cout * oh * ow + TILE * (k.ty0 + r) * ow + TILE * c;
-            }
-            for (int ci = 0; ci < cin; ci++) {
+        /**
+         * Pads input channels {@code [c0, c1)} of the block's rows into s.input, fills the tile
+         * indices and writes their rows of V = Bᵀ d B to {@code v} (the block's V at vOff).
+         */
+        private void transformInput(Scratch s, float[] x, Block k, int c0, int c1, float[] v, int vOff) {
+            int pw2 = paddedWidth();
+            s.ensureInput((k.n1 - k.n0) * (c1 - c0) * k.plane, k.tiles);
+            padRows(x, k.n0, k.n1, k.ty0, k.rowsP, c0, c1, s.input);
+            indices(s, k, c1 - c0);
+            for (int ci = c0; ci < c1; ci++) {
                 for (int t0 = 0; t0 < k.tiles; t0 += L) {
-                    WinogradTransforms.input(s.input, ci * k.plane, pw2, s.inIdx, t0, s.v, ci * k.tiles + t0, k.vStride, s.tmp);
+                    WinogradTransforms.input(s.input, (ci - c0) * k.plane, pw2, s.inIdx, t0, v, vOff + ci * k.tiles + t0, k.vStride, s.tmp);
                 }
             }
         }
 
-        /** y = Aᵀ M A + bias (then ReLU) from s.m, tile by tile, clipped to the output's edges. */
-        private void transformOutput(Scratch s, Block k, float[] bias, boolean relu, float[] y) {
+        /** Each tile's window in s.input (padded planes of {@code channels} channels per image) and its corner in the output. */
+        private void indices(Scratch s, Block k, int channels) {
+            int tx = tilesX(), pw2 = paddedWidth();
+            s.ensureInput(0, k.tiles);
+            for (int t = 0; t < k.tiles; t++) {
+                int tt = Math.min(t, k.count - 1), j = tt / k.perImage, r = tt % k.perImage / tx, c = tt % tx;
+                s.inIdx[t] = j * channels * k.plane + TILE * r * pw2 + TILE * c;
+                s.outIdx[t] = (k.n0 + j) * cout * oh * ow + TILE * (k.ty0 + r) * ow + TILE * c;
+            }
+        }
+
+        /**
+         * Output channels {@code [o0, o1)} of y = Aᵀ M A + bias (then ReLU) from the block's M at
+         * {@code m[mOff]}, tile by tile, clipped to the output's edges (s.outIdx filled).
+         */
+        private void transformOutput(Scratch s, Block k, float[] bias, boolean relu, float[] y, float[] m, int mOff, int o0, int o1) {
             int outPlane = oh * ow;
             for (int t0 = 0; t0 < k.tiles; t0 += L) {
                 VectorMask<Float>[] masks = edgeMasks(s, k, t0);
                 boolean vector = masks == null || inBounds(s, t0, y.length);
-                for (int co = 0; co < cout; co++) {
-                    WinogradTransforms.output(s.m, co * k.tiles + t0, k.mStride, bias == null ? 0f : bias[co], relu, s.tmp, s.out);
+                for (int co = o0; co < o1; co++) {
+                    WinogradTransforms.output(m, mOff + co * k.tiles + t0, k.mStride, bias == null ? 0f : bias[co], relu, s.tmp, s.out);
                     if (WinogradTransforms.BY_TRANSPOSES) {
                         WinogradTransforms.scatterByTranspose(s.out, s.tiles, y, co * outPlane, ow, s.outIdx, t0, masks == null ? null : s.rows, s.cols);
                         continue;
@@ -281,13 +426,16 @@ final class Winograd {
             }
         }
 
-        /** dM = A dY Aᵀ into s.m from the output gradient's tiles (zeros beyond its edges and for padding lanes). */
-        private void transformGradient(Scratch s, Block k, float[] dy) {
+        /**
+         * Output channels {@code [o0, o1)} of dM = A dY Aᵀ into the block's M at {@code m[mOff]}
+         * from the output gradient's tiles (zeros beyond its edges and for padding lanes; s.outIdx filled).
+         */
+        private void transformGradient(Scratch s, Block k, float[] dy, float[] m, int mOff, int o0, int o1) {
             int outPlane = oh * ow;
             for (int t0 = 0; t0 < k.tiles; t0 += L) {
                 VectorMask<Float>[] masks = edgeMasks(s, k, t0);
                 boolean vector = masks == null || inBounds(s, t0, dy.length);
-                for (int co = 0; co < cout; co++) {
+                for (int co = o0; co < o1; co++) {
                     if (WinogradTransforms.BY_TRANSPOSES) {
                         WinogradTransforms.gatherByTranspose(dy, co * outPlane, ow, s.outIdx, t0, masks == null ? null : s.rows, s.cols, s.tiles, s.out);
                     } else if (vector) {
@@ -300,7 +448,7 @@ final class Winograd {
                             }
                         }
                     }
-                    WinogradTransforms.outputAdjoint(s.out, s.tmp, s.m, co * k.tiles + t0, k.mStride);
+                    WinogradTransforms.outputAdjoint(s.out, s.tmp, m, mOff + co * k.tiles + t0, k.mStride);
                 }
             }
         }
@@ -339,15 +487,15 @@ final class Winograd {
         }
 
         /**
-         * Input rows of images [n0, n1) under tile rows starting at ty0, into
-         * {@code xp[image][channel][rowsP][paddedWidth]} with the padding and whatever lies
+         * Input rows of images [n0, n1) under tile rows starting at ty0, channels [c0, c1), into
+         * {@code xp[image][channel − c0][rowsP][paddedWidth]} with the padding and whatever lies
          * beyond the input as zeros.
          */
-        private void padRows(float[] x, int n0, int n1, int ty0, int rowsP, float[] xp) {
+        private void padRows(float[] x, int n0, int n1, int ty0, int rowsP, int c0, int c1, float[] xp) {
             int pw2 = paddedWidth(), plane = rowsP * pw2, hw = h * w;
             for (int j = 0; j < n1 - n0; j++) {
-                for (int ci = 0; ci < cin; ci++) {
-                    int src = ((n0 + j) * cin + ci) * hw, dst = (j * cin + ci) * plane;
+                for (int ci = c0; ci < c1; ci++) {
+                    int src = ((n0 + j) * cin + ci) * hw, dst = (j * (c1 - c0) + ci - c0) * plane;
                     for (int r = 0; r < rowsP; r++) {
                         int iy = TILE * ty0 + r - ph, d = dst + r * pw2;
                         if (iy < 0 || iy >= h) {

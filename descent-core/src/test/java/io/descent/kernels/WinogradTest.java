@@ -219,6 +219,52 @@ class WinogradTest {
     }
 
     @Test
+    void fewerBlocksThanThreadsRunInPhasesWithOneThreadsBits() {
+        // fewer blocks than threads: transforms by channel share, GEMMs by block and position
+        // (runPhased, weightGradPhased); forward and input gradient give the bits of one thread,
+        // the weight gradient those of any other phased run with the same blocks (its positions
+        // sum the blocks in block order, as one thread does)
+        int before = Parallel.threads();
+        try {
+            for (ConvGeometry g : new ConvGeometry[] {
+                    conv(1, 16, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // one block
+                    conv(1, 17, 30, 29, 19, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // one block, clipped tiles, odd channels
+                    conv(1, 4, 70, 66, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // two bands of one image
+                    conv(2, 20, 12, 12, 300, 3, 3, 1, 1, 1, 1, 1, 1, 1),  // two images, a block each
+                    conv(3, 256, 6, 5, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1)}) { // wide: three blocks
+                float[] x = random(1, g.n() * g.imageSize()), w = random(2, g.weightSize()), b = random(3, g.o());
+                float[] dy = random(4, g.n() * g.outImageSize());
+                Parallel.setThreads(1);
+                float[] y1 = new float[g.n() * g.outImageSize()], r1 = y1.clone(), dx1 = new float[g.n() * g.imageSize()], dw1 = new float[g.weightSize()];
+                Winograd.forward(g, x, w, b, y1, false);
+                Winograd.forward(g, x, w, b, r1, true);
+                Winograd.backwardData(g, dy, w, null, dx1);
+                Winograd.backwardWeight(g, x, dy, dw1);
+                float[] dw4 = null;
+                for (int t : new int[] {2, 4, 8}) {
+                    Parallel.setThreads(t);
+                    float[] y = random(5, y1.length), r = random(6, y1.length), dx = random(7, dx1.length), dw = random(8, dw1.length);
+                    Winograd.forward(g, x, w, b, y, false);
+                    assertArrayEquals(y1, y, g + " forward, threads " + t);
+                    Winograd.forward(g, x, w, b, r, true);
+                    assertArrayEquals(r1, r, g + " forward + relu, threads " + t);
+                    Winograd.backwardData(g, dy, w, null, dx);
+                    assertArrayEquals(dx1, dx, g + " input gradient, threads " + t);
+                    Winograd.backwardWeight(g, x, dy, dw);
+                    if (t == 4) dw4 = dw;
+                    // one image: its bands are the blocks whatever the threads; with more images a
+                    // block holds about images / threads of them, the same on 4 and 8 threads here
+                    if (t > 2) assertArrayEquals(g.n() == 1 ? dw1 : dw4, dw, g + " weight gradient, threads " + t);
+                }
+                closeScaled(g + " forward", ConvReference.forward(g, x, w, b), y1, ConvReference.forward(g, abs(x), abs(w), abs(b)));
+                closeScaled(g + " weight gradient", ConvReference.backwardWeight(g, x, dy), dw1, ConvReference.backwardWeight(g, abs(x), abs(dy)));
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void onlyStrideOneThreeByThreeWithEnoughTiles() {
         assertTrue(Winograd.suits(conv(8, 16, 16, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1)));
         assertFalse(Winograd.suits(conv(8, 16, 16, 16, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1)), "strided");
