@@ -2,6 +2,7 @@ package io.descent.bench;
 
 import io.descent.autograd.GradMode;
 import io.descent.kernels.Parallel;
+import io.descent.kernels.ParallelProfile;
 import io.descent.models.Models;
 import io.descent.models.ResNet;
 import io.descent.nn.Module;
@@ -94,6 +95,13 @@ public final class ModelBench {
      * Leaves {@code m} in the mode the pass needs and its gradients cleared.
      */
     public static double secondsPerIteration(Module m, Pass pass, Tensor x, int[] y, double seconds, int warmups, int reps) {
+        double s = Timing.medianSeconds(work(m, pass, x, y), seconds, warmups, reps);
+        m.zeroGrad();
+        return s;
+    }
+
+    /** One iteration of {@code pass} on {@code m}, which it puts in the mode the pass needs. */
+    private static Runnable work(Module m, Pass pass, Tensor x, int[] y) {
         Runnable work;
         switch (pass) {
             case FORWARD -> {
@@ -122,9 +130,67 @@ public final class ModelBench {
             }
             default -> throw new AssertionError(pass);
         }
-        double s = Timing.medianSeconds(work, seconds, warmups, reps);
-        m.zeroGrad();
-        return s;
+        return work;
+    }
+
+    /**
+     * A row's time projected onto {@code threads} cores from the critical path of its ops
+     * ({@link ParallelProfile}): {@code seconds} if each op lasts as long as its longest chunk,
+     * {@code balancedSeconds} if its work were spread evenly; {@code wallSeconds} is what the
+     * profiled iterations took on this machine.
+     */
+    public record Projected(String model, String pass, int batch, int threads, double seconds, double balancedSeconds, double wallSeconds) {
+        public String toJson() {
+            return String.format(Locale.ROOT, "{\"model\": \"%s\", \"pass\": \"%s\", \"batch\": %d, \"threads\": %d, \"projected_seconds_per_iter\": %.4f, "
+                    + "\"balanced_seconds_per_iter\": %.4f, \"wall_seconds_per_iter\": %.4f, \"cores_here\": %d}",
+                    model, pass, batch, threads, seconds, balancedSeconds, wallSeconds, Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    /**
+     * Forward and forward+backward of each model with {@code threads} kernel threads, however
+     * many cores this machine has: {@code iterations} profiled after two untimed ones, projected
+     * onto {@code threads} cores (see {@link Projected}).
+     */
+    public static List<Projected> project(List<String> models, int batch, int threads, int iterations) {
+        if (iterations < 1) throw new IllegalArgumentException("bench models: iterations to project must be positive, got " + iterations);
+        List<Projected> rows = new ArrayList<>();
+        Timing.withThreads(threads, () -> {
+            for (String name : models) {
+                Module m = create(name, 224);
+                Tensor x = input(batch, 224);
+                int[] y = labels(batch);
+                for (Pass pass : List.of(Pass.FORWARD, Pass.FORWARD_BACKWARD)) {
+                    Runnable work = work(m, pass, x, y);
+                    for (int i = 0; i < 2; i++) work.run();
+                    long t0 = System.nanoTime();
+                    ParallelProfile.start();
+                    for (int i = 0; i < iterations; i++) work.run();
+                    ParallelProfile.Projection p = ParallelProfile.stop();
+                    double wall = (System.nanoTime() - t0) / 1e9 / iterations;
+                    rows.add(new Projected(name, pass.label(), batch, threads, p.seconds() / iterations, p.balancedSeconds() / iterations, wall));
+                    m.zeroGrad();
+                }
+            }
+            return null;
+        });
+        return rows;
+    }
+
+    public static String projectedJson(List<Projected> rows) {
+        return Timing.jsonList(rows.stream().map(Projected::toJson).toList());
+    }
+
+    public static String projectedTable(List<Projected> rows) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s %-17s %5s %7s %12s %12s %12s %9s%n",
+                "model", "pass", "batch", "threads", "projected s", "balanced s", "wall s here", "images/s"));
+        for (Projected r : rows) {
+            sb.append(String.format(Locale.ROOT, "%-10s %-17s %5d %7d %12.3f %12.3f %12.3f %9.2f%n",
+                    r.model(), r.pass(), r.batch(), r.threads(), r.seconds(), r.balancedSeconds(), r.wallSeconds(), r.batch() / r.seconds()));
+        }
+        sb.append(String.format(Locale.ROOT, "projected onto 'threads' cores from each op's longest chunk (CPU time), measured on %d cores here;"
+                + " memory bandwidth and hand-offs left out: a lower bound, not a measurement%n", Runtime.getRuntime().availableProcessors()));
+        return sb.toString();
     }
 
     public static String toJson(List<Row> rows) {

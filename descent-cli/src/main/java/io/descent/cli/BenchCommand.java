@@ -53,6 +53,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--models", split = ",", description = "models: which (default resnet50,vgg16); checkpoint: mlp and/or resnet50 (default mlp).")
     List<String> models;
 
+    @Option(names = "--project", paramLabel = "ITERATIONS", defaultValue = "0",
+            description = {"models: instead of timing, run ITERATIONS of each row with each --threads value and project their time onto that many cores",
+                    "from the critical path of the ops' chunks (CPU time per chunk; a lower bound, for machines with fewer cores than threads)."})
+    int project;
+
     @Option(names = "--batch", defaultValue = "8", description = "models: batch size at 224 px (default ${DEFAULT-VALUE}).")
     int batch;
 
@@ -96,6 +101,14 @@ public final class BenchCommand implements Callable<Integer> {
                 out = ConvBench.toJson(rows);
             }
             case "models" -> {
+                if (project < 0) throw new IllegalArgumentException("--project takes a number of iterations, got " + project);
+                if (project > 0) {
+                    var rows = new java.util.ArrayList<ModelBench.Projected>();
+                    for (int t : threads) rows.addAll(ModelBench.project(models, batch, t, project));
+                    table = ModelBench.projectedTable(rows);
+                    out = ModelBench.projectedJson(rows);
+                    break;
+                }
                 var rows = new java.util.ArrayList<ModelBench.Row>();
                 for (int t : threads) rows.addAll(ModelBench.run(models, batch, t, seconds));
                 table = ModelBench.table(rows);

@@ -100,13 +100,19 @@ public final class Parallel {
      * it or none of it. Chunks are claimed in order by whoever comes first (caller or worker);
      * which thread runs a chunk never changes its bounds, so results stay the same.
      */
-    private record Op(long seq, RangeBody body, int n, int chunks, Throwable[] failures, AtomicInteger next, AtomicInteger done) {
+    private record Op(long seq, RangeBody body, int n, int chunks, Throwable[] failures, AtomicInteger next, AtomicInteger done, long[] cpu) {
         /** Claims and runs chunks until none is left; true when this call finished the op's last chunk. */
         boolean runChunks() {
             boolean last = false;
             for (int c; (c = next.getAndIncrement()) < chunks; ) {
                 try {
-                    body.run(bound(n, chunks, c), bound(n, chunks, c + 1));
+                    if (cpu == null) {
+                        body.run(bound(n, chunks, c), bound(n, chunks, c + 1));
+                    } else { // a ParallelProfile is open
+                        long t = ParallelProfile.cpu();
+                        body.run(bound(n, chunks, c), bound(n, chunks, c + 1));
+                        cpu[c] = ParallelProfile.cpu() - t;
+                    }
                 } catch (Throwable e) {
                     failures[c] = e;
                 }
@@ -143,7 +149,9 @@ public final class Parallel {
         void run(int n, int chunks, RangeBody body) {
             lock.lock();
             try {
-                Op o = new Op(++seq, body, n, chunks, new Throwable[chunks], new AtomicInteger(), new AtomicInteger());
+                long[] cpu = ParallelProfile.active ? new long[chunks] : null;
+                long callerStart = cpu == null ? 0 : ParallelProfile.cpu();
+                Op o = new Op(++seq, body, n, chunks, new Throwable[chunks], new AtomicInteger(), new AtomicInteger(), cpu);
                 op = o;
                 for (int w = 0; w < chunks - 1; w++) {
                     if (workers[w].parked) LockSupport.unpark(workers[w]);
@@ -151,6 +159,7 @@ public final class Parallel {
                 o.runChunks();
                 awaitWorkers(o);
                 op = null; // let the op's arrays be collected
+                if (cpu != null) ParallelProfile.record(cpu, ParallelProfile.cpu() - callerStart);
                 for (Throwable failure : o.failures) {
                     if (failure instanceof RuntimeException re) throw re;
                     if (failure instanceof Error er) throw er;

@@ -1,0 +1,61 @@
+package io.descent.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** {@link ParallelProfile}: each op counted once, its longest chunk on the critical path. */
+class ParallelProfileTest {
+    private static volatile double sink;
+
+    /** Burns CPU in proportion to {@code units}. */
+    private static void burn(long units) {
+        double s = 0;
+        for (long i = 0; i < units * 200_000; i++) s += Math.sqrt(i);
+        sink = s;
+    }
+
+    @Test
+    void anOpWithOneLongChunkIsAsLongAsThatChunk() {
+        int saved = Parallel.threads();
+        try {
+            Parallel.setThreads(4);
+            burn(5); // compiled before the profile
+            ParallelProfile.start();
+            // chunk 0 does 12 units, the others 1: work 15 units, critical path 12
+            Parallel.forRange(4, 1, (from, to) -> burn(from == 0 ? 12 : 1));
+            Parallel.forRange(1, 1, (from, to) -> burn(3)); // one chunk: runs on the caller, serial
+            ParallelProfile.Projection p = ParallelProfile.stop();
+            assertEquals(1, p.ops(), "only the op split over the team counts as one");
+            assertEquals(4, p.threads());
+            double unit = p.workNanos() / 15.0;
+            assertTrue(p.criticalNanos() > 8 * unit && p.criticalNanos() < 14 * unit, p.toString());
+            assertTrue(p.serialNanos() > 1.5 * unit, "the caller's own op is serial time: " + p);
+            assertTrue(p.seconds() > p.balancedSeconds(), p.toString());
+            assertEquals((p.serialNanos() + p.criticalNanos()) / 1e9, p.seconds(), 1e-12);
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void opsOutsideAProfileAreNotCounted() {
+        int saved = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            ParallelProfile.start();
+            ParallelProfile.Projection empty = ParallelProfile.stop();
+            Parallel.forRange(2, 1, (from, to) -> burn(1));
+            assertEquals(0, empty.ops());
+            ParallelProfile.start();
+            Parallel.forRange(2, 1, (from, to) -> burn(1));
+            Parallel.forRange(2, 1, (from, to) -> burn(1));
+            assertEquals(2, ParallelProfile.stop().ops());
+            assertThrows(IllegalStateException.class, ParallelProfile::stop, "no profile open");
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+}
