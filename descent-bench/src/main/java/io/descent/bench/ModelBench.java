@@ -136,14 +136,15 @@ public final class ModelBench {
     /**
      * A row's time projected onto {@code threads} cores from the critical path of its ops
      * ({@link ParallelProfile}): {@code seconds} if each op lasts as long as its longest chunk,
-     * {@code balancedSeconds} if its work were spread evenly; {@code wallSeconds} is what the
-     * profiled iterations took on this machine.
+     * {@code balancedSeconds} if its work were spread evenly, of which {@code serialSeconds} is
+     * the calling thread's own work outside the team; {@code wallSeconds} is what the profiled
+     * iterations took on this machine.
      */
-    public record Projected(String model, String pass, int batch, int threads, double seconds, double balancedSeconds, double wallSeconds) {
+    public record Projected(String model, String pass, int batch, int threads, double seconds, double balancedSeconds, double serialSeconds, double wallSeconds) {
         public String toJson() {
             return String.format(Locale.ROOT, "{\"model\": \"%s\", \"pass\": \"%s\", \"batch\": %d, \"threads\": %d, \"projected_seconds_per_iter\": %.4f, "
-                    + "\"balanced_seconds_per_iter\": %.4f, \"wall_seconds_per_iter\": %.4f, \"cores_here\": %d}",
-                    model, pass, batch, threads, seconds, balancedSeconds, wallSeconds, Runtime.getRuntime().availableProcessors());
+                    + "\"balanced_seconds_per_iter\": %.4f, \"serial_seconds_per_iter\": %.4f, \"wall_seconds_per_iter\": %.4f, \"cores_here\": %d}",
+                    model, pass, batch, threads, seconds, balancedSeconds, serialSeconds, wallSeconds, Runtime.getRuntime().availableProcessors());
         }
     }
 
@@ -168,7 +169,8 @@ public final class ModelBench {
                     for (int i = 0; i < iterations; i++) work.run();
                     ParallelProfile.Projection p = ParallelProfile.stop();
                     double wall = (System.nanoTime() - t0) / 1e9 / iterations;
-                    rows.add(new Projected(name, pass.label(), batch, threads, p.seconds() / iterations, p.balancedSeconds() / iterations, wall));
+                    rows.add(new Projected(name, pass.label(), batch, threads, p.seconds() / iterations, p.balancedSeconds() / iterations,
+                            p.serialNanos() / 1e9 / iterations, wall));
                     m.zeroGrad();
                 }
             }
@@ -182,11 +184,11 @@ public final class ModelBench {
     }
 
     public static String projectedTable(List<Projected> rows) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s %-17s %5s %7s %12s %12s %12s %9s%n",
-                "model", "pass", "batch", "threads", "projected s", "balanced s", "wall s here", "images/s"));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s %-17s %5s %7s %12s %12s %9s %12s %9s%n",
+                "model", "pass", "batch", "threads", "projected s", "balanced s", "serial s", "wall s here", "images/s"));
         for (Projected r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-10s %-17s %5d %7d %12.3f %12.3f %12.3f %9.2f%n",
-                    r.model(), r.pass(), r.batch(), r.threads(), r.seconds(), r.balancedSeconds(), r.wallSeconds(), r.batch() / r.seconds()));
+            sb.append(String.format(Locale.ROOT, "%-10s %-17s %5d %7d %12.3f %12.3f %9.3f %12.3f %9.2f%n",
+                    r.model(), r.pass(), r.batch(), r.threads(), r.seconds(), r.balancedSeconds(), r.serialSeconds(), r.wallSeconds(), r.batch() / r.seconds()));
         }
         sb.append(String.format(Locale.ROOT, "projected onto 'threads' cores from each op's longest chunk (CPU time), measured on %d cores here;"
                 + " memory bandwidth and hand-offs left out: a lower bound, not a measurement%n", Runtime.getRuntime().availableProcessors()));

@@ -259,7 +259,7 @@ public final class ConvKernels {
             }
             partials[from] = acc;
         });
-        for (int i = 1; i < items; i++) if (partials[i] != null) VectorOps.addInto(dw, partials[i], g.weightSize());
+        Partials.sumIntoFirst(partials, g.weightSize());
     }
 
     /**

@@ -5,7 +5,11 @@ public final class ScalarOps {
     private ScalarOps() {}
 
     public static void addInto(float[] dst, float[] src, int n) {
-        for (int i = 0; i < n; i++) dst[i] += src[i];
+        addInto(dst, src, 0, n);
+    }
+
+    public static void addInto(float[] dst, float[] src, int from, int to) {
+        for (int i = from; i < to; i++) dst[i] += src[i];
     }
 
     public static void add(float[] a, float[] b, float[] out, int n) {

@@ -18,11 +18,16 @@ public final class VectorOps {
 
     /** {@code dst[i] += src[i]}. */
     public static void addInto(float[] dst, float[] src, int n) {
-        int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+        addInto(dst, src, 0, n);
+    }
+
+    /** {@code dst[i] += src[i]} for i in {@code [from, to)}. */
+    public static void addInto(float[] dst, float[] src, int from, int to) {
+        int i = from;
+        for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
             FloatVector.fromArray(S, dst, i).add(FloatVector.fromArray(S, src, i)).intoArray(dst, i);
         }
-        for (; i < n; i++) dst[i] += src[i];
+        for (; i < to; i++) dst[i] += src[i];
     }
 
     /** {@code out[i] = a[i] + b[i]}. */

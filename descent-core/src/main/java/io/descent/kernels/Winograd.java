@@ -293,7 +293,7 @@ final class Winograd {
                     partials[from] = acc;
                 });
                 du = partials[0];
-                for (int i = 1; i < blocks; i++) if (partials[i] != null) VectorOps.addInto(du, partials[i], du.length);
+                Partials.sumIntoFirst(partials, du.length);
             }
             Parallel.forRange(cout, Math.max(1, 4096 / cin), (from, to) -> {
                 float[] t = new float[18];

@@ -33,6 +33,7 @@ class VectorOpsTest {
             VectorOps.reluBackward(a, b, v, n); ScalarOps.reluBackward(a, b, s, n); assertArrayEquals(s, v, "reluBackward " + n);
             float[] dv = a.clone(), ds = a.clone();
             VectorOps.addInto(dv, b, n); ScalarOps.addInto(ds, b, n); assertArrayEquals(ds, dv, "addInto " + n);
+            VectorOps.addInto(dv, a, n / 3, n - 1); ScalarOps.addInto(ds, a, n / 3, n - 1); assertArrayEquals(ds, dv, "addInto a range " + n);
         }
     }
 
