@@ -22,17 +22,17 @@ class ParallelProfileTest {
         int saved = Parallel.threads();
         try {
             Parallel.setThreads(4);
-            burn(5); // compiled before the profile
+            for (int i = 0; i < 10; i++) Parallel.forRange(4, 1, (from, to) -> burn(1)); // compiled before the profile, on every thread
             ParallelProfile.start();
-            // chunk 0 does 12 units, the others 1: work 15 units, critical path 12
-            Parallel.forRange(4, 1, (from, to) -> burn(from == 0 ? 12 : 1));
-            Parallel.forRange(1, 1, (from, to) -> burn(3)); // one chunk: runs on the caller, serial
+            // chunk 0 does 40 units, the others 1 each: the longest chunk is most of the work
+            // even if a thread's burn ran a few times slower (the JIT, a busy machine)
+            Parallel.forRange(4, 1, (from, to) -> burn(from == 0 ? 40 : 1));
+            Parallel.forRange(1, 1, (from, to) -> burn(10)); // one chunk: runs on the caller, serial
             ParallelProfile.Projection p = ParallelProfile.stop();
             assertEquals(1, p.ops(), "only the op split over the team counts as one");
             assertEquals(4, p.threads());
-            double unit = p.workNanos() / 15.0;
-            assertTrue(p.criticalNanos() > 8 * unit && p.criticalNanos() < 14 * unit, p.toString());
-            assertTrue(p.serialNanos() > 1.5 * unit, "the caller's own op is serial time: " + p);
+            assertTrue(p.criticalNanos() > 0.5 * p.workNanos() && p.criticalNanos() < p.workNanos(), p.toString());
+            assertTrue(p.serialNanos() > 0.1 * p.criticalNanos(), "the caller's own op is serial time: " + p);
             assertTrue(p.seconds() > p.balancedSeconds(), p.toString());
             assertEquals((p.serialNanos() + p.criticalNanos()) / 1e9, p.seconds(), 1e-12);
         } finally {
