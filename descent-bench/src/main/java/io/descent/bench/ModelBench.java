@@ -140,19 +140,28 @@ public final class ModelBench {
      * the calling thread's own work outside the team; {@code wallSeconds} is what the profiled
      * iterations took on this machine.
      */
-    public record Projected(String model, String pass, int batch, int threads, double seconds, double balancedSeconds, double serialSeconds, double wallSeconds) {
+    public record Projected(String model, String pass, int batch, int threads, double seconds, double balancedSeconds, double serialSeconds, double wallSeconds,
+                            double callerAllocatedMb, List<String> waits) {
         public String toJson() {
             return String.format(Locale.ROOT, "{\"model\": \"%s\", \"pass\": \"%s\", \"batch\": %d, \"threads\": %d, \"projected_seconds_per_iter\": %.4f, "
-                    + "\"balanced_seconds_per_iter\": %.4f, \"serial_seconds_per_iter\": %.4f, \"wall_seconds_per_iter\": %.4f, \"cores_here\": %d}",
-                    model, pass, batch, threads, seconds, balancedSeconds, serialSeconds, wallSeconds, Runtime.getRuntime().availableProcessors());
+                    + "\"balanced_seconds_per_iter\": %.4f, \"serial_seconds_per_iter\": %.4f, \"wall_seconds_per_iter\": %.4f, \"caller_allocated_mb_per_iter\": %.1f, \"cores_here\": %d}",
+                    model, pass, batch, threads, seconds, balancedSeconds, serialSeconds, wallSeconds, callerAllocatedMb, Runtime.getRuntime().availableProcessors());
         }
     }
 
     /**
      * Forward and forward+backward of each model with {@code threads} kernel threads, however
-     * many cores this machine has: {@code iterations} profiled after two untimed ones, projected
+     * many cores this machine has: {@code iterations} profiled after {@link #WARMUPS} untimed ones
+     * (and at least {@link #WARMUP_SECONDS} of them), projected
      * onto {@code threads} cores (see {@link Projected}).
      */
+    /** Untimed iterations before a projection, at least this many and for at least this long. */
+    private static final int WARMUPS = 3;
+    private static final double WARMUP_SECONDS = 8;
+
+    /** Sites listed per projected row, most waiting first. */
+    private static final int WAITS_SHOWN = 8;
+
     public static List<Projected> project(List<String> models, int batch, int threads, int iterations) {
         if (iterations < 1) throw new IllegalArgumentException("bench models: iterations to project must be positive, got " + iterations);
         List<Projected> rows = new ArrayList<>();
@@ -163,14 +172,21 @@ public final class ModelBench {
                 int[] y = labels(batch);
                 for (Pass pass : List.of(Pass.FORWARD, Pass.FORWARD_BACKWARD)) {
                     Runnable work = work(m, pass, x, y);
-                    for (int i = 0; i < 2; i++) work.run();
+                    // untimed until the JIT has compiled the kernels that run once per pass (a
+                    // classifier's GEMM still in the Vector API's Java fallback ran 70x slower)
+                    long warmEnd = System.nanoTime() + (long) (WARMUP_SECONDS * 1e9);
+                    for (int i = 0; i < WARMUPS || System.nanoTime() < warmEnd; i++) work.run();
                     long t0 = System.nanoTime();
                     ParallelProfile.start();
                     for (int i = 0; i < iterations; i++) work.run();
                     ParallelProfile.Projection p = ParallelProfile.stop();
                     double wall = (System.nanoTime() - t0) / 1e9 / iterations;
+                    List<String> waits = ParallelProfile.byWaiting(p).stream().limit(WAITS_SHOWN)
+                            .map(site -> String.format(Locale.ROOT, "%7.1f ms waiting, %6.1f ms work, %4d ops: %s", site.waitNanos(threads) / 1e6 / iterations,
+                                    site.workNanos() / 1e6 / iterations, site.ops() / iterations, site.where()))
+                            .toList();
                     rows.add(new Projected(name, pass.label(), batch, threads, p.seconds() / iterations, p.balancedSeconds() / iterations,
-                            p.serialNanos() / 1e9 / iterations, wall));
+                            p.serialNanos() / 1e9 / iterations, wall, p.callerAllocatedBytes() / 1e6 / iterations, waits));
                     m.zeroGrad();
                 }
             }
@@ -189,6 +205,11 @@ public final class ModelBench {
         for (Projected r : rows) {
             sb.append(String.format(Locale.ROOT, "%-10s %-17s %5d %7d %12.3f %12.3f %9.3f %12.3f %9.2f%n",
                     r.model(), r.pass(), r.batch(), r.threads(), r.seconds(), r.balancedSeconds(), r.serialSeconds(), r.wallSeconds(), r.batch() / r.seconds()));
+        }
+        for (Projected r : rows) {
+            sb.append(String.format(Locale.ROOT, "where threads wait, %s %s on %d (per iteration; the calling thread allocated %.0f MB):%n",
+                    r.model(), r.pass(), r.threads(), r.callerAllocatedMb()));
+            for (String w : r.waits()) sb.append("  ").append(w).append('\n');
         }
         sb.append(String.format(Locale.ROOT, "projected onto 'threads' cores from each op's longest chunk (CPU time), measured on %d cores here;"
                 + " memory bandwidth and hand-offs left out: a lower bound, not a measurement%n", Runtime.getRuntime().availableProcessors()));

@@ -2,6 +2,11 @@ package io.descent.kernels;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * What a run of ops would take on as many cores as {@link Parallel} has threads, measured on
@@ -24,16 +29,18 @@ public final class ParallelProfile {
     static volatile boolean active;
 
     private static Thread caller;
-    private static long callerStart, callerInOps, ops, critical, work;
+    private static long callerStart, callerInOps, ops, critical, work, allocatedStart;
+    private static final Map<String, Site> SITES = new HashMap<>();
 
     private ParallelProfile() {}
 
     /**
      * Totals of a profile: the calling thread's own CPU time outside the team's ops
      * ({@code serialNanos}), and over the ops, the sum of their longest chunks and of all
-     * their chunks.
+     * their chunks; the bytes the calling thread allocated (which the JVM zeroes on that
+     * thread: much of the serial time of a training step; -1 where the JVM does not say).
      */
-    public record Projection(int threads, long ops, long serialNanos, long criticalNanos, long workNanos) {
+    public record Projection(int threads, long ops, long serialNanos, long criticalNanos, long workNanos, List<Site> sites, long callerAllocatedBytes) {
         /** Seconds on {@code threads} cores, if each op lasted as long as its longest chunk. */
         public double seconds() {
             return (serialNanos + criticalNanos) / 1e9;
@@ -45,12 +52,33 @@ public final class ParallelProfile {
         }
     }
 
+    /**
+     * The ops issued from one place in the code (the first caller outside this package's
+     * team, e.g. {@code ConvKernels.backwardData:152}): how many, their longest chunks and all
+     * their chunks, in nanoseconds.
+     */
+    public record Site(String where, long ops, long criticalNanos, long workNanos) {
+        /** Nanoseconds these ops add to the projection beyond perfectly split ones on {@code threads}. */
+        public double waitNanos(int threads) {
+            return criticalNanos - (double) workNanos / threads;
+        }
+    }
+
+    /** The sites of a projection, most waiting first. */
+    public static List<Site> byWaiting(Projection p) {
+        List<Site> sorted = new ArrayList<>(p.sites());
+        sorted.sort(Comparator.comparingDouble((Site x) -> -x.waitNanos(p.threads())));
+        return sorted;
+    }
+
     /** Starts a profile of the ops the calling thread issues from now on (and resets any open one). */
     public static synchronized void start() {
         if (!MX.isCurrentThreadCpuTimeSupported()) throw new UnsupportedOperationException("ParallelProfile: this JVM cannot measure thread CPU time");
         if (!MX.isThreadCpuTimeEnabled()) MX.setThreadCpuTimeEnabled(true);
         caller = Thread.currentThread();
         callerInOps = ops = critical = work = 0;
+        SITES.clear();
+        allocatedStart = allocated();
         callerStart = cpu();
         active = true;
     }
@@ -60,7 +88,13 @@ public final class ParallelProfile {
         if (caller != Thread.currentThread()) throw new IllegalStateException("ParallelProfile.stop: no profile started on this thread");
         active = false;
         caller = null;
-        return new Projection(Parallel.threads(), ops, cpu() - callerStart - callerInOps, critical, work);
+        long serial = cpu() - callerStart - callerInOps, bytes = allocated();
+        return new Projection(Parallel.threads(), ops, serial, critical, work, List.copyOf(SITES.values()), bytes < 0 ? -1 : bytes - allocatedStart);
+    }
+
+    /** Bytes this thread has allocated so far, or -1. */
+    private static long allocated() {
+        return MX instanceof com.sun.management.ThreadMXBean sun && sun.isThreadAllocatedMemorySupported() ? sun.getCurrentThreadAllocatedBytes() : -1;
     }
 
     /** This thread's CPU time in nanoseconds. */
@@ -79,6 +113,38 @@ public final class ParallelProfile {
         ops++;
         critical += max;
         work += sum;
-        callerInOps += callerNanos;
+        long t = cpu();
+        String where = site();
+        callerInOps += callerNanos + cpu() - t; // the profile's own bookkeeping is not the program's serial work
+        Site old = SITES.getOrDefault(where, new Site(where, 0, 0, 0));
+        SITES.put(where, new Site(where, old.ops() + 1, old.criticalNanos() + max, old.workNanos() + sum));
+    }
+
+    private static final StackWalker WALKER = StackWalker.getInstance();
+
+    /**
+     * Where the op was issued: the first frame outside the team's code, and the first outside
+     * the kernels package (the op or layer that called the kernel), e.g.
+     * {@code "ConvKernels.backwardWeight:245 < Conv$ConvBackward.backward:180"}.
+     */
+    private static String site() {
+        String kernels = Parallel.class.getPackageName() + ".";
+        List<StackWalker.StackFrame> frames = WALKER.walk(st -> st
+                .filter(f -> !isTeam(f.getClassName()))
+                .limit(24).toList());
+        if (frames.isEmpty()) return "?";
+        String issuer = name(frames.get(0));
+        for (StackWalker.StackFrame f : frames) if (!f.getClassName().startsWith(kernels)) return f == frames.get(0) ? issuer : issuer + " < " + name(f);
+        return issuer;
+    }
+
+    /** Parallel, its nested classes, and this class. */
+    private static boolean isTeam(String className) {
+        String parallel = Parallel.class.getName();
+        return className.equals(parallel) || className.startsWith(parallel + "$") || className.equals(ParallelProfile.class.getName());
+    }
+
+    private static String name(StackWalker.StackFrame f) {
+        return f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "." + f.getMethodName() + ":" + f.getLineNumber();
     }
 }

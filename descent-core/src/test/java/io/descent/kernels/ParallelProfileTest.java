@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 /** {@link ParallelProfile}: each op counted once, its longest chunk on the critical path. */
 class ParallelProfileTest {
     private static volatile double sink;
+    private static volatile float[] kept;
 
     /** Burns CPU in proportion to {@code units}. */
     private static void burn(long units) {
@@ -28,8 +29,15 @@ class ParallelProfileTest {
             // even if a thread's burn ran a few times slower (the JIT, a busy machine)
             Parallel.forRange(4, 1, (from, to) -> burn(from == 0 ? 40 : 1));
             Parallel.forRange(1, 1, (from, to) -> burn(10)); // one chunk: runs on the caller, serial
+            kept = new float[1 << 18]; // 1 MiB allocated by the caller
             ParallelProfile.Projection p = ParallelProfile.stop();
             assertEquals(1, p.ops(), "only the op split over the team counts as one");
+            assertEquals(1, p.sites().size(), p.toString());
+            ParallelProfile.Site site = p.sites().get(0);
+            assertTrue(site.where().startsWith("ParallelProfileTest.lambda") || site.where().startsWith("ParallelProfileTest.anOp"), site.where());
+            assertEquals(p.criticalNanos(), site.criticalNanos());
+            assertEquals(site, ParallelProfile.byWaiting(p).get(0));
+            assertTrue(p.callerAllocatedBytes() == -1 || p.callerAllocatedBytes() >= 4 << 18, "allocated " + p.callerAllocatedBytes());
             assertEquals(4, p.threads());
             assertTrue(p.criticalNanos() > 0.5 * p.workNanos() && p.criticalNanos() < p.workNanos(), p.toString());
             assertTrue(p.serialNanos() > 0.1 * p.criticalNanos(), "the caller's own op is serial time: " + p);
