@@ -163,6 +163,11 @@ public final class ModelBench {
     private static final int WAITS_SHOWN = 8;
 
     public static List<Projected> project(List<String> models, int batch, int threads, int iterations) {
+        return project(models, batch, threads, iterations, WARMUP_SECONDS);
+    }
+
+    /** {@link #project(List, int, int, int)} with {@code warmupSeconds} of untimed iterations at least. */
+    static List<Projected> project(List<String> models, int batch, int threads, int iterations, double warmupSeconds) {
         if (iterations < 1) throw new IllegalArgumentException("bench models: iterations to project must be positive, got " + iterations);
         List<Projected> rows = new ArrayList<>();
         Timing.withThreads(threads, () -> {
@@ -174,7 +179,7 @@ public final class ModelBench {
                     Runnable work = work(m, pass, x, y);
                     // untimed until the JIT has compiled the kernels that run once per pass (a
                     // classifier's GEMM still in the Vector API's Java fallback ran 70x slower)
-                    long warmEnd = System.nanoTime() + (long) (WARMUP_SECONDS * 1e9);
+                    long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
                     for (int i = 0; i < WARMUPS || System.nanoTime() < warmEnd; i++) work.run();
                     long t0 = System.nanoTime();
                     ParallelProfile.start();

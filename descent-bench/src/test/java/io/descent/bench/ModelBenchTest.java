@@ -13,7 +13,7 @@ class ModelBenchTest {
     @Test
     void projectsEachPassOntoTheThreadCount() {
         int before = Parallel.threads();
-        List<ModelBench.Projected> rows = ModelBench.project(List.of("resnet18"), 1, 4, 1);
+        List<ModelBench.Projected> rows = ModelBench.project(List.of("resnet18"), 1, 4, 1, 0);
         assertEquals(before, Parallel.threads(), "the thread count is restored");
         assertEquals(List.of("forward", "forward+backward"), rows.stream().map(ModelBench.Projected::pass).toList());
         for (ModelBench.Projected r : rows) {
@@ -22,6 +22,6 @@ class ModelBenchTest {
             assertTrue(r.toJson().contains("\"projected_seconds_per_iter\""), r.toJson());
         }
         assertTrue(ModelBench.projectedTable(rows).contains("resnet18"));
-        assertThrows(IllegalArgumentException.class, () -> ModelBench.project(List.of("resnet18"), 1, 4, 0));
+        assertThrows(IllegalArgumentException.class, () -> ModelBench.project(List.of("resnet18"), 1, 4, 0, 0));
     }
 }
