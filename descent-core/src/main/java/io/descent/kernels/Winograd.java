@@ -150,6 +150,7 @@ final class Winograd {
      * position).
      */
     private record Phased(Pass.Block[] blocks, int[] vAt, int[] mAt, float[] v, float[] m) {
+        /** The phased layout of {@code blocks}, or null when their V or M would not fit one array (then they go block by block). */
         static Phased of(Pass.Block[] blocks) {
             int[] vAt = new int[blocks.length], mAt = new int[blocks.length];
             long vn = 0, mn = 0;
@@ -159,7 +160,7 @@ final class Winograd {
                 vn += (long) POSITIONS * blocks[b].vStride();
                 mn += (long) POSITIONS * blocks[b].mStride();
             }
-            if (vn > Integer.MAX_VALUE - 8 || mn > Integer.MAX_VALUE - 8) throw new IllegalStateException("winograd: transformed tiles exceed an array");
+            if (vn > Integer.MAX_VALUE - 8 || mn > Integer.MAX_VALUE - 8) return null;
             float[][] held = PHASED.get();
             if (held[0].length < vn) held[0] = new float[(int) vn];
             if (held[1].length < mn) held[1] = new float[(int) mn];
@@ -204,8 +205,9 @@ final class Winograd {
         void run(float[] x, float[] bias, boolean relu, float[] y) {
             int target = wide() ? MAX_BLOCK : Math.clamp(BLOCK_FLOATS / (POSITIONS * (cin + cout)), MIN_BLOCK, MAX_BLOCK);
             int blocks = blocks(target);
-            if (blocks < Parallel.threads() && !Parallel.inWorker()) {
-                runPhased(x, bias, relu, y, Phased.of(blockList(blocks, target)));
+            Phased ph = blocks < Parallel.threads() && !Parallel.inWorker() ? Phased.of(blockList(blocks, target)) : null;
+            if (ph != null) {
+                runPhased(x, bias, relu, y, ph);
                 return;
             }
             Parallel.forRange(blocks, 1, (from, to) -> {
@@ -273,8 +275,9 @@ final class Winograd {
                     : Math.clamp(2 * BLOCK_FLOATS / (POSITIONS * (cin + cout)), 2 * MIN_BLOCK, 4 * MAX_BLOCK); // measured: 4× as large was 15 % slower
             int blocks = blocks(target), uStride = cout * cin + L; // a vector apart, as in block()
             float[] du;
-            if (blocks < Parallel.threads() && !Parallel.inWorker()) {
-                du = weightGradPhased(x, dy, Phased.of(blockList(blocks, target)), uStride);
+            Phased ph = blocks < Parallel.threads() && !Parallel.inWorker() ? Phased.of(blockList(blocks, target)) : null;
+            if (ph != null) {
+                du = weightGradPhased(x, dy, ph, uStride);
             } else {
                 float[][] partials = new float[blocks][];
                 Parallel.forRange(blocks, 1, (from, to) -> {
