@@ -230,6 +230,7 @@ class WinogradTest {
                     conv(1, 16, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // one block
                     conv(1, 17, 30, 29, 19, 3, 3, 1, 1, 1, 1, 1, 1, 1),   // one block, clipped tiles, odd channels
                     conv(1, 4, 70, 66, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1),     // two bands of one image
+                    conv(1, 64, 32, 32, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1),  // weight gradient in bands of dU's rows
                     conv(2, 20, 12, 12, 300, 3, 3, 1, 1, 1, 1, 1, 1, 1),  // two images, a block each
                     conv(3, 256, 6, 5, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1)}) { // wide: three blocks
                 float[] x = random(1, g.n() * g.imageSize()), w = random(2, g.weightSize()), b = random(3, g.o());
