@@ -173,11 +173,6 @@ final class Winograd {
         }
     }
 
-    /** Channels {@code [from, to)} of share {@code s} of {@code shares}. */
-    private static int shareStart(int channels, int shares, int s) {
-        return Parallel.bound(channels, shares, s);
-    }
-
     /**
      * One convolution: input [n, cin, h, w], output [n, cout, oh, ow], padding (ph, pw), and for
      * {@link #run} the transformed weights (one packed cout×cin matrix per position).
@@ -205,7 +200,7 @@ final class Winograd {
         void run(float[] x, float[] bias, boolean relu, float[] y) {
             int target = wide() ? MAX_BLOCK : Math.clamp(BLOCK_FLOATS / (POSITIONS * (cin + cout)), MIN_BLOCK, MAX_BLOCK);
             int blocks = blocks(target);
-            Phased ph = blocks < Parallel.threads() && !Parallel.inWorker() ? Phased.of(blockList(blocks, target)) : null;
+            Phased ph = phased(blocks, target);
             if (ph != null) {
                 runPhased(x, bias, relu, y, ph);
                 return;
@@ -237,7 +232,7 @@ final class Winograd {
                 Scratch s = SCRATCH.get();
                 for (int item = from; item < to; item++) {
                     int b = item / inShares, sh = item % inShares;
-                    transformInput(s, x, ph.blocks()[b], shareStart(cin, inShares, sh), shareStart(cin, inShares, sh + 1), ph.v(), ph.vAt()[b]);
+                    transformInput(s, x, ph.blocks()[b], Parallel.bound(cin, inShares, sh), Parallel.bound(cin, inShares, sh + 1), ph.v(), ph.vAt()[b]);
                 }
             });
             Parallel.forRange(blocks * POSITIONS, 1, (from, to) -> {
@@ -253,15 +248,17 @@ final class Winograd {
                     int b = item / outShares, sh = item % outShares;
                     Block k = ph.blocks()[b];
                     indices(s, k, 1);
-                    transformOutput(s, k, bias, relu, y, ph.m(), ph.mAt()[b], shareStart(cout, outShares, sh), shareStart(cout, outShares, sh + 1));
+                    transformOutput(s, k, bias, relu, y, ph.m(), ph.mAt()[b], Parallel.bound(cout, outShares, sh), Parallel.bound(cout, outShares, sh + 1));
                 }
             });
         }
 
-        private Block[] blockList(int blocks, int target) {
+        /** The phased layout when there are fewer blocks than threads (and it fits), else null: block by block. */
+        private Phased phased(int blocks, int target) {
+            if (blocks >= Parallel.threads() || Parallel.inWorker()) return null;
             Block[] list = new Block[blocks];
             for (int b = 0; b < blocks; b++) list[b] = block(b, target);
-            return list;
+            return Phased.of(list);
         }
 
         /**
@@ -275,7 +272,7 @@ final class Winograd {
                     : Math.clamp(2 * BLOCK_FLOATS / (POSITIONS * (cin + cout)), 2 * MIN_BLOCK, 4 * MAX_BLOCK); // measured: 4× as large was 15 % slower
             int blocks = blocks(target), uStride = cout * cin + L; // a vector apart, as in block()
             float[] du;
-            Phased ph = blocks < Parallel.threads() && !Parallel.inWorker() ? Phased.of(blockList(blocks, target)) : null;
+            Phased ph = phased(blocks, target);
             if (ph != null) {
                 du = weightGradPhased(x, dy, ph, uStride);
             } else {
@@ -320,11 +317,11 @@ final class Winograd {
                     int b = item / (inShares + outShares), sh = item % (inShares + outShares);
                     Block k = ph.blocks()[b];
                     if (sh < inShares) {
-                        transformInput(s, x, k, shareStart(cin, inShares, sh), shareStart(cin, inShares, sh + 1), ph.v(), ph.vAt()[b]);
+                        transformInput(s, x, k, Parallel.bound(cin, inShares, sh), Parallel.bound(cin, inShares, sh + 1), ph.v(), ph.vAt()[b]);
                     } else {
                         sh -= inShares;
                         indices(s, k, 1);
-                        transformGradient(s, k, dy, ph.m(), ph.mAt()[b], shareStart(cout, outShares, sh), shareStart(cout, outShares, sh + 1));
+                        transformGradient(s, k, dy, ph.m(), ph.mAt()[b], Parallel.bound(cout, outShares, sh), Parallel.bound(cout, outShares, sh + 1));
                     }
                 }
             });
