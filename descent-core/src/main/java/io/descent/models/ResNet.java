@@ -6,12 +6,12 @@ import io.descent.nn.BatchNorm;
 import io.descent.nn.Conv2d;
 import io.descent.nn.ConvBatchNormFold;
 import io.descent.nn.Identity;
+import io.descent.nn.Intermediates;
 import io.descent.nn.Linear;
 import io.descent.nn.MaxPool2d;
 import io.descent.nn.Module;
 import io.descent.nn.Sequential;
 import io.descent.nn.init.Init;
-import io.descent.ops.Arithmetic;
 import io.descent.tensor.Rng;
 import io.descent.tensor.Tensor;
 
@@ -82,10 +82,14 @@ public final class ResNet extends Module {
 
     /** The network up to (and including) global pooling, flattened: [N, features]. */
     public Tensor features(Tensor x) {
-        x = ConvBatchNormFold.forward(child("conv1"), child("bn1"), child("relu"), x);
-        x = child("maxpool").forward(x);
-        for (int l = 1; l <= 4; l++) x = child("layer" + l).forward(x);
-        return child("avgpool").forward(x).flatten();
+        Module conv1 = child("conv1"), bn1 = child("bn1"), relu = child("relu");
+        Intermediates chain = new Intermediates(x);
+        Tensor y = chain.next(x, ConvBatchNormFold.forward(conv1, bn1, relu, x), conv1, bn1, relu);
+        for (String name : new String[] {"maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool"}) {
+            Module m = child(name);
+            y = chain.next(y, m.forward(y), m);
+        }
+        return y.flatten();
     }
 
     @Override
@@ -99,7 +103,7 @@ public final class ResNet extends Module {
     }
 
     /** Two 3×3 convs with a residual connection (expansion 1). */
-    public static final class BasicBlock extends Module {
+    public static final class BasicBlock extends Module implements Intermediates.Known {
         BasicBlock(int inplanes, int planes, int stride, Rng rng) {
             registerModule("conv1", conv(inplanes, planes, 3, stride, 1, rng));
             registerModule("bn1", BatchNorm.batchNorm2d(planes));
@@ -111,15 +115,16 @@ public final class ResNet extends Module {
 
         @Override
         public Tensor forward(Tensor x) {
-            Tensor out = ConvBatchNormFold.forward(child("conv1"), child("bn1"), child("relu"), x);
-            out = ConvBatchNormFold.forward(child("conv2"), child("bn2"), null, out);
-            Tensor identity = children().containsKey("downsample") ? child("downsample").forward(x) : x;
-            return Arithmetic.addRelu(out, identity);
+            Module conv1 = child("conv1"), bn1 = child("bn1"), relu = child("relu"), conv2 = child("conv2"), bn2 = child("bn2");
+            Intermediates chain = new Intermediates(x);
+            Tensor out = chain.next(x, ConvBatchNormFold.forward(conv1, bn1, relu, x), conv1, bn1, relu);
+            out = chain.next(out, ConvBatchNormFold.forward(conv2, bn2, null, out), conv2, bn2);
+            return closeResidual(chain, out, x, children().get("downsample"));
         }
     }
 
     /** 1×1 reduce, 3×3 (carrying the stride), 1×1 expand ×4, with a residual connection. */
-    public static final class Bottleneck extends Module {
+    public static final class Bottleneck extends Module implements Intermediates.Known {
         Bottleneck(int inplanes, int planes, int stride, Rng rng) {
             registerModule("conv1", conv(inplanes, planes, 1, 1, 0, rng));
             registerModule("bn1", BatchNorm.batchNorm2d(planes));
@@ -133,13 +138,19 @@ public final class ResNet extends Module {
 
         @Override
         public Tensor forward(Tensor x) {
-            Module relu = child("relu");
-            Tensor out = ConvBatchNormFold.forward(child("conv1"), child("bn1"), relu, x);
-            out = ConvBatchNormFold.forward(child("conv2"), child("bn2"), relu, out);
-            out = ConvBatchNormFold.forward(child("conv3"), child("bn3"), null, out);
-            Tensor identity = children().containsKey("downsample") ? child("downsample").forward(x) : x;
-            return Arithmetic.addRelu(out, identity);
+            Module relu = child("relu"), conv1 = child("conv1"), bn1 = child("bn1"), conv2 = child("conv2"), bn2 = child("bn2");
+            Module conv3 = child("conv3"), bn3 = child("bn3");
+            Intermediates chain = new Intermediates(x);
+            Tensor out = chain.next(x, ConvBatchNormFold.forward(conv1, bn1, relu, x), conv1, bn1, relu);
+            out = chain.next(out, ConvBatchNormFold.forward(conv2, bn2, relu, out), conv2, bn2, relu);
+            out = chain.next(out, ConvBatchNormFold.forward(conv3, bn3, null, out), conv3, bn3);
+            return closeResidual(chain, out, x, children().get("downsample"));
         }
+    }
+
+    /** {@code relu(out + shortcut(x))}, the shortcut being {@code downsample} or the identity (null). */
+    private static Tensor closeResidual(Intermediates chain, Tensor out, Tensor x, Module downsample) {
+        return downsample == null ? chain.addRelu(out, x) : chain.addRelu(out, downsample.forward(x), downsample);
     }
 
     private static Sequential downsample(int in, int out, int stride, Rng rng) {

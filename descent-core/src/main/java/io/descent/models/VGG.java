@@ -5,6 +5,7 @@ import io.descent.nn.AdaptiveAvgPool2d;
 import io.descent.nn.BatchNorm;
 import io.descent.nn.Conv2d;
 import io.descent.nn.Dropout;
+import io.descent.nn.Intermediates;
 import io.descent.nn.Linear;
 import io.descent.nn.MaxPool2d;
 import io.descent.nn.Module;
@@ -72,7 +73,10 @@ public final class VGG extends Module {
 
     /** The network up to the classifier, flattened: [N, 512·7·7]. */
     public Tensor features(Tensor x) {
-        return child("avgpool").forward(child("features").forward(x)).flatten();
+        Module features = child("features"), avgpool = child("avgpool");
+        Intermediates chain = new Intermediates(x);
+        Tensor y = chain.next(x, features.forward(x), features);
+        return chain.next(y, avgpool.forward(y), avgpool).flatten();
     }
 
     @Override

@@ -14,8 +14,7 @@ public final class Activations {
 
     /** max(x, 0); backward from the saved output (vectorized). */
     public static Tensor relu(Tensor a) {
-        float[] y = new float[a.numel()];
-        float[] x = a.data();
+        float[] y = Autograd.outputArray(a.numel(), a), x = a.data(); // every element is written
         Parallel.forRange(y.length, ELEMENTWISE_GRAIN, (from, to) -> VectorOps.relu(x, y, from, to));
         Tensor out = Tensor.wrap(y, a.shape());
         if (!Autograd.needsGrad(a)) return out;

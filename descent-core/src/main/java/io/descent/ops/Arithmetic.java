@@ -35,17 +35,39 @@ public final class Arithmetic {
      * inputs receive the one masked gradient.
      */
     public static Tensor addRelu(Tensor a, Tensor b) {
+        sameShape(a, b);
+        float[] out = Autograd.outputArray(a.numel(), a, b); // every element is written
+        addRelu(a.data(), b.data(), out);
+        Tensor result = Tensor.wrap(out, a.shape());
+        if (!Autograd.needsGrad(a, b)) return result;
+        return Autograd.record(result, new ReluBackward("AddReluBackward", result, a, b));
+    }
+
+    /**
+     * {@link #addRelu} written over {@code a}'s array, which is returned (PyTorch's
+     * {@code out += identity; relu_(out)} in torchvision's residual blocks): for a caller that
+     * holds the only reference to {@code a}, in inference. Refuses inputs that need a gradient,
+     * since the values overwritten may be what a backward pass reads.
+     */
+    public static Tensor addReluInPlace(Tensor a, Tensor b) {
+        sameShape(a, b);
+        if (Autograd.needsGrad(a, b)) throw new IllegalStateException("add_relu_: writes over its first input, which needs a gradient (use add_relu)");
+        addRelu(a.data(), b.data(), a.data());
+        return a;
+    }
+
+    private static void sameShape(Tensor a, Tensor b) {
         if (!java.util.Arrays.equals(a.shape(), b.shape())) {
             throw new IllegalArgumentException("add_relu: shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()) + " differ (it does not broadcast)");
         }
-        float[] x = a.data(), y = b.data(), out = new float[x.length];
+    }
+
+    /** {@code out = max(x + y, 0)} element by element; out may be x (each element is read before it is written). */
+    private static void addRelu(float[] x, float[] y, float[] out) {
         Parallel.forRange(out.length, 1 << 15, (from, to) -> {
             VectorOps.add(x, y, out, from, to);
             VectorOps.relu(out, out, from, to);
         });
-        Tensor result = Tensor.wrap(out, a.shape());
-        if (!Autograd.needsGrad(a, b)) return result;
-        return Autograd.record(result, new ReluBackward("AddReluBackward", result, a, b));
     }
 
     private static Tensor binary(String op, Kind kind, Tensor a, Tensor b) {

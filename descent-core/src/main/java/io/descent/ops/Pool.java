@@ -54,7 +54,7 @@ public final class Pool {
         int oh = outSize(op, xs, k, s, p, d, ceilMode, 0), ow = outSize(op, xs, k, s, p, d, ceilMode, 1);
         PoolAxis ay = PoolAxis.max(h, k[0], s[0], p[0], d[0], oh), ax = PoolAxis.max(w, k[1], s[1], p[1], d[1], ow);
         int planes = x.numel() / (h * w);
-        float[] y = new float[planes * oh * ow];
+        float[] y = Autograd.outputArray(planes * oh * ow, x); // every element is written
         int[] idx = new int[y.length];
         PoolKernels.maxForward(planes, ay, ax, x.data(), y, idx);
         int[] outShape = withSpatial(xs, oh, ow);
@@ -140,7 +140,7 @@ public final class Pool {
     /** Window averages over the given axes, and the backward that spreads each gradient over its window. */
     private static Tensor average(String name, Tensor x, int[] xs, PoolAxis ay, PoolAxis ax) {
         int planes = x.numel() / (ay.size() * ax.size());
-        float[] y = new float[planes * ay.out() * ax.out()];
+        float[] y = Autograd.outputArray(planes * ay.out() * ax.out(), x); // every element is written
         PoolKernels.avgForward(planes, ay, ax, x.data(), y);
         Tensor out = Tensor.wrap(y, withSpatial(xs, ay.out(), ax.out()));
         if (!Autograd.needsGrad(x)) return out;

@@ -1,6 +1,7 @@
 package io.descent.transfer;
 
 import io.descent.nn.BatchNorm;
+import io.descent.nn.Intermediates;
 import io.descent.nn.Module;
 import io.descent.tensor.Tensor;
 
@@ -16,7 +17,7 @@ import io.descent.tensor.Tensor;
  * running statistics of a frozen backbone stay exactly as pretrained — with few-shot data, new
  * batch statistics would otherwise drift them away from what the later layers expect.
  */
-public final class FrozenBatchNorm extends Module {
+public final class FrozenBatchNorm extends Module implements Intermediates.Known {
     private final BatchNorm inner;
 
     public FrozenBatchNorm(BatchNorm inner) {
