@@ -20,17 +20,6 @@ public final class Autograd {
         return false;
     }
 
-    /**
-     * An array of {@code n} floats for the output of an op on {@code inputs}, which the op must
-     * overwrite entirely. When no node will be recorded it comes from {@link BufferPool} (such an
-     * output can go back there once consumed: {@code nn.Intermediates}); otherwise it is fresh,
-     * since the tape holds it until the graph is freed and the pool's arrays are better kept for
-     * the gradients of the backward pass, which hands them back.
-     */
-    public static float[] outputArray(int n, Tensor... inputs) {
-        return needsGrad(inputs) ? new float[n] : BufferPool.take(n);
-    }
-
     /** Attaches {@code node} as the creator of {@code out} when any input requires grad. */
     public static Tensor record(Tensor out, Node node) {
         out.setGradFn(node);

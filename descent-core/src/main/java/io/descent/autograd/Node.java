@@ -51,7 +51,11 @@ public abstract class Node {
     protected final void save(Tensor... tensors) {
         saved = tensors.clone();
         long bytes = 0;
-        for (Tensor t : tensors) if (t != null && !(t.isLeaf() && t.requiresGrad())) bytes += 4L * t.numel();
+        for (Tensor t : tensors) {
+            if (t == null) continue;
+            if (!(t.isLeaf() && t.requiresGrad())) bytes += 4L * t.numel();
+            SavedArrays.retain(t.data());
+        }
         account(bytes);
     }
 
@@ -78,6 +82,7 @@ public abstract class Node {
 
     final void release() {
         released = true;
+        for (Tensor t : saved) if (t != null) SavedArrays.release(t.data());
         saved = null;
         SavedTensors.remove(savedBytes.getAndSet(0));
         releaseExtra();

@@ -1,6 +1,7 @@
 package io.descent.nn;
 
 import io.descent.autograd.Autograd;
+import io.descent.autograd.SavedArrays;
 import io.descent.ops.Arithmetic;
 import io.descent.tensor.BufferPool;
 import io.descent.tensor.Tensor;
@@ -8,18 +9,20 @@ import java.util.Set;
 
 /**
  * The activations that one forward pass through a chain of layers makes and then consumes,
- * handed back to {@link BufferPool} as soon as the next layer has read them when no gradient is
- * being recorded: inference (and a frozen backbone) then cycles through a few arrays instead of
- * allocating, zeroing and faulting in every activation afresh, as PyTorch's caching allocator
- * does with reference counts. A batch-8 resnet50 forward pass allocated ~600 MB on the calling
- * thread, serial time that would be a third of the pass on 16 cores (docs/PERFORMANCE.md).
+ * handed back to {@link BufferPool} once nothing can read them any more, as PyTorch's caching
+ * allocator gets them back through reference counts: at once when no autograd node saved them
+ * (inference, a frozen backbone, or an activation backward does not need), else when the last
+ * node that saved one has run backward ({@link SavedArrays}). A step then cycles through the
+ * same arrays instead of allocating, zeroing and faulting in every activation afresh: a
+ * batch-8 resnet50 forward pass allocated ~600 MB on the calling thread, serial time that would
+ * be a third of the pass on 16 cores (docs/PERFORMANCE.md).
  *
  * <p>The JVM cannot count references, so an array goes back only when all of this holds:
  * <ol>
  *   <li>it was made during this pass by a layer of a {@linkplain #known known} class, which
- *       returns either a fresh array or its input's own (a view) and keeps neither;</li>
+ *       returns either a fresh array or its input's own (a view) and keeps neither (its autograd
+ *       node aside, which keeps what it needs through {@code save}, and so is counted);</li>
  *   <li>the layers that read it are of known classes too, so nothing else still holds it;</li>
- *   <li>their output needs no gradient, so no autograd node was recorded that saved it;</li>
  *   <li>their output does not share it (a view carries it on to the next layer instead).</li>
  * </ol>
  * The chain's input belongs to the caller and its output to whoever receives it: neither is
@@ -37,8 +40,23 @@ public final class Intermediates {
      */
     public interface Known {}
 
+    private static volatile boolean enabled = !"false".equals(System.getProperty("descent.recycleActivations"));
+
     private final float[] input;
     private float[] owned;
+
+    /**
+     * Turns recycling on or off for every chain ({@code -Ddescent.recycleActivations=false} starts
+     * with it off): off, every activation is left to the GC, as before this class existed.
+     */
+    public static void setEnabled(boolean on) {
+        enabled = on;
+    }
+
+    /** Whether {@link #setEnabled} allows recycling. */
+    public static boolean isEnabled() {
+        return enabled;
+    }
 
     /** A chain that starts from {@code input}. */
     public Intermediates(Tensor input) {
@@ -71,25 +89,31 @@ public final class Intermediates {
             if (!known) owned = null;
             return out;
         }
-        if (a == owned && known && !Autograd.needsGrad(out)) BufferPool.give(a);
-        owned = known && b != input ? b : null;
+        if (a == owned && known) SavedArrays.giveBack(a);
+        owned = enabled && known && b != input ? b : null;
         return out;
     }
 
     /**
      * {@code relu(sum + other)} where {@code sum} is this chain's latest tensor and {@code other}
-     * came from the chain's input through {@code otherLayers} (none: it is the input): written
-     * over {@code sum} when this chain owns it and nothing needs a gradient, and then
-     * {@code other}'s array goes back too when {@code otherLayers} made it.
+     * came from the chain's input through {@code otherLayers} (none: it is the input). Written
+     * over {@code sum} when this chain made it and nothing needs a gradient; otherwise into a new
+     * array, after which {@code sum} is given back. {@code other} goes back too when
+     * {@code otherLayers} are known and made it.
      */
     public Tensor addRelu(Tensor sum, Tensor other, Module... otherLayers) {
         float[] a = sum.data(), b = other.data();
-        if (a != owned || a == b || Autograd.needsGrad(sum, other)) {
-            owned = null;
-            return Arithmetic.addRelu(sum, other);
+        boolean mine = a == owned && a != b;
+        boolean otherMine = enabled && otherLayers.length > 0 && b != input && b != a && known(otherLayers);
+        Tensor out;
+        if (mine && !Autograd.needsGrad(sum, other)) {
+            out = Arithmetic.addReluInPlace(sum, other);
+        } else {
+            out = Arithmetic.addRelu(sum, other);
+            if (mine) SavedArrays.giveBack(a);
+            owned = out.data();
         }
-        Arithmetic.addReluInPlace(sum, other);
-        if (otherLayers.length > 0 && b != input && known(otherLayers)) BufferPool.give(b);
-        return sum;
+        if (otherMine) SavedArrays.giveBack(b);
+        return out;
     }
 }

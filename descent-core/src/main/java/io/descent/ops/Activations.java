@@ -3,6 +3,7 @@ package io.descent.ops;
 import io.descent.autograd.Autograd;
 import io.descent.kernels.Parallel;
 import io.descent.kernels.VectorOps;
+import io.descent.tensor.BufferPool;
 import io.descent.tensor.Tensor;
 
 /** relu, leaky_relu, gelu (exact and tanh), sigmoid, tanh. */
@@ -14,7 +15,7 @@ public final class Activations {
 
     /** max(x, 0); backward from the saved output (vectorized). */
     public static Tensor relu(Tensor a) {
-        float[] y = Autograd.outputArray(a.numel(), a), x = a.data(); // every element is written
+        float[] y = BufferPool.take(a.numel()), x = a.data(); // every element is written
         Parallel.forRange(y.length, ELEMENTWISE_GRAIN, (from, to) -> VectorOps.relu(x, y, from, to));
         Tensor out = Tensor.wrap(y, a.shape());
         if (!Autograd.needsGrad(a)) return out;

@@ -5,6 +5,7 @@ import io.descent.autograd.Node;
 import io.descent.kernels.Parallel;
 import io.descent.kernels.VectorOps;
 import io.descent.tensor.Shape;
+import io.descent.tensor.BufferPool;
 import io.descent.tensor.Tensor;
 
 /** add, sub, mul, div with PyTorch broadcasting, and their scalar forms. */
@@ -36,7 +37,7 @@ public final class Arithmetic {
      */
     public static Tensor addRelu(Tensor a, Tensor b) {
         sameShape(a, b);
-        float[] out = Autograd.outputArray(a.numel(), a, b); // every element is written
+        float[] out = BufferPool.take(a.numel()); // every element is written
         addRelu(a.data(), b.data(), out);
         Tensor result = Tensor.wrap(out, a.shape());
         if (!Autograd.needsGrad(a, b)) return result;

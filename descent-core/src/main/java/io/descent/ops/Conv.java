@@ -66,7 +66,7 @@ public final class Conv {
                     + " (input " + Shape.str(xs) + ", padding " + Arrays.toString(p) + ")");
         }
         ConvGeometry g = new ConvGeometry(n, c, xs[2], xs[3], o, ws[2], ws[3], s[0], s[1], p[0], p[1], d[0], d[1], groups, oh, ow);
-        float[] y = Autograd.outputArray(n * g.outImageSize(), x, weight, bias); // overwritten by ConvKernels.forward
+        float[] y = BufferPool.take(n * g.outImageSize()); // overwritten by ConvKernels.forward
         ConvKernels.forward(g, x.data(), weight.data(), bias == null ? null : bias.data(), y, relu);
         Tensor out = Tensor.wrap(y, n, o, oh, ow);
         if (!Autograd.needsGrad(x, weight, bias)) return out;
@@ -106,7 +106,7 @@ public final class Conv {
         }
         // the convolution this op is the adjoint of: input [N, C_out, H', W'], output [N, C_in, H, W]
         ConvGeometry g = new ConvGeometry(n, cout, (int) hOut, (int) wOut, cin, ws[2], ws[3], s[0], s[1], p[0], p[1], d[0], d[1], groups, xs[2], xs[3]);
-        float[] y = Autograd.outputArray(n * g.imageSize(), x, weight, bias); // overwritten by ConvKernels.backwardData
+        float[] y = BufferPool.take(n * g.imageSize()); // overwritten by ConvKernels.backwardData
         ConvKernels.backwardData(g, x.data(), weight.data(), bias == null ? null : bias.data(), y);
         Tensor out = Tensor.wrap(y, n, cout, (int) hOut, (int) wOut);
         if (!Autograd.needsGrad(x, weight, bias)) return out;

@@ -6,6 +6,7 @@ import io.descent.kernels.ConvGeometry;
 import io.descent.kernels.PoolAxis;
 import io.descent.kernels.PoolKernels;
 import io.descent.tensor.Shape;
+import io.descent.tensor.BufferPool;
 import io.descent.tensor.Tensor;
 import java.util.Arrays;
 
@@ -54,7 +55,7 @@ public final class Pool {
         int oh = outSize(op, xs, k, s, p, d, ceilMode, 0), ow = outSize(op, xs, k, s, p, d, ceilMode, 1);
         PoolAxis ay = PoolAxis.max(h, k[0], s[0], p[0], d[0], oh), ax = PoolAxis.max(w, k[1], s[1], p[1], d[1], ow);
         int planes = x.numel() / (h * w);
-        float[] y = Autograd.outputArray(planes * oh * ow, x); // every element is written
+        float[] y = BufferPool.take(planes * oh * ow); // every element is written
         int[] idx = new int[y.length];
         PoolKernels.maxForward(planes, ay, ax, x.data(), y, idx);
         int[] outShape = withSpatial(xs, oh, ow);
@@ -140,7 +141,7 @@ public final class Pool {
     /** Window averages over the given axes, and the backward that spreads each gradient over its window. */
     private static Tensor average(String name, Tensor x, int[] xs, PoolAxis ay, PoolAxis ax) {
         int planes = x.numel() / (ay.size() * ax.size());
-        float[] y = Autograd.outputArray(planes * ay.out() * ax.out(), x); // every element is written
+        float[] y = BufferPool.take(planes * ay.out() * ax.out()); // every element is written
         PoolKernels.avgForward(planes, ay, ax, x.data(), y);
         Tensor out = Tensor.wrap(y, withSpatial(xs, ay.out(), ax.out()));
         if (!Autograd.needsGrad(x)) return out;

@@ -78,13 +78,68 @@ class IntermediatesTest {
     }
 
     @Test
-    void nothingGoesBackWhileAGradientIsRecorded() {
+    void whatTheTapeSavedGoesBackOnlyAfterBackward() {
         Rng rng = new Rng(3);
         Sequential net = net();
         Tensor x = input(rng);
         BufferPool.clear();
-        net.forward(x); // the parameters require grad: the tape saves every activation
+        Tensor loss = net.forward(x).sum(); // the parameters require grad: the tape saves the activations
         assertEquals(0, BufferPool.pooledBytes());
+        loss.backward();
+        assertTrue(BufferPool.pooledBytes() >= 2 * 4L * BufferPool.MIN_LENGTH, "both convolutions' outputs are back");
+    }
+
+    @Test
+    void aRetainedGraphKeepsWhatItSavedForItsNextBackward() {
+        Rng rng = new Rng(7);
+        Sequential net = net();
+        Tensor x = input(rng);
+        Tensor loss = net.forward(x).sum();
+        loss.backward(Tensor.scalar(1f), true);
+        Tensor w = (Tensor) net.namedParameters().get("0.weight");
+        float[] once = w.grad().data().clone();
+        net.forward(input(rng)).sum().backward(); // would overwrite what the first graph saved, had it gone back
+        w.zeroGrad();
+        loss.backward();
+        assertArrayEquals(once, w.grad().data(), 0f);
+    }
+
+    /** Three SGD steps with momentum in training mode: losses and weights with recycling on must be those with it off, bit for bit. */
+    @Test
+    void trainingComputesTheSameBitsWithAndWithoutRecycling() {
+        for (String name : new String[] {"resnet18", "resnet50", "small-cnn"}) { // (VGG's 120 M classifier weights would not fit the test heap twice)
+            float[][] off = train(name, false), on = train(name, true);
+            for (int i = 0; i < off.length; i++) assertArrayEquals(off[i], on[i], 0f, name + " #" + i);
+        }
+    }
+
+    private static float[][] train(String name, boolean recycle) {
+        boolean before = Intermediates.isEnabled();
+        Intermediates.setEnabled(recycle);
+        try {
+            BufferPool.clear();
+            Module model = io.descent.models.Models.create(name, new io.descent.models.Models.Config(10, 1, 32, ResNet.Stem.SMALL, 32, 9));
+            model.train();
+            var opt = new io.descent.optim.SGD(model.namedParameters(), 0.05, 0.9, 0, 5e-4, false);
+            Rng rng = new Rng(8);
+            float[] losses = new float[3];
+            for (int step = 0; step < 3; step++) {
+                Tensor x = Tensor.randn(rng, 4, 1, 32, 32);
+                Tensor loss = io.descent.ops.Losses.crossEntropy(model.forward(x), new int[] {1, 3, 5, 7});
+                opt.zeroGrad();
+                loss.backward();
+                opt.step();
+                losses[step] = loss.item();
+            }
+            if (recycle) assertTrue(BufferPool.pooledBytes() > 0, name + ": activations came back");
+            float[][] out = new float[1 + model.parameters().size()][];
+            out[0] = losses;
+            int i = 1;
+            for (Tensor p : model.parameters()) out[i++] = p.data().clone();
+            return out;
+        } finally {
+            Intermediates.setEnabled(before);
+        }
     }
 
     /** Keeps what it is given, as a user's layer may. */
