@@ -205,7 +205,8 @@ public final class MatMul {
         }
         int rows = x.numel() / Math.max(1, in);
         if (in == 0) rows = Shape.numel(Arrays.copyOf(xs, xs.length - 1));
-        float[] y = new float[rows * out];
+        // every element is written: the bias, or the product with β = 0 (of nothing when in = 0)
+        float[] y = in == 0 && bias == null ? new float[rows * out] : BufferPool.take(rows * out);
         if (bias != null) {
             float[] bd = bias.data();
             for (int r = 0; r < rows; r++) System.arraycopy(bd, 0, y, r * out, out);

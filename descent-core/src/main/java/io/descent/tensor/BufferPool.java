@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Float arrays handed back by the backward pass, kept for the next array of the same length.
+ * Float arrays nothing can read any more, kept for the next array of the same length.
  *
  * <p>Why: a training step allocates every activation gradient afresh, and on the JVM each new
  * large array is zeroed and, while the heap grows, lands on pages never touched before (a page
@@ -14,11 +14,12 @@ import java.util.Map;
  * memory (W5 of issue 8: 4–6 s per step, 3.4 s once the memory is warm). PyTorch's allocator
  * reuses freed blocks; this pool does the same for the arrays the autograd engine can prove
  * dead: an intermediate gradient that the engine owns, once the node that consumed it returns
- * (see {@code Autograd.backward}), and a leaf's gradient when it is cleared, if it was made by
- * the backward pass and never handed out by {@link Tensor#grad()} (see {@link Tensor#zeroGrad()}).
- * Only arrays issued by {@link #take} (tensors made by {@link Tensor#recyclable}) or made for
- * such a gradient are ever given back, so an array that user code can reach never enters the
- * pool.
+ * (see {@code Autograd.backward}), a leaf's gradient when it is cleared, if it was made by
+ * the backward pass and never handed out by {@link Tensor#grad()} (see {@link Tensor#zeroGrad()}),
+ * and an activation inside a chain of known layers once the next layer has read it and no
+ * autograd node still needs it ({@code nn.Intermediates}, {@code autograd.SavedArrays}); the ops
+ * that make large activations take their output arrays here. Only arrays that user code
+ * cannot reach are ever given back.
  *
  * <p>Arrays below {@link #MIN_LENGTH} are not pooled (the JVM's thread-local allocation is
  * cheaper than a lookup); the pool holds at most an eighth of the maximum heap and drops what

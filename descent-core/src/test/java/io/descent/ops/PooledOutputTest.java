@@ -73,6 +73,18 @@ class PooledOutputTest {
     }
 
     @Test
+    void linearLayersWriteEveryElement() {
+        // a training batch (tiled GEMM) and a small batch against a wide weight (GemmDot)
+        for (int[] l : new int[][] {{128, 784, 512}, {8, 1024, 4096}}) {
+            Tensor x = randn(l[0], l[1]), w = randn(l[2], l[1]), b = randn(l[2]);
+            String name = Arrays.toString(l);
+            check("linear " + name, () -> MatMul.linear(x, w, b));
+            check("linear no bias " + name, () -> MatMul.linear(x, w, null));
+            check("linear+relu " + name, () -> MatMul.linearRelu(x, w, b));
+        }
+    }
+
+    @Test
     void elementwisePoolingAndNormalisationWriteEveryElement() {
         Tensor a = randn(2, 16, 32, 32), b = randn(2, 16, 32, 32);
         check("relu", () -> Activations.relu(a));
