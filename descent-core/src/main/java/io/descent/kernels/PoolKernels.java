@@ -60,7 +60,7 @@ public final class PoolKernels {
                     v = x[xo + c + w + 1];
                     if (v > m || v != v) { m = v; bi = c + w + 1; }
                     y[o] = m;
-                    idx[o] = bi;
+                    if (idx != null) idx[o] = bi;
                 }
             }
         }
@@ -68,8 +68,8 @@ public final class PoolKernels {
 
     /**
      * {@code y = max over each window}, and {@code idx} the flat position (in its plane) of
-     * the maximum. Ties keep the first; a NaN wins and stays, as PyTorch's
-     * {@code (val > max) || isnan(val)}.
+     * the maximum, unless it is null (inference: nothing will read the positions). Ties keep the
+     * first; a NaN wins and stays, as PyTorch's {@code (val > max) || isnan(val)}.
      */
     public static void maxForward(int planes, PoolAxis ay, PoolAxis ax, float[] x, float[] y, int[] idx) {
         if (isPairs(ay) && isPairs(ax)) {
@@ -122,7 +122,7 @@ public final class PoolKernels {
             }
         }
         y[o] = max;
-        idx[o] = best;
+        if (idx != null) idx[o] = best;
     }
 
     /** The first output whose window along the axis has all {@code kw} taps (ow when none). */

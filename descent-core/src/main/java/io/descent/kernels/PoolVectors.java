@@ -60,7 +60,7 @@ final class PoolVectors {
             }
         }
         m.intoArray(y, o);
-        best.intoArray(idx, o);
+        if (idx != null) best.intoArray(idx, o);
     }
 
     /**
@@ -110,16 +110,18 @@ final class PoolVectors {
         IntVector at = TWICE_LANE.add(r0 + 2 * j).add(off);
         if (n == L) {
             m.intoArray(y, o);
-            at.intoArray(idx, o);
+            if (idx != null) at.intoArray(idx, o);
         } else if (!VectorHardware.NATIVE_MASKS) {
             m.intoArray(spare.rows, 0);
-            at.intoArray(spare.positions, 0);
             System.arraycopy(spare.rows, 0, y, o, n);
-            System.arraycopy(spare.positions, 0, idx, o, n);
+            if (idx != null) {
+                at.intoArray(spare.positions, 0);
+                System.arraycopy(spare.positions, 0, idx, o, n);
+            }
         } else {
             VectorMask<Float> out = F.indexInRange(0, n);
             m.intoArray(y, o, out);
-            at.intoArray(idx, o, out.cast(I));
+            if (idx != null) at.intoArray(idx, o, out.cast(I));
         }
     }
 }

@@ -56,7 +56,8 @@ public final class Pool {
         PoolAxis ay = PoolAxis.max(h, k[0], s[0], p[0], d[0], oh), ax = PoolAxis.max(w, k[1], s[1], p[1], d[1], ow);
         int planes = x.numel() / (h * w);
         float[] y = BufferPool.take(planes * oh * ow); // every element is written
-        int[] idx = new int[y.length];
+        boolean recorded = Autograd.needsGrad(x);
+        int[] idx = recorded || wantIndices ? new int[y.length] : null; // positions only for backward or the caller
         PoolKernels.maxForward(planes, ay, ax, x.data(), y, idx);
         int[] outShape = withSpatial(xs, oh, ow);
         Tensor out = Tensor.wrap(y, outShape);
@@ -66,7 +67,7 @@ public final class Pool {
             for (int i = 0; i < fi.length; i++) fi[i] = idx[i];
             indices = Tensor.wrap(fi, outShape);
         }
-        if (Autograd.needsGrad(x)) Autograd.record(out, new MaxPoolBackward(x, idx, planes, h * w, oh * ow));
+        if (recorded) Autograd.record(out, new MaxPoolBackward(x, idx, planes, h * w, oh * ow));
         return new WithIndices(out, indices);
     }
 

@@ -65,6 +65,11 @@ class PoolKernelsTest {
                 PoolKernels.maxForward2x2Scalar(planes, ay, ax, x, ys, idxs);
                 assertArrayEquals(ys, y, "values h=" + h + " w=" + w);
                 assertArrayEquals(idxs, idx, "positions h=" + h + " w=" + w);
+                float[] yn = new float[y.length], ysn = new float[y.length]; // no positions wanted (inference)
+                PoolKernels.maxForward2x2(planes, ay, ax, x, yn, null);
+                PoolKernels.maxForward2x2Scalar(planes, ay, ax, x, ysn, null);
+                assertArrayEquals(y, yn, "values without positions h=" + h + " w=" + w);
+                assertArrayEquals(y, ysn, "scalar values without positions h=" + h + " w=" + w);
             }
         }
     }
@@ -90,6 +95,11 @@ class PoolKernelsTest {
                 String what = java.util.Arrays.toString(geo) + " w=" + w;
                 assertArrayEquals(ys, y, "values " + what);
                 assertArrayEquals(idxs, idx, "positions " + what);
+                float[] yn = new float[y.length], ysn = new float[y.length]; // no positions wanted (inference)
+                PoolKernels.maxForward(planes, ay, ax, x, yn, null);
+                PoolKernels.maxForwardScalar(planes, ay, ax, x, ysn, null);
+                assertArrayEquals(y, yn, "values without positions " + what);
+                assertArrayEquals(y, ysn, "scalar values without positions " + what);
             }
         }
     }
