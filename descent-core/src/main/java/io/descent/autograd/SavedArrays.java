@@ -56,11 +56,4 @@ public final class SavedArrays {
             }
         }
     }
-
-    /** Arrays counted now (for tests). */
-    static int tracked() {
-        synchronized (COUNTS) {
-            return COUNTS.size();
-        }
-    }
 }

@@ -111,7 +111,7 @@ public final class Intermediates {
         } else {
             out = Arithmetic.addRelu(sum, other);
             if (mine) SavedArrays.giveBack(a);
-            owned = out.data();
+            owned = out.data(); // a fresh array: the chain's, should it go on
         }
         if (otherMine) SavedArrays.giveBack(b);
         return out;
