@@ -1,6 +1,5 @@
 package io.descent.autograd;
 
-import io.descent.tensor.BufferPool;
 import io.descent.tensor.Shape;
 import io.descent.tensor.Tensor;
 import java.util.ArrayDeque;
@@ -41,17 +40,17 @@ public final class Autograd {
         Node start = root.gradFn() != null ? root.gradFn() : root.gradAccumulator();
         List<Node> order = topologicalOrder(start);
         Map<Node, Tensor> pending = new IdentityHashMap<>();
-        Map<Node, Boolean> owned = new IdentityHashMap<>();
+        GradientArrays arrays = new GradientArrays();
         pending.put(start, gradOutput);
         try (var scope = GradMode.noGrad()) {
             for (Node node : order) {
                 Tensor g = pending.remove(node);
-                boolean gOwned = owned.remove(node) != null;
                 if (g == null) continue;
-                if (node instanceof AccumulateGrad acc) { // a leaf: adopt an owned gradient instead of copying it
-                    boolean adds = acc.leaf.gradArray() != null;
-                    acc.leaf.accumulateGrad(g, gOwned);
-                    if (adds && gOwned) recycle(g);
+                if (node instanceof AccumulateGrad acc) { // a leaf: adopt a gradient of the engine's instead of copying it
+                    boolean adopt = acc.leaf.gradArray() == null && arrays.isSole(g);
+                    acc.leaf.accumulateGrad(g, adopt);
+                    if (adopt) arrays.handOver(g);
+                    else arrays.drop(g);
                     continue;
                 }
                 if (node.isReleased()) {
@@ -59,62 +58,35 @@ public final class Autograd {
                             + " was already freed by an earlier backward(); retain the graph to call backward twice");
                 }
                 Tensor[] grads = node.backward(g);
-                if (gOwned && !returned(grads, g.data())) recycle(g);
+                // count every input's hold first, so that an array two inputs receive is never written for one
+                for (int i = 0; i < node.next.length; i++) {
+                    if (node.next[i] != null && grads[i] != null) arrays.hold(grads[i], g);
+                }
                 for (int i = 0; i < node.next.length; i++) {
                     Node target = node.next[i];
                     if (target == null || grads[i] == null) continue;
                     Tensor prev = pending.get(target);
                     if (prev == null) {
                         pending.put(target, grads[i]);
-                        if (fresh(grads, i, g)) owned.put(target, Boolean.TRUE);
-                    } else if (owned.containsKey(target)) {
+                    } else if (arrays.isSole(prev)) {
                         prev.addInPlace(grads[i]);
-                        if (fresh(grads, i, g)) recycle(grads[i]);
-                    } else if (fresh(grads, i, g)) {
-                        // the first gradient may alias another node's tensor, but this one owns
-                        // its array: add the first into it (b + a is a + b, bit for bit), no copy
+                        arrays.drop(grads[i]);
+                    } else if (arrays.isSole(grads[i])) { // b + a is a + b, bit for bit
                         grads[i].addInPlace(prev);
+                        arrays.drop(prev);
                         pending.put(target, grads[i]);
-                        owned.put(target, Boolean.TRUE);
                     } else {
-                        // the first gradient may alias another node's tensor: copy before adding
-                        Tensor sum = prev.copy();
+                        Tensor sum = arrays.copy(prev);
                         sum.addInPlace(grads[i]);
-                        if (fresh(grads, i, g)) recycle(grads[i]);
+                        arrays.drop(prev);
+                        arrays.drop(grads[i]);
                         pending.put(target, sum);
-                        owned.put(target, Boolean.TRUE);
                     }
                 }
-                if (!retainGraph && !(node instanceof AccumulateGrad)) node.release();
+                arrays.drop(g);
+                if (!retainGraph) node.release();
             }
         }
-    }
-
-    /**
-     * Whether {@code grads[i]} owns its array: not the incoming gradient's array (a pass-through
-     * or a view of it) and not shared with another returned gradient. Such a gradient may be
-     * added into in place, or adopted as a leaf's {@code .grad}, without a copy.
-     */
-    private static boolean fresh(Tensor[] grads, int i, Tensor incoming) {
-        float[] d = grads[i].data();
-        if (d == incoming.data()) return false;
-        for (int j = 0; j < grads.length; j++) if (j != i && grads[j] != null && grads[j].data() == d) return false;
-        return true;
-    }
-
-    /** Whether one of {@code grads} shares the array {@code d}. */
-    private static boolean returned(Tensor[] grads, float[] d) {
-        for (Tensor t : grads) if (t != null && t.data() == d) return true;
-        return false;
-    }
-
-    /**
-     * Hands a consumed gradient's array back to {@link BufferPool}: only one the engine owns
-     * (no other tensor shares it; see {@link #fresh}) and that came from the pool, so no array
-     * user code can reach is ever reused.
-     */
-    private static void recycle(Tensor g) {
-        if (g.isRecyclable()) BufferPool.give(g.data());
     }
 
     /** Nodes reachable from {@code start}, each after every node that feeds it a gradient. */

@@ -63,9 +63,13 @@ public final class ConvBatchNormFold {
      * one convolution when {@link #applies}, else the layers in turn.
      */
     public static Tensor forward(Module conv, Module norm, Module after, Tensor x) {
-        if (!applies(conv, norm, x)) {
-            Tensor z = conv.forward(x);
-            return after == null ? norm.forward(z) : FusesRelu.reluAfter(norm, after, z);
+        if (!applies(conv, norm, x)) { // the layers in turn, each intermediate handed back once read
+            Intermediates chain = new Intermediates(x);
+            Tensor z = chain.next(x, conv.forward(x), conv);
+            if (after == null) return chain.next(z, norm.forward(z), norm);
+            if (FusesRelu.fuses(norm, after)) return chain.next(z, ((FusesRelu) norm).forwardRelu(z), norm, after);
+            Tensor n = chain.next(z, norm.forward(z), norm);
+            return chain.next(n, after.forward(n), after);
         }
         Conv2d c = (Conv2d) conv;
         BatchNorm bn = (BatchNorm) norm;

@@ -18,11 +18,6 @@ public interface FusesRelu {
      */
     boolean fusesRelu();
 
-    /** {@code relu.forward(layer.forward(x))}, fused when {@link #fuses} allows. */
-    static Tensor reluAfter(Module layer, Module relu, Tensor x) {
-        return fuses(layer, relu) ? ((FusesRelu) layer).forwardRelu(x) : relu.forward(layer.forward(x));
-    }
-
     /** Whether {@code layer} followed by {@code next} runs as {@code layer.forwardRelu} ({@code next} may be null). */
     static boolean fuses(Module layer, Module next) {
         return layer instanceof FusesRelu f && f.fusesRelu() && next instanceof Activation a && a.isRelu();

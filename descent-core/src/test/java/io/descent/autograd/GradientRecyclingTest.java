@@ -1,11 +1,14 @@
 package io.descent.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.descent.nn.Activation;
+import io.descent.ops.Activations;
+import io.descent.ops.Arithmetic;
 import io.descent.nn.BatchNorm;
 import io.descent.nn.Conv2d;
 import io.descent.nn.Flatten;
@@ -63,6 +66,36 @@ class GradientRecyclingTest {
         for (Tensor p : net.parameters()) grads.add(p.grad().toArray());
         grads.add(x.grad().toArray());
         return grads;
+    }
+
+    /**
+     * relu(relu(x) + relu(x)) hands one masked gradient to both relus: it goes back once both
+     * have consumed it, and the second relu's gradient, added into the first's, goes back too;
+     * the first becomes x's gradient. The values are those of the chain rule.
+     */
+    @Test
+    void aGradientTwoInputsShareGoesBackOnceBothHaveReadIt() {
+        int n = BufferPool.MIN_LENGTH;
+        Tensor x = Tensor.randn(new Rng(6), n).requiresGrad(true);
+        Tensor out = Arithmetic.addRelu(Activations.relu(x), Activations.relu(x));
+        Tensor g = Tensor.randn(new Rng(7), n);
+        BufferPool.clear();
+        out.backward(g);
+        assertEquals(2 * 4L * n, BufferPool.pooledBytes(), "the shared gradient and the one added into x's");
+        for (int i = 0; i < n; i++) {
+            float want = x.data()[i] > 0 ? 2 * g.data()[i] : 0f;
+            assertEquals(want, x.grad().data()[i], 0f, "element " + i);
+        }
+    }
+
+    /** (x + x)·x: add passes its gradient to both of its inputs, the same leaf, whose sum must not be written into what the other still reads. */
+    @Test
+    void aPassedOnGradientIsNeverWrittenWhileAnotherInputHoldsIt() {
+        int n = BufferPool.MIN_LENGTH;
+        Tensor x = Tensor.randn(new Rng(8), n).requiresGrad(true);
+        Tensor y = x.add(x).mul(x);
+        y.backward(Tensor.ones(n));
+        for (int i = 0; i < n; i++) assertEquals(4 * x.data()[i], x.grad().data()[i], 1e-5f * Math.abs(x.data()[i]) + 1e-6f, "element " + i);
     }
 
     /** A Linear whose weight gradient (256×256) is long enough to be pooled. */

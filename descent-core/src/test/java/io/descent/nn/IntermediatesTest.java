@@ -142,6 +142,30 @@ class IntermediatesTest {
         }
     }
 
+    /**
+     * Once two steps have filled the pool, a training step of a residual network allocates none
+     * of its large arrays: every activation (those inside a conv + batch norm pair too) and every
+     * gradient (the one a residual add hands to both of its inputs too) comes back for the next.
+     */
+    @Test
+    void residualTrainingStepsCycleThroughTheSameArrays() {
+        for (String name : new String[] {"resnet18", "resnet50"}) {
+            BufferPool.clear();
+            Module model = io.descent.models.Models.create(name, new io.descent.models.Models.Config(10, 1, 32, ResNet.Stem.SMALL, 32, 9));
+            model.train();
+            var opt = new io.descent.optim.SGD(model.namedParameters(), 0.05, 0.9, 0, 5e-4, false);
+            Tensor x = Tensor.randn(new Rng(8), 4, 1, 32, 32);
+            long misses = 0;
+            for (int step = 0; step < 3; step++) {
+                misses = BufferPool.misses();
+                opt.zeroGrad();
+                io.descent.ops.Losses.crossEntropy(model.forward(x), new int[] {1, 3, 5, 7}).backward();
+                opt.step();
+            }
+            assertEquals(misses, BufferPool.misses(), name + ": arrays allocated by the third step");
+        }
+    }
+
     /** Keeps what it is given, as a user's layer may. */
     private static final class Keeper extends Module {
         Tensor kept;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +36,44 @@ class BufferPoolTest {
         BufferPool.give(a);
         assertEquals(0, BufferPool.pooledBytes());
         assertNotSame(a, BufferPool.take(a.length));
+    }
+
+    @Test
+    void aTakeThatFindsNothingCountsAMiss() {
+        BufferPool.take(N);
+        assertEquals(1, BufferPool.misses());
+        BufferPool.give(new float[N]);
+        BufferPool.take(N);
+        BufferPool.take(BufferPool.MIN_LENGTH - 1); // never pooled: not a miss
+        assertEquals(1, BufferPool.misses());
+    }
+
+    /**
+     * The pool holds a quarter of the heap at most, softly: filled to its cap, it must not keep
+     * the program from allocating the rest of the heap, which a strongly held pool would.
+     */
+    @Test
+    void theGcTakesPooledArraysBackBeforeItWouldRunOutOfMemory() {
+        int chunk = (1 << 20) - 16; // 4 MiB with its header: no humongous-region slack
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        long used = rt.totalMemory() - rt.freeMemory();
+        int pooled = 0;
+        while (BufferPool.pooledBytes() + 4L * chunk <= rt.maxMemory() / 4) {
+            BufferPool.give(new float[chunk]);
+            pooled++;
+        }
+        assertTrue(BufferPool.pooledBytes() >= rt.maxMemory() / 4 - 4L * chunk, "filled to the cap");
+        long room = rt.maxMemory() - used - (256L << 20); // a margin for whatever else runs
+        java.util.List<float[]> mine = new java.util.ArrayList<>();
+        try {
+            for (long got = 0; got + 4L * chunk <= room; got += 4L * chunk) mine.add(new float[chunk]);
+        } catch (OutOfMemoryError e) {
+            mine.clear();
+            fail("the pool's arrays kept the program from allocating the rest of the heap");
+        }
+        assertTrue(BufferPool.pooledBytes() < 4L * pooled * chunk, "the GC took pooled arrays back");
+        assertTrue(mine.size() > 0);
     }
 
     @Test
