@@ -1,6 +1,6 @@
 package io.descent.autograd;
 
-import io.descent.tensor.BufferPool;
+import io.descent.kernels.BufferPool;
 import io.descent.tensor.Tensor;
 import java.util.IdentityHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.descent.autograd;
 
-import io.descent.tensor.BufferPool;
+import io.descent.kernels.BufferPool;
 import java.util.Map;
 import java.util.WeakHashMap;
 

@@ -238,7 +238,7 @@ public final class ConvKernels {
         float[][] partials = new float[items][];
         Parallel.forRange(items, 1, (from, to) -> {
             // a partial per chunk, not per thread: one thread may run several chunks of an op
-            float[] acc = from == 0 ? dw : new float[g.weightSize()];
+            float[] acc = from == 0 ? dw : BufferPool.take(g.weightSize()); // written (β = 0) by its first item
             float[] cols = pointwise ? null : SCRATCH.get().cols(k * Math.min(p, band * ow));
             for (int item = from; item < to; item++) {
                 int i = item / parts, r0 = item % parts * partRows, r1 = Math.min(g.oh(), r0 + partRows);
@@ -260,6 +260,7 @@ public final class ConvKernels {
             partials[from] = acc;
         });
         Partials.sumIntoFirst(partials, g.weightSize());
+        for (int i = 1; i < items; i++) if (partials[i] != null) BufferPool.give(partials[i]);
     }
 
     /**

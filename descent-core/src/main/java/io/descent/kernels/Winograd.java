@@ -279,7 +279,7 @@ final class Winograd {
                 float[][] partials = new float[blocks][];
                 Parallel.forRange(blocks, 1, (from, to) -> {
                     Scratch s = SCRATCH.get();
-                    float[] acc = new float[POSITIONS * uStride];
+                    float[] acc = BufferPool.take(POSITIONS * uStride); // written (β = 0) by its first block; the gaps between positions are never read
                     for (int b = from; b < to; b++) {
                         Block k = block(b, target);
                         s.ensureBlock(k);
@@ -294,6 +294,7 @@ final class Winograd {
                 });
                 du = partials[0];
                 Partials.sumIntoFirst(partials, du.length);
+                for (int p = 1; p < blocks; p++) if (partials[p] != null) BufferPool.give(partials[p]);
             }
             Parallel.forRange(cout, Math.max(1, 4096 / cin), (from, to) -> {
                 float[] t = new float[18];
@@ -301,6 +302,7 @@ final class Winograd {
                     for (int c = 0; c < cin; c++) WinogradTransforms.filterGradient(du, o * cin + c, uStride, dw, (o * cin + c) * 9, t);
                 }
             });
+            BufferPool.give(du);
         }
 
         /**
@@ -325,7 +327,7 @@ final class Winograd {
                     }
                 }
             });
-            float[] du = new float[POSITIONS * uStride];
+            float[] du = BufferPool.take(POSITIONS * uStride); // every row written (β = 0) by block 0
             int parts = rowParts();
             Parallel.forRange(POSITIONS * parts, 1, (from, to) -> {
                 for (int item = from; item < to; item++) {

@@ -3,7 +3,7 @@ package io.descent.nn;
 import io.descent.autograd.Autograd;
 import io.descent.autograd.SavedArrays;
 import io.descent.ops.Arithmetic;
-import io.descent.tensor.BufferPool;
+import io.descent.kernels.BufferPool;
 import io.descent.tensor.Tensor;
 import java.util.Set;
 

@@ -3,7 +3,7 @@ package io.descent.ops;
 import io.descent.autograd.Autograd;
 import io.descent.kernels.Parallel;
 import io.descent.kernels.VectorOps;
-import io.descent.tensor.BufferPool;
+import io.descent.kernels.BufferPool;
 import io.descent.tensor.Tensor;
 
 /** relu, leaky_relu, gelu (exact and tanh), sigmoid, tanh. */

@@ -4,7 +4,7 @@ import io.descent.autograd.Autograd;
 import io.descent.autograd.Node;
 import io.descent.kernels.ConvGeometry;
 import io.descent.kernels.ConvKernels;
-import io.descent.tensor.BufferPool;
+import io.descent.kernels.BufferPool;
 import io.descent.tensor.Shape;
 import io.descent.tensor.Tensor;
 import java.util.Arrays;

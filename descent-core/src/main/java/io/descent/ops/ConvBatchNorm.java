@@ -2,7 +2,7 @@ package io.descent.ops;
 
 import io.descent.autograd.Autograd;
 import io.descent.kernels.Parallel;
-import io.descent.tensor.BufferPool;
+import io.descent.kernels.BufferPool;
 import io.descent.tensor.Shape;
 import io.descent.tensor.Tensor;
 

@@ -5,7 +5,7 @@ import io.descent.autograd.Node;
 import io.descent.kernels.Gemm;
 import io.descent.kernels.Parallel;
 import io.descent.kernels.VectorOps;
-import io.descent.tensor.BufferPool;
+import io.descent.kernels.BufferPool;
 import io.descent.tensor.Shape;
 import io.descent.tensor.Tensor;
 import java.util.Arrays;

@@ -3,7 +3,7 @@ package io.descent.ops;
 import io.descent.autograd.Autograd;
 import io.descent.autograd.Node;
 import io.descent.kernels.NormKernels;
-import io.descent.tensor.BufferPool;
+import io.descent.kernels.BufferPool;
 import io.descent.tensor.Shape;
 import io.descent.tensor.Tensor;
 

@@ -6,7 +6,7 @@ import io.descent.kernels.ConvGeometry;
 import io.descent.kernels.PoolAxis;
 import io.descent.kernels.PoolKernels;
 import io.descent.tensor.Shape;
-import io.descent.tensor.BufferPool;
+import io.descent.kernels.BufferPool;
 import io.descent.tensor.Tensor;
 import java.util.Arrays;
 

@@ -3,6 +3,7 @@ package io.descent.tensor;
 import io.descent.autograd.AccumulateGrad;
 import io.descent.autograd.Autograd;
 import io.descent.autograd.Node;
+import io.descent.kernels.BufferPool;
 import io.descent.kernels.Parallel;
 import io.descent.kernels.VectorOps;
 import io.descent.ops.Arithmetic;

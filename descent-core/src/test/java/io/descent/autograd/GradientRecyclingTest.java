@@ -17,7 +17,7 @@ import io.descent.nn.MaxPool2d;
 import io.descent.nn.Sequential;
 import io.descent.ops.Losses;
 import io.descent.optim.SGD;
-import io.descent.tensor.BufferPool;
+import io.descent.kernels.BufferPool;
 import io.descent.tensor.Rng;
 import io.descent.tensor.Tensor;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import io.descent.autograd.GradMode;
 import io.descent.models.ResNet;
 import io.descent.models.VGG;
 import io.descent.ops.Arithmetic;
-import io.descent.tensor.BufferPool;
+import io.descent.kernels.BufferPool;
 import io.descent.tensor.Rng;
 import io.descent.tensor.Tensor;
 import io.descent.transfer.FrozenBatchNorm;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.descent.autograd.GradMode;
-import io.descent.tensor.BufferPool;
+import io.descent.kernels.BufferPool;
 import io.descent.tensor.Rng;
 import io.descent.tensor.Tensor;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.descent.tensor;
+package io.descent.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.descent.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,11 +60,11 @@ class BufferPoolTest {
         System.gc();
         long used = rt.totalMemory() - rt.freeMemory();
         int pooled = 0;
-        while (BufferPool.pooledBytes() + 4L * chunk <= rt.maxMemory() / 4) {
+        while (BufferPool.pooledBytes() + 4L * chunk <= BufferPool.CAP_BYTES) {
             BufferPool.give(new float[chunk]);
             pooled++;
         }
-        assertTrue(BufferPool.pooledBytes() >= rt.maxMemory() / 4 - 4L * chunk, "filled to the cap");
+        assertTrue(BufferPool.pooledBytes() >= BufferPool.CAP_BYTES - 4L * chunk, "filled to the cap");
         long room = rt.maxMemory() - used - (256L << 20); // a margin for whatever else runs
         java.util.List<float[]> mine = new java.util.ArrayList<>();
         try {

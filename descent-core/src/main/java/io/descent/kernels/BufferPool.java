@@ -1,4 +1,4 @@
-package io.descent.tensor;
+package io.descent.kernels;
 
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
@@ -18,28 +18,30 @@ import java.util.Map;
  * reuses freed blocks; this pool does the same for the arrays the autograd engine can prove
  * dead: an intermediate gradient that the engine owns, once the node that consumed it returns
  * (see {@code Autograd.backward}), a leaf's gradient when it is cleared, if it was made by
- * the backward pass and never handed out by {@link Tensor#grad()} (see {@link Tensor#zeroGrad()}),
+ * the backward pass and never handed out by {@code Tensor.grad()} (see {@code Tensor.zeroGrad()}),
  * and an activation inside a chain of known layers once the next layer has read it and no
  * autograd node still needs it ({@code nn.Intermediates}, {@code autograd.SavedArrays}); the ops
  * that make large activations take their output arrays here. Only arrays that user code
  * cannot reach are ever given back.
  *
  * <p>Arrays below {@link #MIN_LENGTH} are not pooled (the JVM's thread-local allocation is
- * cheaper than a lookup). The pool holds at most a quarter of the maximum heap and drops what
- * would exceed it, and holds it softly: the GC takes pooled arrays back before it would throw
- * {@link OutOfMemoryError}, so the pool can never be why a run fails, yet keeps them while
- * the heap has room (HotSpot clears a soft reference unused for longer than a second per free
- * MiB). A ResNet-50 training step at batch 8 cycles through ~1.2 GB of activations and
- * gradients: under the earlier hard cap of an eighth of the heap, strongly held, a third of
- * them were allocated afresh every step. An array from {@link #take} holds stale values:
- * callers overwrite every element (a kernel that accumulates zeroes its output first).
+ * cheaper than a lookup). The pool holds at most half the maximum heap and drops what would
+ * exceed it, and holds it softly, as PyTorch's caching allocator keeps freed blocks until an
+ * allocation fails: the GC takes pooled arrays back before it would throw
+ * {@link OutOfMemoryError}, so the pool can never be why a run fails, yet keeps them while the
+ * heap has room (HotSpot clears a soft reference unused for longer than a second per free MiB).
+ * A vgg16 training step at batch 8 cycles through ~1.7 GB of activations and gradients (its
+ * first classifier layer's weight gradient alone is 411 MB); under a cap of a quarter of the
+ * default 6 GB heap it allocated ~800 MB afresh every step, under half ~110–400 MB. An array
+ * from {@link #take} holds stale values: callers overwrite every element (a kernel that
+ * accumulates zeroes its output first).
  * Thread-safe.
  */
 public final class BufferPool {
     /** Shortest array worth pooling (128 KiB). */
     public static final int MIN_LENGTH = 1 << 15;
 
-    private static final long CAP_BYTES = Runtime.getRuntime().maxMemory() / 4;
+    static final long CAP_BYTES = Runtime.getRuntime().maxMemory() / 2;
     private static final Map<Integer, ArrayDeque<Entry>> FREE = new HashMap<>();
     /** Entries whose array the GC took back, to uncount. */
     private static final ReferenceQueue<float[]> CLEARED = new ReferenceQueue<>();
@@ -102,6 +104,18 @@ public final class BufferPool {
     public static long misses() {
         synchronized (FREE) {
             return misses;
+        }
+    }
+
+    /** For tests: writes {@code v} into every pooled array, the stale values a taker must not read. */
+    static void fillPooled(float v) {
+        synchronized (FREE) {
+            for (ArrayDeque<Entry> q : FREE.values()) {
+                for (Entry e : q) {
+                    float[] a = e.get();
+                    if (a != null) java.util.Arrays.fill(a, v);
+                }
+            }
         }
     }
 
