@@ -5,6 +5,8 @@ import java.lang.ref.ReferenceQueue;
 import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.Map;
 
 /**
@@ -25,8 +27,8 @@ import java.util.Map;
  * cannot reach are ever given back.
  *
  * <p>Arrays below {@link #MIN_LENGTH} are not pooled (the JVM's thread-local allocation is
- * cheaper than a lookup). The pool holds at most half the maximum heap and drops what would
- * exceed it, and holds it softly, as PyTorch's caching allocator keeps freed blocks until an
+ * cheaper than a lookup). The pool holds at most half the maximum heap, evicting the arrays
+ * given longest ago to stay within it, and holds them softly, as PyTorch's caching allocator keeps freed blocks until an
  * allocation fails: the GC takes pooled arrays back before it would throw
  * {@link OutOfMemoryError}, so the pool can never be why a run fails, yet keeps them while the
  * heap has room (HotSpot clears a soft reference unused for longer than a second per free MiB).
@@ -41,8 +43,10 @@ public final class BufferPool {
     /** Shortest array worth pooling (128 KiB). */
     public static final int MIN_LENGTH = 1 << 15;
 
-    static final long CAP_BYTES = Runtime.getRuntime().maxMemory() / 2;
+    private static long capBytes = Runtime.getRuntime().maxMemory() / 2;
     private static final Map<Integer, ArrayDeque<Entry>> FREE = new HashMap<>();
+    /** Every pooled entry, oldest given first: what a give that would pass the cap evicts. */
+    private static final LinkedHashSet<Entry> ORDER = new LinkedHashSet<>();
     /** Entries whose array the GC took back, to uncount. */
     private static final ReferenceQueue<float[]> CLEARED = new ReferenceQueue<>();
     private static long pooledBytes, misses;
@@ -68,10 +72,12 @@ public final class BufferPool {
                 for (Entry e; q != null && (e = q.poll()) != null; ) {
                     float[] a = e.get();
                     if (a == null) { // cleared by the GC, and not yet seen in the queue
+                        ORDER.remove(e);
                         pooledBytes -= e.bytes;
                         continue;
                     }
                     e.clear();
+                    ORDER.remove(e);
                     pooledBytes -= e.bytes;
                     return a;
                 }
@@ -81,13 +87,26 @@ public final class BufferPool {
         return new float[n];
     }
 
-    /** Hands {@code a} back for reuse; the caller must hold the only reference to it. */
+    /**
+     * Hands {@code a} back for reuse; the caller must hold the only reference to it. Where it
+     * would take the pool past its cap, the arrays given longest ago make room: those of a model
+     * or batch size no longer run, rather than the next step's.
+     */
     public static void give(float[] a) {
         if (a.length < MIN_LENGTH) return;
         synchronized (FREE) {
+            if (4L * a.length > capBytes) return;
             uncountCleared();
-            if (pooledBytes + 4L * a.length > CAP_BYTES) return;
-            FREE.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(new Entry(a));
+            for (Iterator<Entry> it = ORDER.iterator(); pooledBytes + 4L * a.length > capBytes; ) {
+                Entry old = it.next();
+                it.remove();
+                FREE.get((int) (old.bytes / 4)).remove(old);
+                old.clear();
+                pooledBytes -= old.bytes;
+            }
+            Entry e = new Entry(a);
+            FREE.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(e);
+            ORDER.add(e);
             pooledBytes += 4L * a.length;
         }
     }
@@ -107,6 +126,15 @@ public final class BufferPool {
         }
     }
 
+    /** For tests: sets the cap (bytes), evicting nothing until the next give; returns the previous one. */
+    static long setCap(long bytes) {
+        synchronized (FREE) {
+            long before = capBytes;
+            capBytes = bytes;
+            return before;
+        }
+    }
+
     /** For tests: writes {@code v} into every pooled array, the stale values a taker must not read. */
     static void fillPooled(float v) {
         synchronized (FREE) {
@@ -123,6 +151,7 @@ public final class BufferPool {
     public static void clear() {
         synchronized (FREE) {
             FREE.clear();
+            ORDER.clear();
             pooledBytes = 0;
             misses = 0;
         }
@@ -133,7 +162,10 @@ public final class BufferPool {
         for (Reference<? extends float[]> r; (r = CLEARED.poll()) != null; ) {
             Entry e = (Entry) r;
             ArrayDeque<Entry> q = FREE.get((int) (e.bytes / 4));
-            if (q != null && q.remove(e)) pooledBytes -= e.bytes;
+            if (q != null && q.remove(e)) {
+                ORDER.remove(e);
+                pooledBytes -= e.bytes;
+            }
         }
     }
 }

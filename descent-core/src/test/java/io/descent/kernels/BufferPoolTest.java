@@ -49,6 +49,30 @@ class BufferPoolTest {
         assertEquals(1, BufferPool.misses());
     }
 
+    /** Full, the pool makes room for a new array by dropping those given longest ago (another model's, say). */
+    @Test
+    void aFullPoolDropsTheArraysGivenLongestAgo() {
+        long cap = BufferPool.setCap(4 * 4L * N);
+        try {
+            float[] first = new float[N], second = new float[N], third = new float[N], fourth = new float[N];
+            for (float[] a : new float[][] {first, second, third, fourth}) BufferPool.give(a); // full
+            float[] other = new float[N + 1];
+            BufferPool.give(other); // a little larger: first and second make room
+            assertEquals(4L * (3 * N + 1), BufferPool.pooledBytes());
+            assertSame(other, BufferPool.take(N + 1), "the newest array is kept");
+            assertSame(fourth, BufferPool.take(N));
+            assertSame(third, BufferPool.take(N));
+            assertEquals(0, BufferPool.misses());
+            BufferPool.take(N);
+            assertEquals(1, BufferPool.misses(), "first and second are gone");
+            BufferPool.give(first);
+            BufferPool.give(new float[4 * N + 1]); // larger than the cap: not kept, and evicts nothing
+            assertSame(first, BufferPool.take(N));
+        } finally {
+            BufferPool.setCap(cap);
+        }
+    }
+
     /**
      * The pool holds a quarter of the heap at most, softly: filled to its cap, it must not keep
      * the program from allocating the rest of the heap, which a strongly held pool would.
@@ -60,11 +84,11 @@ class BufferPoolTest {
         System.gc();
         long used = rt.totalMemory() - rt.freeMemory();
         int pooled = 0;
-        while (BufferPool.pooledBytes() + 4L * chunk <= BufferPool.CAP_BYTES) {
+        while (BufferPool.pooledBytes() + 4L * chunk <= rt.maxMemory() / 2) {
             BufferPool.give(new float[chunk]);
             pooled++;
         }
-        assertTrue(BufferPool.pooledBytes() >= BufferPool.CAP_BYTES - 4L * chunk, "filled to the cap");
+        assertTrue(BufferPool.pooledBytes() >= rt.maxMemory() / 2 - 4L * chunk, "filled to the cap");
         long room = rt.maxMemory() - used - (256L << 20); // a margin for whatever else runs
         java.util.List<float[]> mine = new java.util.ArrayList<>();
         try {
