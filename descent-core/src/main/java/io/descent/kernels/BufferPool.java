@@ -28,15 +28,15 @@ import java.util.Map;
  *
  * <p>Arrays below {@link #MIN_LENGTH} are not pooled (the JVM's thread-local allocation is
  * cheaper than a lookup). The pool holds at most half the maximum heap, evicting the arrays
- * given longest ago to stay within it, and holds them softly, as PyTorch's caching allocator keeps freed blocks until an
- * allocation fails: the GC takes pooled arrays back before it would throw
- * {@link OutOfMemoryError}, so the pool can never be why a run fails, yet keeps them while the
- * heap has room (HotSpot clears a soft reference unused for longer than a second per free MiB).
- * A vgg16 training step at batch 8 cycles through ~1.7 GB of activations and gradients (its
- * first classifier layer's weight gradient alone is 411 MB); under a cap of a quarter of the
- * default 6 GB heap it allocated ~800 MB afresh every step, under half ~110–400 MB. An array
- * from {@link #take} holds stale values: callers overwrite every element (a kernel that
- * accumulates zeroes its output first).
+ * given longest ago to stay within it, and holds them softly, as PyTorch's caching allocator
+ * keeps freed blocks until an allocation fails: the GC takes pooled arrays back before it
+ * would throw {@link OutOfMemoryError}, so the pool can never be why a run fails, yet keeps
+ * them while the heap has room (HotSpot clears a soft reference unused for longer than a
+ * second per free MiB). A vgg16 training step at batch 8 cycles through ~1.7 GB of
+ * activations and gradients (its first classifier layer's weight gradient alone is 411 MB):
+ * under a cap of a quarter of the default 6 GB heap, ~800 MB of them were allocated afresh
+ * every step; under half, none but one small array. An array from {@link #take} holds stale
+ * values: callers overwrite every element (a kernel that accumulates zeroes its output first).
  * Thread-safe.
  */
 public final class BufferPool {

@@ -82,8 +82,11 @@ public final class ResNet extends Module {
 
     /** The network up to (and including) global pooling, flattened: [N, features]. */
     public Tensor features(Tensor x) {
+        return features(new Intermediates(x), x);
+    }
+
+    private Tensor features(Intermediates chain, Tensor x) {
         Module conv1 = child("conv1"), bn1 = child("bn1"), relu = child("relu");
-        Intermediates chain = new Intermediates(x);
         Tensor y = chain.next(x, ConvBatchNormFold.forward(conv1, bn1, relu, x), conv1, bn1, relu);
         for (String name : new String[] {"maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool"}) {
             Module m = child(name);
@@ -94,7 +97,10 @@ public final class ResNet extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return child("fc").forward(features(x));
+        Intermediates chain = new Intermediates(x); // one chain, so the features go back once fc has read them
+        Tensor f = features(chain, x);
+        Module fc = child("fc");
+        return chain.next(f, fc.forward(f), fc);
     }
 
     @Override

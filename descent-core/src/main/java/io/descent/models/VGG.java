@@ -73,14 +73,20 @@ public final class VGG extends Module {
 
     /** The network up to the classifier, flattened: [N, 512·7·7]. */
     public Tensor features(Tensor x) {
+        return features(new Intermediates(x), x);
+    }
+
+    private Tensor features(Intermediates chain, Tensor x) {
         Module features = child("features"), avgpool = child("avgpool");
-        Intermediates chain = new Intermediates(x);
         Tensor y = chain.next(x, features.forward(x), features);
         return chain.next(y, avgpool.forward(y), avgpool).flatten();
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        return child("classifier").forward(features(x));
+        Intermediates chain = new Intermediates(x); // one chain, so the features go back once the classifier has read them
+        Tensor f = features(chain, x);
+        Module classifier = child("classifier");
+        return chain.next(f, classifier.forward(f), classifier);
     }
 }
