@@ -35,7 +35,7 @@ import java.util.Map;
  * second per free MiB). A vgg16 training step at batch 8 cycles through ~1.7 GB of
  * activations and gradients (its first classifier layer's weight gradient alone is 411 MB):
  * under a cap of a quarter of the default 6 GB heap, ~800 MB of them were allocated afresh
- * every step; under half, none but one small array. An array from {@link #take} holds stale
+ * every step; under half, none. An array from {@link #take} holds stale
  * values: callers overwrite every element (a kernel that accumulates zeroes its output first).
  * Thread-safe.
  */
@@ -70,16 +70,13 @@ public final class BufferPool {
                 uncountCleared();
                 ArrayDeque<Entry> q = FREE.get(n);
                 for (Entry e; q != null && (e = q.poll()) != null; ) {
-                    float[] a = e.get();
-                    if (a == null) { // cleared by the GC, and not yet seen in the queue
-                        ORDER.remove(e);
-                        pooledBytes -= e.bytes;
-                        continue;
-                    }
-                    e.clear();
                     ORDER.remove(e);
                     pooledBytes -= e.bytes;
-                    return a;
+                    float[] a = e.get();
+                    if (a != null) { // else the GC cleared it, and the queue has not yet said so
+                        e.clear();
+                        return a;
+                    }
                 }
                 misses++;
             }
