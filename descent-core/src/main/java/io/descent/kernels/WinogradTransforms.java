@@ -268,25 +268,36 @@ final class WinogradTransforms {
 
     /**
      * {@link #gather} where {@link #BY_TRANSPOSES}, the inverse of {@link #scatterByTranspose}:
-     * pixels outside the output (by {@code rows} and {@code cols}; null: none) read 0.
+     * pixels outside the output (by {@code rows} and {@code cols}; null: none) read 0. Whole and
+     * clipped tiles take separate loops (methods), each with one stable branch profile: when one
+     * loop served both, C2 in some JVMs left the 128-bit loads on the Vector API's Java fallback
+     * (vgg16's training step then allocated ~300 MB more on the calling thread).
      */
     static void gatherByTranspose(float[] y, int off, int rowStride, int[] idx, int t0, int[] rows, int[] cols, float[] tiles, float[] out) {
+        if (rows == null) gatherWholeTiles(y, off, rowStride, idx, t0, tiles);
+        else gatherClippedTiles(y, off, rowStride, idx, t0, rows, cols, tiles);
+        Transpose16.block(tiles, 0, 16, 16, out, 0, 16);
+    }
+
+    private static void gatherWholeTiles(float[] y, int off, int rowStride, int[] idx, int t0, float[] tiles) {
         for (int l = 0; l < 16; l++) {
             int at = off + idx[t0 + l], t = 16 * l;
-            if (rows == null) {
-                FloatVector.fromArray(ROW, y, at).intoArray(tiles, t);
-                FloatVector.fromArray(ROW, y, at + rowStride).intoArray(tiles, t + 4);
-                FloatVector.fromArray(ROW, y, at + 2 * rowStride).intoArray(tiles, t + 8);
-                FloatVector.fromArray(ROW, y, at + 3 * rowStride).intoArray(tiles, t + 12);
-                continue;
-            }
+            FloatVector.fromArray(ROW, y, at).intoArray(tiles, t);
+            FloatVector.fromArray(ROW, y, at + rowStride).intoArray(tiles, t + 4);
+            FloatVector.fromArray(ROW, y, at + 2 * rowStride).intoArray(tiles, t + 8);
+            FloatVector.fromArray(ROW, y, at + 3 * rowStride).intoArray(tiles, t + 12);
+        }
+    }
+
+    private static void gatherClippedTiles(float[] y, int off, int rowStride, int[] idx, int t0, int[] rows, int[] cols, float[] tiles) {
+        for (int l = 0; l < 16; l++) {
+            int at = off + idx[t0 + l], t = 16 * l;
             VectorMask<Float> inside = ROW.indexInRange(0, cols[l]);
-            for (int i = 0; i < M; i++) {
-                FloatVector v = i < rows[l] ? FloatVector.fromArray(ROW, y, at + i * rowStride, inside) : FloatVector.zero(ROW);
-                v.intoArray(tiles, t + 4 * i);
+            for (int i = 0; i < M; i++) { // one store per branch: a vector merged from two is boxed whenever C2 fails to scalarize the merge
+                if (i < rows[l]) FloatVector.fromArray(ROW, y, at + i * rowStride, inside).intoArray(tiles, t + 4 * i);
+                else FloatVector.zero(ROW).intoArray(tiles, t + 4 * i);
             }
         }
-        Transpose16.block(tiles, 0, 16, 16, out, 0, 16);
     }
 
     /** Reads 4×4 tiles of {@code y} into {@code out}, {@link #scatter}'s inverse (lanes that masks leave unset read 0). */
@@ -305,8 +316,8 @@ final class WinogradTransforms {
         for (int i = 0; i < M; i++) {
             for (int j = 0; j < M; j++) {
                 int at = off + i * rowStride + j;
-                FloatVector v = masks == null ? FloatVector.fromArray(S, y, at, idx, t0) : FloatVector.fromArray(S, y, at, idx, t0, masks[i * M + j]);
-                v.intoArray(out, (i * M + j) * L);
+                if (masks == null) FloatVector.fromArray(S, y, at, idx, t0).intoArray(out, (i * M + j) * L);
+                else FloatVector.fromArray(S, y, at, idx, t0, masks[i * M + j]).intoArray(out, (i * M + j) * L);
             }
         }
     }
