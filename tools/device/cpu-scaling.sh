@@ -9,10 +9,10 @@
 #           descent-cli/target/lib; results go to $OUT (default /tmp/cpu-scaling)
 #
 # Settings (environment): TH gemm thread counts (default 1,16), SH gemm shapes, MT threads for
-# the models (16), MS seconds per model row (6), PY the python holding torch (python3), OLD_CORE
-# an older descent-core jar inside the carried tree (e.g. .jrt/old/descent-core.jar, built from
-# an earlier commit): its gemm and models rows are measured too, before the current ones, into
-# *-old.json.
+# the models (16), MS seconds per model row (6), PY the python holding torch (python3), OLD_CLI
+# a folder inside the carried tree holding an older build's descent-cli/target/classes and lib
+# (e.g. .jrt/old/classes and .jrt/old/lib, built from an earlier commit in a git worktree): its
+# gemm and models rows are measured too, before the current ones, into *-old.json.
 set -u
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -29,8 +29,8 @@ java="$root/.jrt/bin/java"
 [ -x "$java" ] || { echo "no .jrt/bin/java: run tools/device/cpu-scaling.sh --prepare first, and carry .jrt" >&2; exit 1; }
 opts=(--add-modules jdk.incubator.vector -XX:+UseG1GC -XX:G1HeapRegionSize=4m -Xss4m -XX:-G1UseAdaptiveIHOP
       -XX:InitiatingHeapOccupancyPercent=80 -XX:MaxHeapFreeRatio=100 --enable-native-access=ALL-UNNAMED -Ddescent.home="$root")
-cp="descent-cli/target/classes:descent-cli/target/lib/*"
-descent() { timeout 300 "$java" "${opts[@]}" -cp "${prefix:-}$cp" io.descent.cli.Main "$@" 2>&1 | grep -v 'incubator modules'; }
+cli=descent-cli/target
+descent() { timeout 300 "$java" "${opts[@]}" -cp "$cli/classes:$cli/lib/*" io.descent.cli.Main "$@" 2>&1 | grep -v 'incubator modules'; }
 PY=${PY:-python3}
 TH=${TH:-1,16}
 SH=${SH:-256x256x256,1024x1024x1024,2048x2048x2048,128x128x3136,128x128x3136:TN,128x128x3136:NT}
@@ -39,11 +39,11 @@ MT=${MT:-16}
 { lscpu; nproc; free -g; } > "$OUT/machine.txt" 2>&1
 "$PY" -c 'import torch; print(torch.__version__); print(torch.__config__.parallel_info())' > "$OUT/torch.txt" 2>&1
 
-if [ -n "${OLD_CORE:-}" ]; then
-  echo "== older core: $OLD_CORE"
-  prefix="$root/$OLD_CORE:" descent bench gemm --threads "$TH" --seconds 1 --shapes "$SH" --json "$OUT/gemm-old.json"
-  prefix="$root/$OLD_CORE:" descent bench models --threads "$MT" --seconds "${MS:-6}" --json "$OUT/models-old.json"
-  echo "== current core"
+if [ -n "${OLD_CLI:-}" ]; then
+  echo "== older build: $OLD_CLI"
+  cli="$OLD_CLI" descent bench gemm --threads "$TH" --seconds 1 --shapes "$SH" --json "$OUT/gemm-old.json"
+  cli="$OLD_CLI" descent bench models --threads "$MT" --seconds "${MS:-6}" --json "$OUT/models-old.json"
+  echo "== current build"
 fi
 descent bench gemm --threads "$TH" --seconds 1 --shapes "$SH" --json "$OUT/gemm.json"
 # PyTorch's matrix product on the same shapes and thread counts: best of five timed batches
