@@ -7,6 +7,10 @@
 #           (a trimmed JDK 25 runtime made by jlink into .jrt/, about 46 MB, ignored by git)
 #   there:  bash tools/device/cpu-scaling.sh      carrying .jrt, descent-cli/target/classes and
 #           descent-cli/target/lib; results go to $OUT (default /tmp/cpu-scaling)
+#   or:     bash tools/device/cpu-scaling.sh --profile    where the models' time goes there instead:
+#           `bench models --project` on the real cores (wall time beside each op's longest chunk)
+#           and a JFR recording (settings=profile) of the timed rows, for `jfr print` here
+#   or:     bash tools/device/cpu-scaling.sh --models     `bench models` alone, into models$TAG.json
 #
 # Settings (environment): TH gemm thread counts (default 1,16), SH gemm shapes, MT threads for
 # the models (16), MS seconds per model row (6), PY the python holding torch (python3), OLD_CLI
@@ -30,13 +34,23 @@ java="$root/.jrt/bin/java"
 opts=(--add-modules jdk.incubator.vector -XX:+UseG1GC -XX:G1HeapRegionSize=4m -Xss4m -XX:-G1UseAdaptiveIHOP
       -XX:InitiatingHeapOccupancyPercent=80 -XX:MaxHeapFreeRatio=100 --enable-native-access=ALL-UNNAMED -Ddescent.home="$root")
 cli=descent-cli/target
-descent() { timeout 300 "$java" "${opts[@]}" -cp "$cli/classes:$cli/lib/*" io.descent.cli.Main "$@" 2>&1 | grep -v 'incubator modules'; }
+descent() { timeout 300 "$java" "${opts[@]}" ${JOPTS:-} ${jfr:+"$jfr"} -cp "$cli/classes:$cli/lib/*" io.descent.cli.Main "$@" 2>&1 | grep -v 'incubator modules'; }
 PY=${PY:-python3}
 TH=${TH:-1,16}
 SH=${SH:-256x256x256,1024x1024x1024,2048x2048x2048,128x128x3136,128x128x3136:TN,128x128x3136:NT}
 MT=${MT:-16}
 
 { lscpu; nproc; free -g; } > "$OUT/machine.txt" 2>&1
+if [ "${1:-}" = "--profile" ]; then
+  descent bench models --models "${PM:-resnet50}" --threads "$MT" --project 5 --json "$OUT/project.json"
+  jfr="-XX:StartFlightRecording=filename=$OUT/models.jfr,settings=profile" \
+    descent bench models --models "${PM:-resnet50}" --threads "$MT" --seconds "${MS:-6}"
+  exit
+fi
+if [ "${1:-}" = "--models" ]; then
+  descent bench models --models "${PM:-resnet50,vgg16}" --threads "$MT" --seconds "${MS:-6}" --json "$OUT/models${TAG:-}.json"
+  exit
+fi
 "$PY" -c 'import torch; print(torch.__version__); print(torch.__config__.parallel_info())' > "$OUT/torch.txt" 2>&1
 
 if [ -n "${OLD_CLI:-}" ]; then
