@@ -10,7 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 
 /**
- * Float arrays nothing can read any more, kept for the next array of the same length.
+ * Float arrays nothing can read any more, kept for the next array of the same length (and int
+ * arrays the same way: max pooling's argmax positions, saved for backward).
  *
  * <p>Why: a training step allocates every activation gradient afresh, and on the JVM each new
  * large array is zeroed and, while the heap grows, lands on pages never touched before (a page
@@ -44,44 +45,42 @@ public final class BufferPool {
     public static final int MIN_LENGTH = 1 << 15;
 
     private static long capBytes = Runtime.getRuntime().maxMemory() / 2;
-    private static final Map<Integer, ArrayDeque<Entry>> FREE = new HashMap<>();
+    /** Pooled entries by {@link #key}: element type and length. */
+    private static final Map<Long, ArrayDeque<Entry>> FREE = new HashMap<>();
     /** Every pooled entry, oldest given first: what a give that would pass the cap evicts. */
     private static final LinkedHashSet<Entry> ORDER = new LinkedHashSet<>();
     /** Entries whose array the GC took back, to uncount. */
-    private static final ReferenceQueue<float[]> CLEARED = new ReferenceQueue<>();
+    private static final ReferenceQueue<Object> CLEARED = new ReferenceQueue<>();
     private static long pooledBytes, misses;
 
-    /** A pooled array, softly held; remembers its size for when the GC clears it. */
-    private static final class Entry extends SoftReference<float[]> {
-        final long bytes;
+    /**
+     * A pooled float[] or int[] (4 bytes an element either way), softly held; remembers its key
+     * and size for when the GC clears it.
+     */
+    private static final class Entry extends SoftReference<Object> {
+        final long key, bytes;
 
-        Entry(float[] a) {
+        Entry(Object a, int length, boolean ints) {
             super(a, CLEARED);
-            bytes = 4L * a.length;
+            key = key(length, ints);
+            bytes = 4L * length;
         }
     }
 
     private BufferPool() {}
 
+    private static long key(int length, boolean ints) {
+        return 2L * length + (ints ? 1 : 0);
+    }
+
     /** An array of {@code n} floats with unspecified contents. */
     public static float[] take(int n) {
-        if (n >= MIN_LENGTH) {
-            synchronized (FREE) {
-                uncountCleared();
-                ArrayDeque<Entry> q = FREE.get(n);
-                for (Entry e; q != null && (e = q.poll()) != null; ) {
-                    ORDER.remove(e);
-                    pooledBytes -= e.bytes;
-                    float[] a = e.get();
-                    if (a != null) { // else the GC cleared it, and the queue has not yet said so
-                        e.clear();
-                        return a;
-                    }
-                }
-                misses++;
-            }
-        }
-        return new float[n];
+        return n >= MIN_LENGTH && reuse(key(n, false)) instanceof float[] a ? a : new float[n];
+    }
+
+    /** An array of {@code n} ints with unspecified contents. */
+    public static int[] takeInts(int n) {
+        return n >= MIN_LENGTH && reuse(key(n, true)) instanceof int[] a ? a : new int[n];
     }
 
     /**
@@ -90,21 +89,49 @@ public final class BufferPool {
      * or batch size no longer run, rather than the next step's.
      */
     public static void give(float[] a) {
-        if (a.length < MIN_LENGTH) return;
+        keep(a, a.length, false);
+    }
+
+    /** {@link #give(float[])} for an int array. */
+    public static void give(int[] a) {
+        keep(a, a.length, true);
+    }
+
+    /** A pooled array under {@code key}, removed from the pool, or null (a miss). */
+    private static Object reuse(long key) {
         synchronized (FREE) {
-            if (4L * a.length > capBytes) return;
             uncountCleared();
-            for (Iterator<Entry> it = ORDER.iterator(); pooledBytes + 4L * a.length > capBytes; ) {
+            ArrayDeque<Entry> q = FREE.get(key);
+            for (Entry e; q != null && (e = q.poll()) != null; ) {
+                ORDER.remove(e);
+                pooledBytes -= e.bytes;
+                Object a = e.get();
+                if (a != null) { // else the GC cleared it, and the queue has not yet said so
+                    e.clear();
+                    return a;
+                }
+            }
+            misses++;
+            return null;
+        }
+    }
+
+    private static void keep(Object a, int length, boolean ints) {
+        if (length < MIN_LENGTH) return;
+        synchronized (FREE) {
+            if (4L * length > capBytes) return;
+            uncountCleared();
+            for (Iterator<Entry> it = ORDER.iterator(); pooledBytes + 4L * length > capBytes; ) {
                 Entry old = it.next();
                 it.remove();
-                FREE.get((int) (old.bytes / 4)).remove(old);
+                FREE.get(old.key).remove(old);
                 old.clear();
                 pooledBytes -= old.bytes;
             }
-            Entry e = new Entry(a);
-            FREE.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(e);
+            Entry e = new Entry(a, length, ints);
+            FREE.computeIfAbsent(e.key, k -> new ArrayDeque<>()).push(e);
             ORDER.add(e);
-            pooledBytes += 4L * a.length;
+            pooledBytes += e.bytes;
         }
     }
 
@@ -132,13 +159,16 @@ public final class BufferPool {
         }
     }
 
-    /** For tests: writes {@code v} into every pooled array, the stale values a taker must not read. */
-    static void fillPooled(float v) {
+    /**
+     * For tests: writes {@code v} into every pooled float array and {@code i} into every pooled
+     * int array, the stale values a taker must not read.
+     */
+    static void fillPooled(float v, int i) {
         synchronized (FREE) {
             for (ArrayDeque<Entry> q : FREE.values()) {
                 for (Entry e : q) {
-                    float[] a = e.get();
-                    if (a != null) java.util.Arrays.fill(a, v);
+                    if (e.get() instanceof float[] a) java.util.Arrays.fill(a, v);
+                    if (e.get() instanceof int[] a) java.util.Arrays.fill(a, i);
                 }
             }
         }
@@ -156,9 +186,9 @@ public final class BufferPool {
 
     /** Uncounts and drops the entries whose arrays the GC took back since the last call. */
     private static void uncountCleared() {
-        for (Reference<? extends float[]> r; (r = CLEARED.poll()) != null; ) {
+        for (Reference<?> r; (r = CLEARED.poll()) != null; ) {
             Entry e = (Entry) r;
-            ArrayDeque<Entry> q = FREE.get((int) (e.bytes / 4));
+            ArrayDeque<Entry> q = FREE.get(e.key);
             if (q != null && q.remove(e)) {
                 ORDER.remove(e);
                 pooledBytes -= e.bytes;

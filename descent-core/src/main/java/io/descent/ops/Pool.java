@@ -57,7 +57,8 @@ public final class Pool {
         int planes = x.numel() / (h * w);
         float[] y = BufferPool.take(planes * oh * ow); // every element is written
         boolean recorded = Autograd.needsGrad(x);
-        int[] idx = recorded || wantIndices ? new int[y.length] : null; // positions only for backward or the caller
+        // positions only for backward or the caller; every element is written
+        int[] idx = recorded || wantIndices ? BufferPool.takeInts(y.length) : null;
         PoolKernels.maxForward(planes, ay, ax, x.data(), y, idx);
         int[] outShape = withSpatial(xs, oh, ow);
         Tensor out = Tensor.wrap(y, outShape);
@@ -68,10 +69,14 @@ public final class Pool {
             indices = Tensor.wrap(fi, outShape);
         }
         if (recorded) Autograd.record(out, new MaxPoolBackward(x, idx, planes, h * w, oh * ow));
+        else if (idx != null) BufferPool.give(idx); // copied into the indices tensor above
         return new WithIndices(out, indices);
     }
 
-    /** Routes each output gradient to its argmax; keeps only the int indices (4 bytes per output). */
+    /**
+     * Routes each output gradient to its argmax; keeps only the int indices (4 bytes per output),
+     * which no one else can reach: they go back to the pool when the node is released.
+     */
     private static final class MaxPoolBackward extends Node {
         private final int[] inShape;
         private final int planes, inPlane, outPlane;
@@ -102,6 +107,7 @@ public final class Pool {
 
         @Override
         protected void releaseExtra() {
+            if (idx != null) BufferPool.give(idx);
             idx = null;
         }
     }

@@ -32,6 +32,20 @@ class BufferPoolTest {
     }
 
     @Test
+    void intArraysArePooledApartFromFloatArraysOfTheSameLength() {
+        int[] ints = new int[N];
+        float[] floats = new float[N];
+        BufferPool.give(ints);
+        BufferPool.give(floats);
+        assertEquals(8L * N, BufferPool.pooledBytes());
+        assertSame(floats, BufferPool.take(N));
+        assertSame(ints, BufferPool.takeInts(N));
+        assertEquals(0, BufferPool.pooledBytes());
+        assertNotSame(ints, BufferPool.takeInts(N), "handed out once");
+        assertEquals(1, BufferPool.misses());
+    }
+
+    @Test
     void smallArraysAreNotKept() {
         float[] a = new float[BufferPool.MIN_LENGTH - 1];
         BufferPool.give(a);

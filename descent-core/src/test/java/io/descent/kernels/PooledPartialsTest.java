@@ -43,7 +43,7 @@ class PooledPartialsTest {
                     float[] fresh = new float[g.weightSize()];
                     ConvKernels.backwardWeight(g, x, dy, fresh);
                     assertTrue(BufferPool.pooledBytes() > 0, g + ": its partials went back");
-                    BufferPool.fillPooled(Float.NaN);
+                    BufferPool.fillPooled(Float.NaN, -1);
                     long misses = BufferPool.misses();
                     float[] again = new float[g.weightSize()];
                     ConvKernels.backwardWeight(g, x, dy, again);

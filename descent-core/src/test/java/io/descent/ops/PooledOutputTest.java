@@ -106,4 +106,31 @@ class PooledOutputTest {
             }
         });
     }
+
+    /**
+     * Max pooling's argmax positions, saved for backward, come from the pool (stale values: each
+     * must be written) and go back once backward has used them, but not while the graph is
+     * retained.
+     */
+    @Test
+    void maxPoolPositionsArePooledAndGoBackAfterBackward() {
+        Tensor x = randn(2, 16, 128, 128);
+        int[] k = {3, 3}, st = {2, 2}, p = {1, 1}, d = {1, 1};
+        Tensor g = Tensor.randn(rng, 2, 16, 64, 64);
+        BufferPool.clear();
+        Pool.maxPool2d(x, k, st, p, d, false).backward(g);
+        float[] expected = x.grad().data().clone();
+        for (boolean retain : new boolean[] {false, true}) {
+            x.zeroGrad();
+            BufferPool.clear();
+            int[] stale = new int[2 * 16 * 64 * 64]; // every position 0: a valid index, but wrong almost everywhere
+            BufferPool.give(stale);
+            Tensor y = Pool.maxPool2d(x, k, st, p, d, false);
+            assertTrue(stale != BufferPool.takeInts(stale.length), "in use by the graph");
+            y.backward(g, retain);
+            assertArrayEquals(expected, x.grad().data(), 0f, "gradient over stale positions, retain " + retain);
+            boolean back = stale == BufferPool.takeInts(stale.length);
+            assertEquals(!retain, back, retain ? "kept while the graph is retained" : "back in the pool after backward");
+        }
+    }
 }
