@@ -72,6 +72,10 @@ final class WinogradTransforms {
         // collected in t and copied out whole: written straight to the 36 arrays, the stores
         // went to addresses a multiple of 4 KiB apart, one L1 set, and took four times as long.
         int rowStride = transposed ? 9 : 9 * c;
+        // a sliver's rows in each group of L (made once: without AVX-512 each mask is an array)
+        @SuppressWarnings("unchecked")
+        VectorMask<Float>[] sliverLanes = new VectorMask[(mr + L - 1) / L];
+        for (int rg = 0; rg < mr; rg += L) sliverLanes[rg / L] = S.indexInRange(0, Math.min(L, mr - rg));
         Parallel.forRange(slivers, 1, (from, to) -> {
             // t has L floats to spare: the last partial store then still lies within it
             float[] k = new float[9 * L], g = new float[18 * L], t = new float[Winograd.POSITIONS * mr * L + L];
@@ -83,10 +87,14 @@ final class WinogradTransforms {
                         int r0 = sliver * mr + rg, valid = Math.max(0, Math.min(L, rows - r0));
                         // lanes past the rows read index 0 (masked-off lanes are range-checked too) and give zeros
                         for (int l = 0; l < L; l++) idx[l] = l < valid ? l * rowStride : 0;
-                        VectorMask<Float> rowsIn = S.indexInRange(0, valid), lanes = S.indexInRange(0, Math.min(L, mr - rg));
+                        VectorMask<Float> rowsIn = VectorHardware.NATIVE_MASKS ? S.indexInRange(0, valid) : null, lanes = sliverLanes[rg / L];
                         for (int ds = 0; ds < n; ds++) {
                             int s = s0 + ds, base = valid == 0 ? 0 : transposed ? (s * c + r0) * 9 : (r0 * c + s) * 9;
-                            for (int q = 0; q < 9; q++) FloatVector.fromArray(S, w, base + (transposed ? 8 - q : q), idx, 0, rowsIn).intoArray(k, q * L);
+                            for (int q = 0; q < 9; q++) {
+                                int at = base + (transposed ? 8 - q : q);
+                                if (VectorHardware.NATIVE_MASKS) FloatVector.fromArray(S, w, at, idx, 0, rowsIn).intoArray(k, q * L);
+                                else for (int l = 0; l < L; l++) k[q * L + l] = l < valid ? w[at + idx[l]] : 0f; // an emulated gather allocates
+                            }
                             for (int b = 0; b < 3; b++) gt(k, b * L, 3 * L, g, b * L, 3 * L, ALL); // G g: (i, b) at g[(3i + b)·L]
                             for (int i = 0; i < A; i++) gt(g, 3 * i * L, L, t, A * i * mr * L + ds * mr + rg, mr * L, lanes); // (G g) Gᵀ: position 6i + j
                         }
@@ -149,24 +157,19 @@ final class WinogradTransforms {
                 }
             }
         }
-        for (int b = 0; b < A; b++) { // Bᵀ d, column by column, in place: tmp[(6i + b)·L]
-            int c = b * L, rs = A * L;
-            bt(FloatVector.fromArray(S, tmp, c), FloatVector.fromArray(S, tmp, c + rs), FloatVector.fromArray(S, tmp, c + 2 * rs),
-                    FloatVector.fromArray(S, tmp, c + 3 * rs), FloatVector.fromArray(S, tmp, c + 4 * rs), FloatVector.fromArray(S, tmp, c + 5 * rs),
-                    tmp, c, rs);
-        }
-        for (int i = 0; i < A; i++) { // (Bᵀ d) B, row by row
-            int r = i * A * L;
-            bt(FloatVector.fromArray(S, tmp, r), FloatVector.fromArray(S, tmp, r + L),
-                    FloatVector.fromArray(S, tmp, r + 2 * L), FloatVector.fromArray(S, tmp, r + 3 * L),
-                    FloatVector.fromArray(S, tmp, r + 4 * L), FloatVector.fromArray(S, tmp, r + 5 * L),
-                    v, vOff + i * A * vStride, vStride);
-        }
+        for (int b = 0; b < A; b++) bt(tmp, b * L, A * L, tmp, b * L, A * L); // Bᵀ d, column by column, in place: tmp[(6i + b)·L]
+        for (int i = 0; i < A; i++) bt(tmp, i * A * L, L, v, vOff + i * A * vStride, vStride); // (Bᵀ d) B, row by row
     }
 
-    /** The six rows of Bᵀ·(d0..d5), stored {@code stride} apart from {@code off}. */
-    private static void bt(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, FloatVector d4, FloatVector d5,
-                           float[] out, int off, int stride) {
+    /**
+     * The six rows of Bᵀ·(d0..d5), d_k the vector at {@code in[from + k·step]}, stored
+     * {@code stride} apart from {@code out[off]} (in place when that is where they came from).
+     * Vectors are loaded here rather than passed in: a vector argument is an object, and in a
+     * JVM where C2 compiled such a method on its own, it ran the Vector API's Java fallback.
+     */
+    private static void bt(float[] in, int from, int step, float[] out, int off, int stride) {
+        FloatVector d0 = FloatVector.fromArray(S, in, from), d1 = FloatVector.fromArray(S, in, from + step), d2 = FloatVector.fromArray(S, in, from + 2 * step);
+        FloatVector d3 = FloatVector.fromArray(S, in, from + 3 * step), d4 = FloatVector.fromArray(S, in, from + 4 * step), d5 = FloatVector.fromArray(S, in, from + 5 * step);
         FloatVector four = FloatVector.broadcast(S, 4f), five = FloatVector.broadcast(S, -5f), minusFour = FloatVector.broadcast(S, -4f);
         FloatVector p = d2.fma(minusFour, d4), q = d1.fma(minusFour, d3); // d4 − 4d2, d3 − 4d1
         FloatVector s = d4.sub(d2), t = d3.sub(d1).mul(2f);                // d4 − d2, 2(d3 − d1)
@@ -184,18 +187,8 @@ final class WinogradTransforms {
      * {@code out[(4i + j)·L]}. {@code tmp} holds 24 vectors.
      */
     static void output(float[] m, int mOff, int mStride, float bias, boolean relu, float[] tmp, float[] out) {
-        for (int j = 0; j < A; j++) { // Aᵀ m, column by column: tmp[(6i + j)·L]
-            int o = mOff + j * mStride, rs = A * mStride;
-            at(FloatVector.fromArray(S, m, o), FloatVector.fromArray(S, m, o + rs), FloatVector.fromArray(S, m, o + 2 * rs),
-                    FloatVector.fromArray(S, m, o + 3 * rs), FloatVector.fromArray(S, m, o + 4 * rs), FloatVector.fromArray(S, m, o + 5 * rs),
-                    tmp, j * L, A * L);
-        }
-        for (int i = 0; i < M; i++) { // (Aᵀ m) A, row by row
-            int r = i * A * L;
-            at(FloatVector.fromArray(S, tmp, r), FloatVector.fromArray(S, tmp, r + L), FloatVector.fromArray(S, tmp, r + 2 * L),
-                    FloatVector.fromArray(S, tmp, r + 3 * L), FloatVector.fromArray(S, tmp, r + 4 * L), FloatVector.fromArray(S, tmp, r + 5 * L),
-                    out, i * M * L, L);
-        }
+        for (int j = 0; j < A; j++) at(m, mOff + j * mStride, A * mStride, tmp, j * L, A * L); // Aᵀ m, column by column: tmp[(6i + j)·L]
+        for (int i = 0; i < M; i++) at(tmp, i * A * L, L, out, i * M * L, L); // (Aᵀ m) A, row by row
         if (bias == 0f && !relu) return;
         for (int q = 0; q < M * M * L; q += L) {
             FloatVector y = FloatVector.fromArray(S, out, q).add(bias);
@@ -203,9 +196,10 @@ final class WinogradTransforms {
         }
     }
 
-    /** The four rows of Aᵀ·(m0..m5), stored {@code stride} apart from {@code off}. */
-    private static void at(FloatVector m0, FloatVector m1, FloatVector m2, FloatVector m3, FloatVector m4, FloatVector m5,
-                           float[] out, int off, int stride) {
+    /** The four rows of Aᵀ·(m0..m5), m_k the vector at {@code in[from + k·step]}, stored {@code stride} apart from {@code out[off]} (see {@link #bt}). */
+    private static void at(float[] in, int from, int step, float[] out, int off, int stride) {
+        FloatVector m0 = FloatVector.fromArray(S, in, from), m1 = FloatVector.fromArray(S, in, from + step), m2 = FloatVector.fromArray(S, in, from + 2 * step);
+        FloatVector m3 = FloatVector.fromArray(S, in, from + 3 * step), m4 = FloatVector.fromArray(S, in, from + 4 * step), m5 = FloatVector.fromArray(S, in, from + 5 * step);
         FloatVector a = m1.add(m2), b = m1.sub(m2), c = m3.add(m4), d = m3.sub(m4);
         m0.add(a).add(c).intoArray(out, off);                                  // m0 + m1 + m2 + m3 + m4
         d.fma(FloatVector.broadcast(S, 2f), b).intoArray(out, off + stride);   // (m1 − m2) + 2(m3 − m4)
