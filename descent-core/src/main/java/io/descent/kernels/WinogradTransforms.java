@@ -164,8 +164,8 @@ final class WinogradTransforms {
     /**
      * The six rows of Bᵀ·(d0..d5), d_k the vector at {@code in[from + k·step]}, stored
      * {@code stride} apart from {@code out[off]} (in place when that is where they came from).
-     * Vectors are loaded here rather than passed in: a vector argument is an object, and in a
-     * JVM where C2 compiled such a method on its own, it ran the Vector API's Java fallback.
+     * Vectors are loaded here rather than passed in: a vector argument is an object, boxed
+     * whenever C2 compiles the method on its own instead of inlining it.
      */
     private static void bt(float[] in, int from, int step, float[] out, int off, int stride) {
         FloatVector d0 = FloatVector.fromArray(S, in, from), d1 = FloatVector.fromArray(S, in, from + step), d2 = FloatVector.fromArray(S, in, from + 2 * step);
