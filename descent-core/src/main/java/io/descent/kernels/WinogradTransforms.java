@@ -157,28 +157,26 @@ final class WinogradTransforms {
                 }
             }
         }
-        for (int b = 0; b < A; b++) bt(tmp, b * L, A * L, tmp, b * L, A * L); // Bᵀ d, column by column, in place: tmp[(6i + b)·L]
-        for (int i = 0; i < A; i++) bt(tmp, i * A * L, L, v, vOff + i * A * vStride, vStride); // (Bᵀ d) B, row by row
-    }
-
-    /**
-     * The six rows of Bᵀ·(d0..d5), d_k the vector at {@code in[from + k·step]}, stored
-     * {@code stride} apart from {@code out[off]} (in place when that is where they came from).
-     * Vectors are loaded here rather than passed in: a vector argument is an object, boxed
-     * whenever C2 compiles the method on its own instead of inlining it.
-     */
-    private static void bt(float[] in, int from, int step, float[] out, int off, int stride) {
-        FloatVector d0 = FloatVector.fromArray(S, in, from), d1 = FloatVector.fromArray(S, in, from + step), d2 = FloatVector.fromArray(S, in, from + 2 * step);
-        FloatVector d3 = FloatVector.fromArray(S, in, from + 3 * step), d4 = FloatVector.fromArray(S, in, from + 4 * step), d5 = FloatVector.fromArray(S, in, from + 5 * step);
+        // Bᵀ·(d0..d5) twelve times: Bᵀ d column by column, in place (tmp[(6i + b)·L]), then
+        // (Bᵀ d) B row by row into v; one loop, for the reason given in output()
         FloatVector four = FloatVector.broadcast(S, 4f), five = FloatVector.broadcast(S, -5f), minusFour = FloatVector.broadcast(S, -4f);
-        FloatVector p = d2.fma(minusFour, d4), q = d1.fma(minusFour, d3); // d4 − 4d2, d3 − 4d1
-        FloatVector s = d4.sub(d2), t = d3.sub(d1).mul(2f);                // d4 − d2, 2(d3 − d1)
-        d2.fma(five, d0.fma(four, d4)).intoArray(out, off);               // 4d0 − 5d2 + d4
-        p.add(q).intoArray(out, off + stride);
-        p.sub(q).intoArray(out, off + 2 * stride);
-        s.add(t).intoArray(out, off + 3 * stride);
-        s.sub(t).intoArray(out, off + 4 * stride);
-        d3.fma(five, d1.fma(four, d5)).intoArray(out, off + 5 * stride);  // 4d1 − 5d3 + d5
+        for (int it = 0; it < 2 * A; it++) {
+            boolean columns = it < A;
+            int b = it, i = it - A;
+            int from = columns ? b * L : i * A * L, step = columns ? A * L : L;
+            float[] out = columns ? tmp : v;
+            int off = columns ? b * L : vOff + i * A * vStride, os = columns ? A * L : vStride;
+            FloatVector d0 = FloatVector.fromArray(S, tmp, from), d1 = FloatVector.fromArray(S, tmp, from + step), d2 = FloatVector.fromArray(S, tmp, from + 2 * step);
+            FloatVector d3 = FloatVector.fromArray(S, tmp, from + 3 * step), d4 = FloatVector.fromArray(S, tmp, from + 4 * step), d5 = FloatVector.fromArray(S, tmp, from + 5 * step);
+            FloatVector p = d2.fma(minusFour, d4), q = d1.fma(minusFour, d3); // d4 − 4d2, d3 − 4d1
+            FloatVector s = d4.sub(d2), t = d3.sub(d1).mul(2f);                // d4 − d2, 2(d3 − d1)
+            d2.fma(five, d0.fma(four, d4)).intoArray(out, off);               // 4d0 − 5d2 + d4
+            p.add(q).intoArray(out, off + os);
+            p.sub(q).intoArray(out, off + 2 * os);
+            s.add(t).intoArray(out, off + 3 * os);
+            s.sub(t).intoArray(out, off + 4 * os);
+            d3.fma(five, d1.fma(four, d5)).intoArray(out, off + 5 * os);  // 4d1 − 5d3 + d5
+        }
     }
 
     /**
@@ -187,24 +185,30 @@ final class WinogradTransforms {
      * {@code out[(4i + j)·L]}. {@code tmp} holds 24 vectors.
      */
     static void output(float[] m, int mOff, int mStride, float bias, boolean relu, float[] tmp, float[] out) {
-        for (int j = 0; j < A; j++) at(m, mOff + j * mStride, A * mStride, tmp, j * L, A * L); // Aᵀ m, column by column: tmp[(6i + j)·L]
-        for (int i = 0; i < M; i++) at(tmp, i * A * L, L, out, i * M * L, L); // (Aᵀ m) A, row by row
+        // A·(m0..m5) ten times: Aᵀ m column by column into tmp[(6i + j)·L], then (Aᵀ m) A row by
+        // row into out. One loop, not a helper called from two: compiled on its own, such a
+        // helper ran the Vector API's Java fallback in some JVMs with 256-bit vectors (vgg16
+        // training step: +500 MB allocated), and never when forced inline.
+        for (int it = 0; it < A + M; it++) {
+            boolean columns = it < A;
+            int i = it - A, j = it;
+            float[] in = columns ? m : tmp, dst = columns ? tmp : out;
+            int from = columns ? mOff + j * mStride : i * A * L, step = columns ? A * mStride : L;
+            int off = columns ? j * L : i * M * L, stride = columns ? A * L : L;
+            FloatVector m0 = FloatVector.fromArray(S, in, from), m1 = FloatVector.fromArray(S, in, from + step), m2 = FloatVector.fromArray(S, in, from + 2 * step);
+            FloatVector m3 = FloatVector.fromArray(S, in, from + 3 * step), m4 = FloatVector.fromArray(S, in, from + 4 * step), m5 = FloatVector.fromArray(S, in, from + 5 * step);
+            FloatVector a = m1.add(m2), b = m1.sub(m2), c = m3.add(m4), d = m3.sub(m4);
+            m0.add(a).add(c).intoArray(dst, off);                                  // m0 + m1 + m2 + m3 + m4
+            d.fma(FloatVector.broadcast(S, 2f), b).intoArray(dst, off + stride);   // (m1 − m2) + 2(m3 − m4)
+            c.fma(FloatVector.broadcast(S, 4f), a).intoArray(dst, off + 2 * stride); // (m1 + m2) + 4(m3 + m4)
+            d.fma(FloatVector.broadcast(S, 8f), b).add(m5).intoArray(dst, off + 3 * stride); // (m1 − m2) + 8(m3 − m4) + m5
+        }
         if (bias == 0f && !relu) return;
         for (int q = 0; q < M * M * L; q += L) {
             FloatVector y = FloatVector.fromArray(S, out, q).add(bias);
-            (relu ? y.lanewise(VectorOperators.MAX, 0f) : y).intoArray(out, q);
+            if (relu) y.lanewise(VectorOperators.MAX, 0f).intoArray(out, q); // one store per branch: no merged vector to box
+            else y.intoArray(out, q);
         }
-    }
-
-    /** The four rows of Aᵀ·(m0..m5), m_k the vector at {@code in[from + k·step]}, stored {@code stride} apart from {@code out[off]} (see {@link #bt}). */
-    private static void at(float[] in, int from, int step, float[] out, int off, int stride) {
-        FloatVector m0 = FloatVector.fromArray(S, in, from), m1 = FloatVector.fromArray(S, in, from + step), m2 = FloatVector.fromArray(S, in, from + 2 * step);
-        FloatVector m3 = FloatVector.fromArray(S, in, from + 3 * step), m4 = FloatVector.fromArray(S, in, from + 4 * step), m5 = FloatVector.fromArray(S, in, from + 5 * step);
-        FloatVector a = m1.add(m2), b = m1.sub(m2), c = m3.add(m4), d = m3.sub(m4);
-        m0.add(a).add(c).intoArray(out, off);                                  // m0 + m1 + m2 + m3 + m4
-        d.fma(FloatVector.broadcast(S, 2f), b).intoArray(out, off + stride);   // (m1 − m2) + 2(m3 − m4)
-        c.fma(FloatVector.broadcast(S, 4f), a).intoArray(out, off + 2 * stride); // (m1 + m2) + 4(m3 + m4)
-        d.fma(FloatVector.broadcast(S, 8f), b).add(m5).intoArray(out, off + 3 * stride); // (m1 − m2) + 8(m3 − m4) + m5
     }
 
     /**
