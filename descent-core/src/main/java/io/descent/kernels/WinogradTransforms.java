@@ -124,7 +124,7 @@ final class WinogradTransforms {
      * the lanes given only ({@link #ALL}, or a sliver's rows: the floats after them in t belong
      * to the next column). Always masked: with a branch between a plain and a masked store here,
      * C2 compiled this method in some JVMs with the Vector API's Java fallbacks (vgg16 training
-     * step: +230 MB allocated, +10 % time). Rows of G:
+     * step: +230 MB allocated). Rows of G:
      * (1/4, 0, 0), −(1, 1, 1)/6, −(1, −1, 1)/6, (1/24, 1/12, 1/6), (1/24, −1/12, 1/6), (0, 0, 1).
      */
     private static void gt(float[] in, int off, int step, float[] out, int at, int stride, VectorMask<Float> lanes) {
