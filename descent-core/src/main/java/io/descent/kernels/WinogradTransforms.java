@@ -16,7 +16,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class WinogradTransforms {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final VectorMask<Float> ALL = S.maskAll(true);
     private static final int A = Winograd.ALPHA, M = Winograd.TILE;
     /** A tile row: four floats. */
     private static final VectorSpecies<Float> ROW = FloatVector.SPECIES_128;
@@ -95,8 +94,31 @@ final class WinogradTransforms {
                                 if (VectorHardware.NATIVE_MASKS) FloatVector.fromArray(S, w, at, idx, 0, rowsIn).intoArray(k, q * L);
                                 else for (int l = 0; l < L; l++) k[q * L + l] = l < valid ? w[at + idx[l]] : 0f; // an emulated gather allocates
                             }
-                            for (int b = 0; b < 3; b++) gt(k, b * L, 3 * L, g, b * L, 3 * L, ALL); // G g: (i, b) at g[(3i + b)·L]
-                            for (int i = 0; i < A; i++) gt(g, 3 * i * L, L, t, A * i * mr * L + ds * mr + rg, mr * L, lanes); // (G g) Gᵀ: position 6i + j
+                            // G·(g0, g1, g2) nine times: G g column by column into g ((i, b) at
+                            // g[(3i + b)·L]), then (G g) Gᵀ row by row into t (position 6i + j);
+                            // one loop, for the reason given in output(). Rows of G: (1/4, 0, 0),
+                            // −(1, 1, 1)/6, −(1, −1, 1)/6, (1/24, 1/12, 1/6), (1/24, −1/12, 1/6),
+                            // (0, 0, 1). Every store takes the sliver's lanes only (the floats
+                            // after them in t belong to the next column; in g the other lanes are
+                            // never carried into t), never a plain store instead: with that choice
+                            // made at run time C2 left the stores on the Java fallback in some
+                            // JVMs (vgg16 training step: +230 MB allocated).
+                            for (int it = 0; it < 3 + A; it++) {
+                                boolean columns = it < 3;
+                                int b = it, i = it - 3;
+                                float[] in = columns ? k : g, out = columns ? g : t;
+                                int off = columns ? b * L : 3 * i * L, step = columns ? 3 * L : L;
+                                int dst = columns ? b * L : A * i * mr * L + ds * mr + rg, stride = columns ? 3 * L : mr * L;
+                                FloatVector g0 = FloatVector.fromArray(S, in, off), g1 = FloatVector.fromArray(S, in, off + step), g2 = FloatVector.fromArray(S, in, off + 2 * step);
+                                // products with the reciprocals: a float division takes several times as long
+                                FloatVector e = g0.add(g2), f = g0.mul(1f / 24).add(g2.mul(1f / 6)), h = g1.mul(1f / 12);
+                                g0.mul(0.25f).intoArray(out, dst, lanes);
+                                e.add(g1).mul(-1f / 6).intoArray(out, dst + stride, lanes);
+                                e.sub(g1).mul(-1f / 6).intoArray(out, dst + 2 * stride, lanes);
+                                f.add(h).intoArray(out, dst + 3 * stride, lanes);
+                                f.sub(h).intoArray(out, dst + 4 * stride, lanes);
+                                g2.intoArray(out, dst + 5 * stride, lanes);
+                            }
                         }
                     }
                     int at = u[0].index(sliver * mr, s0);
@@ -117,27 +139,6 @@ final class WinogradTransforms {
         java.util.Arrays.fill(a, new float[0]);
         return a;
     });
-
-    /**
-     * The six rows of G·(g0, g1, g2) for L lanes: g0, g1, g2 are the vectors at {@code in[off]},
-     * {@code in[off + step]}, {@code in[off + 2·step]}; row i goes to {@code out[at + i·stride]},
-     * the lanes given only ({@link #ALL}, or a sliver's rows: the floats after them in t belong
-     * to the next column). Always masked: with a branch between a plain and a masked store here,
-     * C2 compiled this method in some JVMs with the Vector API's Java fallbacks (vgg16 training
-     * step: +230 MB allocated). Rows of G:
-     * (1/4, 0, 0), −(1, 1, 1)/6, −(1, −1, 1)/6, (1/24, 1/12, 1/6), (1/24, −1/12, 1/6), (0, 0, 1).
-     */
-    private static void gt(float[] in, int off, int step, float[] out, int at, int stride, VectorMask<Float> lanes) {
-        FloatVector g0 = FloatVector.fromArray(S, in, off), g1 = FloatVector.fromArray(S, in, off + step), g2 = FloatVector.fromArray(S, in, off + 2 * step);
-        // products with the reciprocals: a float division takes several times as long
-        FloatVector e = g0.add(g2), f = g0.mul(1f / 24).add(g2.mul(1f / 6)), h = g1.mul(1f / 12);
-        g0.mul(0.25f).intoArray(out, at, lanes);
-        e.add(g1).mul(-1f / 6).intoArray(out, at + stride, lanes);
-        e.sub(g1).mul(-1f / 6).intoArray(out, at + 2 * stride, lanes);
-        f.add(h).intoArray(out, at + 3 * stride, lanes);
-        f.sub(h).intoArray(out, at + 4 * stride, lanes);
-        g2.intoArray(out, at + 5 * stride, lanes);
-    }
 
     /**
      * {@code V = Bᵀ d B} for L tiles: lane ℓ's window starts at {@code x[base + idx[t0 + ℓ]]},
