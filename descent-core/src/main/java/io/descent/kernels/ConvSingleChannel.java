@@ -1,7 +1,6 @@
 package io.descent.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -42,8 +41,8 @@ final class ConvSingleChannel {
             float[][] kept = PADDED.get();
             if (kept[0].length < hp * wp) kept[0] = new float[hp * wp];
             float[] xp = kept[0];
-            // where masked stores are emulated (see VectorHardware), a row's partial vector goes through a spare one
-            float[] spare = VectorHardware.NATIVE_MASKS ? null : new float[L];
+            // a row's partial last vector goes through a spare one (no masked store: see channel)
+            float[] spare = new float[L];
             for (int i = from; i < to; i++) {
                 pad(g, x, i * g.imageSize(), xp, wp);
                 for (int ch = 0; ch < o; ch++) {
@@ -69,10 +68,14 @@ final class ConvSingleChannel {
         FloatVector w0 = FloatVector.broadcast(S, w[wOff]), w1 = FloatVector.broadcast(S, w[wOff + 1]), w2 = FloatVector.broadcast(S, w[wOff + 2]);
         FloatVector w3 = FloatVector.broadcast(S, w[wOff + 3]), w4 = FloatVector.broadcast(S, w[wOff + 4]), w5 = FloatVector.broadcast(S, w[wOff + 5]);
         FloatVector w6 = FloatVector.broadcast(S, w[wOff + 6]), w7 = FloatVector.broadcast(S, w[wOff + 7]), w8 = FloatVector.broadcast(S, w[wOff + 8]);
-        // the last, partial vector of each row: its mask made once; two rows at a time, so that
-        // two independent FMA chains of nine share the four input rows they read
-        int full = ow / L * L;
-        VectorMask<Float> tail = S.indexInRange(full, ow);
+        // The bias and the ReLU as one add and one max for every vector: adding −0 and taking the
+        // max with −∞ change no value, where branches would merge two vectors, and vectors passed
+        // to a store helper are objects: either way C2 left this method on the Vector API's Java
+        // fallback (W2's first layer allocated ~400 MB a second). Two rows at a time, so that two
+        // independent FMA chains of nine share the four input rows they read; a row's last,
+        // partial vector is stored through spare.
+        FloatVector bv = FloatVector.broadcast(S, hasBias ? b : -0f), lo = FloatVector.broadcast(S, relu ? 0f : Float.NEGATIVE_INFINITY);
+        int full = ow / L * L, rest = ow - full;
         int oy = 0;
         for (; oy + 2 <= oh; oy += 2) {
             int r0 = oy * wp, out = yOff + oy * ow;
@@ -88,8 +91,17 @@ final class ConvSingleChannel {
                 c = w3.fma(x0, c); c = w4.fma(x1, c); c = w5.fma(x2, c);
                 x0 = FloatVector.fromArray(S, xp, r0 + 3 * wp + ox); x1 = FloatVector.fromArray(S, xp, r0 + 3 * wp + ox + 1); x2 = FloatVector.fromArray(S, xp, r0 + 3 * wp + ox + 2);
                 c = w6.fma(x0, c); c = w7.fma(x1, c); c = w8.fma(x2, c);
-                store(a, hasBias, b, relu, y, out + ox, ox < full, tail, spare);
-                store(c, hasBias, b, relu, y, out + ow + ox, ox < full, tail, spare);
+                a = a.add(bv).max(lo);
+                c = c.add(bv).max(lo);
+                if (ox < full) {
+                    a.intoArray(y, out + ox);
+                    c.intoArray(y, out + ow + ox);
+                } else {
+                    a.intoArray(spare, 0);
+                    System.arraycopy(spare, 0, y, out + ox, rest);
+                    c.intoArray(spare, 0);
+                    System.arraycopy(spare, 0, y, out + ow + ox, rest);
+                }
             }
         }
         for (; oy < oh; oy++) {
@@ -105,23 +117,14 @@ final class ConvSingleChannel {
                 acc = w6.fma(FloatVector.fromArray(S, xp, r2 + ox), acc);
                 acc = w7.fma(FloatVector.fromArray(S, xp, r2 + ox + 1), acc);
                 acc = w8.fma(FloatVector.fromArray(S, xp, r2 + ox + 2), acc);
-                store(acc, hasBias, b, relu, y, out + ox, ox < full, tail, spare);
+                acc = acc.add(bv).max(lo);
+                if (ox < full) {
+                    acc.intoArray(y, out + ox);
+                } else {
+                    acc.intoArray(spare, 0);
+                    System.arraycopy(spare, 0, y, out + ox, rest);
+                }
             }
-        }
-    }
-
-    /** The bias (one rounding), the ReLU, and the store, masked to the row's end for its last vector (through {@code spare} when it is given). */
-    private static void store(FloatVector acc, boolean hasBias, float b, boolean relu, float[] y, int at, boolean whole,
-                              VectorMask<Float> tail, float[] spare) {
-        if (hasBias) acc = acc.add(b);
-        if (relu) acc = acc.max(0f);
-        if (whole) {
-            acc.intoArray(y, at);
-        } else if (spare == null) {
-            acc.intoArray(y, at, tail);
-        } else {
-            acc.intoArray(spare, 0);
-            System.arraycopy(spare, 0, y, at, tail.trueCount());
         }
     }
 }
