@@ -46,7 +46,8 @@ final class ConvSingleChannel {
             for (int i = from; i < to; i++) {
                 pad(g, x, i * g.imageSize(), xp, wp);
                 for (int ch = 0; ch < o; ch++) {
-                    channel(xp, wp, w, ch * 9, bias != null, bias == null ? 0f : bias[ch], relu, y, i * g.outImageSize() + ch * oh * ow, oh, ow, spare);
+                    // no bias: add −0, the identity of every float; no ReLU: max with −∞
+                    channel(xp, wp, w, ch * 9, bias == null ? -0f : bias[ch], relu ? 0f : Float.NEGATIVE_INFINITY, y, i * g.outImageSize() + ch * oh * ow, oh, ow, spare);
                 }
             }
         });
@@ -62,19 +63,19 @@ final class ConvSingleChannel {
         }
     }
 
-    /** One output channel: its nine weights broadcast once, then every row of the plane. */
-    private static void channel(float[] xp, int wp, float[] w, int wOff, boolean hasBias, float b, boolean relu, float[] y, int yOff, int oh, int ow,
+    /** One output channel: its nine weights broadcast once, then every row of the plane, each output + bias, then max(·, floor). */
+    private static void channel(float[] xp, int wp, float[] w, int wOff, float bias, float floor, float[] y, int yOff, int oh, int ow,
                                 float[] spare) {
         FloatVector w0 = FloatVector.broadcast(S, w[wOff]), w1 = FloatVector.broadcast(S, w[wOff + 1]), w2 = FloatVector.broadcast(S, w[wOff + 2]);
         FloatVector w3 = FloatVector.broadcast(S, w[wOff + 3]), w4 = FloatVector.broadcast(S, w[wOff + 4]), w5 = FloatVector.broadcast(S, w[wOff + 5]);
         FloatVector w6 = FloatVector.broadcast(S, w[wOff + 6]), w7 = FloatVector.broadcast(S, w[wOff + 7]), w8 = FloatVector.broadcast(S, w[wOff + 8]);
-        // The bias and the ReLU as one add and one max for every vector: adding −0 and taking the
-        // max with −∞ change no value, where branches would merge two vectors, and vectors passed
+        // The bias and the ReLU as one add and one max for every vector (the identities when they
+        // are off: see forward), where branches would merge two vectors, and vectors passed
         // to a store helper are objects: either way C2 left this method on the Vector API's Java
         // fallback (W2's first layer allocated ~400 MB a second). Two rows at a time, so that two
         // independent FMA chains of nine share the four input rows they read; a row's last,
         // partial vector is stored through spare.
-        FloatVector bv = FloatVector.broadcast(S, hasBias ? b : -0f), lo = FloatVector.broadcast(S, relu ? 0f : Float.NEGATIVE_INFINITY);
+        FloatVector bv = FloatVector.broadcast(S, bias), lo = FloatVector.broadcast(S, floor);
         int full = ow / L * L, rest = ow - full;
         int oy = 0;
         for (; oy + 2 <= oh; oy += 2) {
