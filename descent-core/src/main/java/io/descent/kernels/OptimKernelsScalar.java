@@ -16,6 +16,15 @@ public final class OptimKernelsScalar {
         for (int i = 0; i < p.length; i++) p[i] = Math.fma(c, x[i], p[i]);
     }
 
+    public static void momentumStep(float[] p, float[] buf, float[] d, float mu, float keep, float step) {
+        decay(buf, d, mu, keep);
+        addScaled(p, step, buf);
+    }
+
+    public static void nesterovStep(float[] p, float[] buf, float[] d, float mu, float step) {
+        for (int i = 0; i < p.length; i++) p[i] = Math.fma(step, Math.fma(mu, buf[i], d[i]), p[i]);
+    }
+
     public static void adamStep(float[] p, float[] m, float[] v, float c, float bc2Sqrt, float eps) {
         for (int i = 0; i < p.length; i++) p[i] = adamStep(p[i], m[i], v[i], c, bc2Sqrt, eps);
     }

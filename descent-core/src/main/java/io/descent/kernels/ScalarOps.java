@@ -40,6 +40,12 @@ public final class ScalarOps {
         for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
     }
 
+    public static void addRowSums(float[] a, int aOff, int rows, int cols, float[] out, int outOff) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) out[outOff + j] += a[aOff + r * cols + j];
+        }
+    }
+
     public static float sum(float[] a, int off, int n) {
         float s = 0;
         for (int i = 0; i < n; i++) s += a[off + i];

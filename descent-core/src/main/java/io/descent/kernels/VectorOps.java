@@ -114,6 +114,26 @@ public final class VectorOps {
         for (; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]); // fused like the vector body
     }
 
+    /**
+     * {@code out[outOff + j] += Σ_r a[aOff + r·cols + j]} for {@code j < cols}: the column sums of
+     * a row-major {@code rows × cols} block (a bias gradient), each column summed row by row in
+     * order, so the bits equal {@code rows} calls of {@link #axpy} with α = 1 (fma by 1 is an
+     * exact add). One pass holds a vector of columns in a register over all the rows.
+     */
+    public static void addRowSums(float[] a, int aOff, int rows, int cols, float[] out, int outOff) {
+        int j = 0;
+        for (int upper = S.loopBound(cols); j < upper; j += S.length()) {
+            FloatVector acc = FloatVector.fromArray(S, out, outOff + j);
+            for (int r = 0, i = aOff + j; r < rows; r++, i += cols) acc = acc.add(FloatVector.fromArray(S, a, i));
+            acc.intoArray(out, outOff + j);
+        }
+        for (; j < cols; j++) {
+            float s = out[outOff + j];
+            for (int r = 0, i = aOff + j; r < rows; r++, i += cols) s += a[i];
+            out[outOff + j] = s;
+        }
+    }
+
     /** Sum of {@code a[off .. off+n)}. */
     public static float sum(float[] a, int off, int n) {
         int i = 0;

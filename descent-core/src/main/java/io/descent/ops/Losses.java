@@ -53,26 +53,35 @@ public final class Losses {
         if (targets.length != n) {
             throw new IllegalArgumentException("cross_entropy: " + targets.length + " targets for logits " + Shape.str(s));
         }
+        checkTargets(targets, c, opt.ignoreIndex());
+        float[] q = new float[n * c];
+        float[] rowScale = new float[n]; // 0 for ignored rows
+        double wsum = classTargets(targets, weights(opt, c), opt.labelSmoothing(), opt.ignoreIndex(), q, rowScale);
+        // PyTorch: the mean divides by the summed weights of the (non-ignored) targets
+        return fused(logits, q, rowScale, opt.reduction(), wsum);
+    }
+
+    private static void checkTargets(int[] targets, int c, int ignoreIndex) {
         for (int t : targets) {
-            if (t != opt.ignoreIndex() && (t < 0 || t >= c)) {
+            if (t != ignoreIndex && (t < 0 || t >= c)) {
                 throw new IllegalArgumentException("cross_entropy: target " + t + " is out of range for " + c + " classes");
             }
         }
-        float[] w = weights(opt, c);
-        float eps = opt.labelSmoothing();
-        float[] q = new float[n * c];
-        float[] rowScale = new float[n]; // 0 for ignored rows
+    }
+
+    /** Fills q (smoothed, weighted one-hot rows) and rowScale (1, or 0 for ignored rows); returns Σ w[target]. */
+    private static double classTargets(int[] targets, float[] w, float eps, int ignoreIndex, float[] q, float[] rowScale) {
+        int n = targets.length, c = w.length;
         double wsum = 0;
         for (int i = 0; i < n; i++) {
             int t = targets[i];
-            if (t == opt.ignoreIndex()) continue;
+            if (t == ignoreIndex) continue;
             rowScale[i] = 1;
             wsum += w[t];
             for (int j = 0; j < c; j++) q[i * c + j] = eps / c * w[j];
             q[i * c + t] += (1 - eps) * w[t];
         }
-        // PyTorch: the mean divides by the summed weights of the (non-ignored) targets
-        return fused(logits, q, rowScale, opt.reduction(), wsum);
+        return wsum;
     }
 
     /** Mean cross-entropy of logits [N, C] against class probabilities [N, C]. */
@@ -87,14 +96,20 @@ public final class Losses {
             throw new IllegalArgumentException("cross_entropy: probability targets " + Shape.str(probs.shape()) + " do not match logits " + Shape.str(s));
         }
         int n = s[0], c = s[1];
-        float[] w = weights(opt, c), t = probs.data(), q = new float[n * c], rowScale = new float[n];
-        float eps = opt.labelSmoothing();
-        for (int i = 0; i < n; i++) {
-            rowScale[i] = 1;
-            for (int j = 0; j < c; j++) q[i * c + j] = w[j] * (t[i * c + j] * (1 - eps) + eps / c);
-        }
+        float[] q = new float[n * c], rowScale = new float[n];
+        java.util.Arrays.fill(rowScale, 1f);
+        probabilityTargets(probs.data(), weights(opt, c), opt.labelSmoothing(), q);
         // PyTorch: with probability targets the mean divides by N
         return fused(logits, q, rowScale, opt.reduction(), n);
+    }
+
+    /** q = w · (t · (1 − ε) + ε / C), row by row. */
+    private static void probabilityTargets(float[] t, float[] w, float eps, float[] q) {
+        int c = w.length;
+        for (int k = 0; k < q.length; k++) {
+            int j = k % c;
+            q[k] = w[j] * (t[k] * (1 - eps) + eps / c);
+        }
     }
 
     private static int[] checkLogits(Tensor logits, CrossEntropyOptions opt) {
@@ -119,18 +134,7 @@ public final class Losses {
         float[] x = logits.data();
         float[] p = new float[n * c]; // log-softmax, then softmax in place (kept for backward)
         float[] perRow = new float[n];
-        double total = 0;
-        for (int i = 0; i < n; i++) {
-            Softmax.rowForward(x, p, i * c, c, 1, true);
-            double l = 0;
-            for (int j = 0; j < c; j++) {
-                float v = p[i * c + j];
-                l -= q[i * c + j] * (double) v;
-                p[i * c + j] = (float) Math.exp(v);
-            }
-            perRow[i] = rowScale[i] == 0 ? 0f : (float) l;
-            total += perRow[i];
-        }
+        double total = rowLosses(x, q, rowScale, p, perRow, c);
         Tensor out = switch (red) {
             case NONE -> Tensor.wrap(perRow, n);
             case SUM -> Tensor.scalar((float) total);
@@ -149,21 +153,47 @@ public final class Losses {
 
             @Override
             protected Tensor[] backward(Tensor gOut) {
-                float[] g = gOut.data(), gx = new float[n * c];
-                for (int i = 0; i < n; i++) {
-                    if (rowScale[i] == 0) continue;
-                    double a = switch (red) {
-                        case NONE -> g[i];
-                        case SUM -> g[0];
-                        case MEAN -> g[0] / denom;
-                    };
-                    double qs = 0;
-                    for (int j = 0; j < c; j++) qs += q[i * c + j];
-                    for (int j = 0; j < c; j++) gx[i * c + j] = (float) (a * (p[i * c + j] * qs - q[i * c + j]));
-                }
+                float[] gx = new float[n * c];
+                rowGradients(gOut.data(), red, denom, q, p, rowScale, gx, c);
                 return new Tensor[] {Tensor.wrap(gx, n, c)};
             }
         });
+    }
+
+    /**
+     * Per row i: p_i = log_softmax(x_i), loss_i = −Σ_j q_ij · p_ij (0 where rowScale is 0), then
+     * p_i = exp(p_i), the softmax backward needs. Returns Σ loss_i.
+     */
+    private static double rowLosses(float[] x, float[] q, float[] rowScale, float[] p, float[] perRow, int c) {
+        int n = perRow.length;
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            Softmax.rowForward(x, p, i * c, c, 1, true);
+            double l = 0;
+            for (int j = 0; j < c; j++) {
+                float v = p[i * c + j];
+                l -= q[i * c + j] * (double) v;
+                p[i * c + j] = (float) Math.exp(v);
+            }
+            perRow[i] = rowScale[i] == 0 ? 0f : (float) l;
+            total += perRow[i];
+        }
+        return total;
+    }
+
+    /** ∂loss/∂x_ij = a_i · (softmax_ij · Σ_k q_ik − q_ij), a_i the upstream gradient of row i's loss. */
+    private static void rowGradients(float[] g, Reduction red, double denom, float[] q, float[] p, float[] rowScale, float[] gx, int c) {
+        for (int i = 0; i < rowScale.length; i++) {
+            if (rowScale[i] == 0) continue;
+            double a = switch (red) {
+                case NONE -> g[i];
+                case SUM -> g[0];
+                case MEAN -> g[0] / denom;
+            };
+            double qs = 0;
+            for (int j = 0; j < c; j++) qs += q[i * c + j];
+            for (int j = 0; j < c; j++) gx[i * c + j] = (float) (a * (p[i * c + j] * qs - q[i * c + j]));
+        }
     }
 
     /** Mean squared error (PyTorch's mse_loss), built from primitives. */

@@ -207,10 +207,7 @@ public final class MatMul {
         if (in == 0) rows = Shape.numel(Arrays.copyOf(xs, xs.length - 1));
         // every element is written: the bias, or the product with β = 0 (of nothing when in = 0)
         float[] y = in == 0 && bias == null ? new float[rows * out] : BufferPool.take(rows * out);
-        if (bias != null) {
-            float[] bd = bias.data();
-            for (int r = 0; r < rows; r++) System.arraycopy(bd, 0, y, r * out, out);
-        }
+        if (bias != null) repeatRows(bias.data(), y, rows);
         Gemm.sgemm(false, true, rows, out, in, 1f, x.data(), 0, Math.max(1, in), weight.data(), 0, Math.max(1, in), bias != null ? 1f : 0f, y, 0, Math.max(1, out));
         if (relu) Activations.reluInPlace(y);
         int[] ys = xs.clone();
@@ -243,12 +240,17 @@ public final class MatMul {
                 }
                 if (needsGrad(2)) {
                     float[] db = new float[out];
-                    for (int r = 0; r < nrows; r++) VectorOps.axpy(out, 1f, g, r * out, db, 0);
+                    VectorOps.addRowSums(g, 0, nrows, out, db, 0);
                     gbias = Tensor.wrap(db, out);
                 }
                 if (relu) BufferPool.give(pre.data()); // this node's own scratch: nothing else has seen it
                 return new Tensor[] {gx, gw, gbias};
             }
         });
+    }
+
+    /** {@code y} = {@code rows} copies of {@code row}: a loop of its own, out of the op's code (see ARCHITECTURE, "Kernels and threads"). */
+    private static void repeatRows(float[] row, float[] y, int rows) {
+        for (int r = 0; r < rows; r++) System.arraycopy(row, 0, y, r * row.length, row.length);
     }
 }

@@ -183,9 +183,7 @@ public final class Reductions {
             });
         } else {
             Parallel.forRange(outer, 4, (from, to) -> {
-                for (int o = from; o < to; o++) {
-                    for (int j = 0; j < r; j++) VectorOps.axpy(inner, 1f, x, (o * r + j) * inner, out, o * inner);
-                }
+                for (int o = from; o < to; o++) VectorOps.addRowSums(x, o * r * inner, r, inner, out, o * inner);
             });
         }
         return out;

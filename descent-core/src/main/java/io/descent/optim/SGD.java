@@ -63,24 +63,28 @@ public final class SGD extends Optimizer {
         float[] d = OptimMath.gradient(grad, p, group.get("weight_decay"), group.flag("maximize"));
         float step = (float) -group.get("lr");
         double momentum = group.get("momentum");
-        if (momentum != 0) {
-            float mu = (float) momentum;
-            float[] buf;
-            if (!state.has("momentum_buffer")) {
-                buf = d.clone();
-                state.put("momentum_buffer", Tensor.wrap(buf, param.shape()));
-            } else {
-                buf = state.get("momentum_buffer").data();
-                float keep = (float) (1 - group.get("dampening"));
-                OptimKernels.decay(buf, d, mu, keep); // subnormals flushed: see OptimKernels
-            }
-            if (group.flag("nesterov")) {
-                for (int i = 0; i < p.length; i++) p[i] = OptimMath.addScaled(p[i], step, OptimMath.addScaled(d[i], mu, buf[i]));
-                return;
-            }
-            d = buf;
+        if (momentum == 0) {
+            OptimKernels.addScaled(p, step, d);
+            return;
         }
-        OptimKernels.addScaled(p, step, d);
+        float mu = (float) momentum;
+        boolean nesterov = group.flag("nesterov");
+        if (!state.has("momentum_buffer")) {
+            float[] buf = d.clone();
+            state.put("momentum_buffer", Tensor.wrap(buf, param.shape()));
+            if (nesterov) OptimKernels.nesterovStep(p, buf, d, mu, step);
+            else OptimKernels.addScaled(p, step, buf);
+            return;
+        }
+        float[] buf = state.get("momentum_buffer").data();
+        float keep = (float) (1 - group.get("dampening"));
+        // subnormal buffers are flushed: see OptimKernels
+        if (nesterov) {
+            OptimKernels.decay(buf, d, mu, keep);
+            OptimKernels.nesterovStep(p, buf, d, mu, step);
+        } else {
+            OptimKernels.momentumStep(p, buf, d, mu, keep, step);
+        }
     }
 
     @Override

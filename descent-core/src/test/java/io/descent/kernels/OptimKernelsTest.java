@@ -45,6 +45,13 @@ class OptimKernelsTest {
                     OptimKernels.addScaled(p, -0.1f, m);
                     OptimKernelsScalar.addScaled(p2, -0.1f, m2);
                     assertArrayEquals(p2, p, "addScaled n=" + n);
+                    OptimKernels.momentumStep(p, m, g, 0.9f, 0.75f, -0.1f);
+                    OptimKernelsScalar.momentumStep(p2, m2, g, 0.9f, 0.75f, -0.1f);
+                    assertArrayEquals(m2, m, "momentumStep's buffer n=" + n);
+                    assertArrayEquals(p2, p, "momentumStep n=" + n);
+                    OptimKernels.nesterovStep(p, m, g, 0.9f, -0.1f);
+                    OptimKernelsScalar.nesterovStep(p2, m2, g, 0.9f, -0.1f);
+                    assertArrayEquals(p2, p, "nesterovStep n=" + n);
                 }
             }
         } finally {

@@ -2,6 +2,7 @@ package io.descent.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.descent.tensor.Rng;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,23 @@ class VectorOpsTest {
             VectorOps.axpy(n, -0.7f, x, 5, y1, 7);
             ScalarOps.axpy(n, -0.7f, x, 5, y2, 7);
             for (int i = 0; i < y1.length; i++) assertEquals(y2[i], y1[i], 1e-6f, "axpy " + n);
+        }
+    }
+
+    @Test
+    void rowSumsEqualTheScalarTwinAndRowByRowAxpyBitForBit() {
+        for (int cols : new int[] {1, 7, 10, 16, 33, 512}) {
+            for (int rows : new int[] {0, 1, 5, 128}) {
+                float[] a = rand(3 + rows * cols, 8), start = rand(cols + 2, 9);
+                float[] v = start.clone(), s = start.clone(), ref = start.clone();
+                VectorOps.addRowSums(a, 3, rows, cols, v, 2);
+                ScalarOps.addRowSums(a, 3, rows, cols, s, 2);
+                for (int r = 0; r < rows; r++) VectorOps.axpy(cols, 1f, a, 3 + r * cols, ref, 2);
+                String what = rows + "x" + cols;
+                assertArrayEquals(ref, v, "addRowSums vs axpy " + what);
+                assertArrayEquals(s, v, "addRowSums vs scalar twin " + what);
+                if (rows > 0) assertNotEquals(start[2], v[2], "columns summed " + what);
+            }
         }
     }
 
