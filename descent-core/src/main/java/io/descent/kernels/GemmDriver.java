@@ -140,7 +140,12 @@ final class GemmDriver {
     /**
      * Packs all of op(A) and op(B) (the threads sharing the slivers), then computes C with the
      * threads on a grid of {@code tr × tc} blocks of tiles. Slab {@code t} of k holds A at
-     * {@code t*KC*mPad} and B at {@code t*KC*nPad}, slivers back to back.
+     * {@code t*KC*mPad} and B at {@code t*KC*nPad}, slivers back to back. On a grid of one row
+     * of blocks each block's B slivers are read by that block alone, so its thread packs them
+     * slab by slab just before it uses them, while they are in its own cache (packed up front
+     * by whichever thread came first, half were read from the other core's);
+     * likewise A's on a grid of one column. The layout, and so every bit of
+     * C, is the same either way.
      */
     static void runPrepacked(Problem q, int tr, int tc) {
         Scratch s = SCRATCH.get();
@@ -150,20 +155,17 @@ final class GemmDriver {
         if (s.sharedA.length < (long) mPad * k) s.sharedA = new float[mPad * k];
         if (s.sharedB.length < (long) nPad * k) s.sharedB = new float[nPad * k];
         float[] ap = s.sharedA, bp = s.sharedB;
+        boolean aByBlock = tc == 1 && tr > 1, bByBlock = tr == 1 && tc > 1;
         // Each thread packs its share of A's slivers and its share of B's (their costs differ:
         // a transposed operand is gathered), so the shares take about the same time.
-        int aSlivers = slabs * (mPad / MR), bSlivers = slabs * (nPad / NR), parts = Parallel.threads();
+        int aSlivers = aByBlock ? 0 : slabs * (mPad / MR), bSlivers = bByBlock ? 0 : slabs * (nPad / NR), parts = Parallel.threads();
         Parallel.forRange(parts, 1, (from, to) -> {
             for (int part = from; part < to; part++) {
                 for (int u = aSlivers * part / parts, end = aSlivers * (part + 1) / parts; u < end; u++) {
-                    int pc = u / (mPad / MR) * KC, kc = Math.min(KC, k - pc), i = u % (mPad / MR) * MR;
-                    GemmPacking.packA(q.transA(), q.a(), q.aOff(), q.lda(), i, Math.min(MR, m - i), pc, kc, ap, pc * mPad + i * kc);
+                    packSliverA(q, u % (mPad / MR) * MR, u / (mPad / MR) * KC, ap, mPad);
                 }
                 for (int u = bSlivers * part / parts, end = bSlivers * (part + 1) / parts; u < end; u++) {
-                    int pc = u / (nPad / NR) * KC, kc = Math.min(KC, k - pc), j = u % (nPad / NR) * NR;
-                    if (!q.bInPlace() || n - j < NR) {
-                        GemmPacking.packB(q.transB(), q.b(), q.bOff(), q.ldb(), pc, kc, j, Math.min(NR, n - j), bp, pc * nPad + j * kc);
-                    }
+                    packSliverB(q, u % (nPad / NR) * NR, u / (nPad / NR) * KC, bp, nPad);
                 }
             }
         });
@@ -177,13 +179,30 @@ final class GemmDriver {
                     int nc = Math.min(NC, j1 - jc);
                     for (int pc = 0; pc < k; pc += KC) {
                         int kc = Math.min(KC, k - pc);
+                        for (int j = jc; bByBlock && j < jc + nc; j += NR) packSliverB(q, j, pc, bp, nPad);
                         for (int ic = i0; ic < i1; ic += MC) {
-                            macroKernel(q, pc, kc, ap, pc * mPad + ic * kc, ic, Math.min(MC, i1 - ic), bp, pc * nPad + jc * kc, jc, nc, tile);
+                            int mc = Math.min(MC, i1 - ic);
+                            for (int i = ic; aByBlock && jc == j0 && i < ic + mc; i += MR) packSliverA(q, i, pc, ap, mPad);
+                            macroKernel(q, pc, kc, ap, pc * mPad + ic * kc, ic, mc, bp, pc * nPad + jc * kc, jc, nc, tile);
                         }
                     }
                 }
             }
         });
+    }
+
+    /** A's MR-row sliver at row {@code i} of the k slab at {@code pc}, into {@link #runPrepacked}'s layout. */
+    private static void packSliverA(Problem q, int i, int pc, float[] ap, int mPad) {
+        int kc = Math.min(KC, q.k() - pc);
+        GemmPacking.packA(q.transA(), q.a(), q.aOff(), q.lda(), i, Math.min(MR, q.m() - i), pc, kc, ap, pc * mPad + i * kc);
+    }
+
+    /** B's NR-column sliver at column {@code j} of the k slab at {@code pc} (a full sliver read in place is left alone). */
+    private static void packSliverB(Problem q, int j, int pc, float[] bp, int nPad) {
+        int kc = Math.min(KC, q.k() - pc), n = q.n();
+        if (!q.bInPlace() || n - j < NR) {
+            GemmPacking.packB(q.transB(), q.b(), q.bOff(), q.ldb(), pc, kc, j, Math.min(NR, n - j), bp, pc * nPad + j * kc);
+        }
     }
 
     /** Packs B's block for {@link #run}: all of it, or only the partial last sliver when B is read in place. */

@@ -320,6 +320,34 @@ class GemmTest {
     }
 
     @Test
+    void everyPrepackedGridGivesTheBitsOfOneThread() {
+        // runPrepacked on grids of one row or one column packs the blocks' own slivers inside
+        // the blocks (slab by slab, A once per column block); other grids pack up front
+        Random rnd = new Random(15);
+        int mr = GemmMicroKernel.MR, nr = GemmMicroKernel.NR;
+        int[][] shapes = {{128, 512, 784}, {GemmDriver.MC + 3 * mr + 5, 3 * nr + 7, 300}, {2 * mr + 1, GemmDriver.NC + 2 * nr + 3, 600}, {mr + 3, nr - 5, 40}};
+        int[][] grids = {{1, 2}, {2, 1}, {1, 3}, {3, 1}, {2, 2}};
+        for (int[] s : shapes) {
+            for (int layout = 0; layout < 4; layout++) {
+                boolean ta = (layout & 1) != 0, tb = (layout & 2) != 0;
+                for (int[] grid : grids) {
+                    for (int threads : new int[] {2, 3}) {
+                        // fresh operands each time: the shared packed copies still hold the last product's
+                        Case g = Case.random(rnd, ta, tb, s[0], s[1], s[2], 0.75f, 0.5f, 1, 2);
+                        float[] one = g.c0.clone();
+                        Parallel.setThreads(1);
+                        GemmDriver.run(g.problem(one), 0, s[0], 0, s[1]);
+                        Parallel.setThreads(threads);
+                        float[] c = g.c0.clone();
+                        GemmDriver.runPrepacked(g.problem(c), grid[0], grid[1]);
+                        assertArrayEquals(one, c, Arrays.toString(s) + " transA=" + ta + " transB=" + tb + " grid " + grid[0] + "x" + grid[1] + " threads=" + threads);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void nestedCallsFromPoolWorkersRunSeriallyAndMatch() {
         Parallel.setThreads(2);
         Random rnd = new Random(13);
@@ -455,6 +483,11 @@ class GemmTest {
             float[] x = new float[size];
             for (int i = 0; i < size; i++) x[i] = rnd.nextFloat() * 2 - 1;
             return x;
+        }
+
+        /** This case as the driver's problem, writing into {@code c}. */
+        GemmDriver.Problem problem(float[] c) {
+            return new GemmDriver.Problem(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, 0);
         }
 
         void fillC(float v) {
