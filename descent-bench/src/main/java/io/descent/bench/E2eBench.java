@@ -19,10 +19,24 @@ public final class E2eBench {
      * and 2.7 through DJL ({@link DjlE2e}, W1 and W2, when its runner is built); neither is
      * always the faster (docs/PERFORMANCE.md), so {@code pytorch} and
      * the ratio use the faster of those measured, and Descent is held to the better PyTorch.
-     * Null figures mean "not measured"; the notes say why.
+     * Null figures mean "not measured"; the notes say why. {@code descentRuns} and
+     * {@code pytorch113Runs} are every run's result in the order run (the medians above are
+     * among them), so that a noisy machine's spread is on record.
      */
     public record Row(E2eWorkload workload, int threads, int runs, E2eResult descent, E2eResult pytorch113, E2eResult pytorchDjl,
-            String pytorchNote, String djlNote) {
+            String pytorchNote, String djlNote, List<E2eResult> descentRuns, List<E2eResult> pytorch113Runs) {
+        public Row {
+            descentRuns = List.copyOf(descentRuns);
+            pytorch113Runs = List.copyOf(pytorch113Runs);
+        }
+
+        /** A row of single results (its runs are those results). */
+        public Row(E2eWorkload workload, int threads, int runs, E2eResult descent, E2eResult pytorch113, E2eResult pytorchDjl,
+                String pytorchNote, String djlNote) {
+            this(workload, threads, runs, descent, pytorch113, pytorchDjl, pytorchNote, djlNote, List.of(descent),
+                    pytorch113 == null ? List.of() : List.of(pytorch113));
+        }
+
         /** A row without DJL figures. */
         public Row(E2eWorkload workload, int threads, int runs, E2eResult descent, E2eResult pytorch113, String pytorchNote) {
             this(workload, threads, runs, descent, pytorch113, null, pytorchNote, null);
@@ -55,7 +69,8 @@ public final class E2eBench {
          * The contract's fields ({@code workload, descent, pytorch, pytorch_1_13, pytorch_djl}),
          * then the ratio (against the faster PyTorch), accuracies (null for random inputs;
          * {@code pytorch_acc} is 1.13's, {@code djl_acc} DJL's), step times (PyTorch's: the
-         * faster), and for W5 the peak MiB saved for backward.
+         * faster), for W5 the peak MiB saved for backward, and every run's images/s
+         * ({@code descent_runs}, {@code pytorch_1_13_runs}).
          */
         public String toJson() {
             E2eResult fast = fastestPyTorch();
@@ -71,7 +86,12 @@ public final class E2eBench {
                 sb.append(String.format(Locale.ROOT, ", \"descent_saved_mib\": %s, \"pytorch_saved_mib\": %s",
                         num(mib(descent.savedBytes()), "%.1f"), num(pytorch113 == null ? null : mib(pytorch113.savedBytes()), "%.1f")));
             }
+            sb.append(", \"descent_runs\": ").append(runsJson(descentRuns)).append(", \"pytorch_1_13_runs\": ").append(runsJson(pytorch113Runs));
             return sb.append('}').toString();
+        }
+
+        private static String runsJson(List<E2eResult> results) {
+            return results.stream().map(r -> num(r.imagesPerSecond(), ipsFormat(r.imagesPerSecond()))).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
         }
     }
 
@@ -108,7 +128,7 @@ public final class E2eBench {
                 }
             }
             rows.add(new Row(w, threads, runs, median(d), p.isEmpty() ? null : median(p), j.isEmpty() ? null : median(j),
-                    p.isEmpty() ? note : null, j.isEmpty() ? djlNote : null));
+                    p.isEmpty() ? note : null, j.isEmpty() ? djlNote : null, d, p));
         }
         return rows;
     }

@@ -41,6 +41,20 @@ class E2eBenchTest {
     }
 
     @Test
+    void everyRunIsOnRecordBesideTheMedians() throws Exception {
+        List<E2eResult> d = List.of(new E2eResult(41800, 0.826, 469, 57472, "descent"), new E2eResult(45900.25, 0.823, 469, 57472, "descent"),
+                new E2eResult(51700, 0.825, 469, 57472, "descent"));
+        List<E2eResult> p = List.of(new E2eResult(42100, 0.8357, 469, 57472, "torch 1.13"), new E2eResult(43800, 0.8357, 469, 57472, "torch 1.13"));
+        var row = new E2eBench.Row(Workload.W1, 2, 3, E2eBench.median(d), E2eBench.median(p), null, null, null, d, p);
+        Map<String, Object> m = json(row);
+        assertEquals(45900.3, num(m, "descent"), 1e-9);
+        assertEquals(List.of(41800.0, 45900.3, 51700.0), ((List<?>) m.get("descent_runs")).stream().map(x -> ((Number) x).doubleValue()).toList());
+        assertEquals(List.of(42100.0, 43800.0), ((List<?>) m.get("pytorch_1_13_runs")).stream().map(x -> ((Number) x).doubleValue()).toList());
+        assertEquals(List.of(16644.0), ((List<?>) json(w1).get("descent_runs")).stream().map(x -> ((Number) x).doubleValue()).toList(), "a single result is its only run");
+        assertEquals(List.of(), json(w4).get("pytorch_1_13_runs"), "PyTorch not measured: no runs");
+    }
+
+    @Test
     void randomInputRowsHaveNoAccuracyAndKeepSmallFigures() throws Exception {
         Map<String, Object> m = json(w4);
         assertEquals("W4-vgg16-train", m.get("workload"));
