@@ -35,6 +35,15 @@ public final class Subset implements Dataset {
         return base.get(indices[Dataset.checkIndex(this, index)]);
     }
 
+    /** The base data set's batch of the mapped indices, if it has that faster path. */
+    @Override
+    public Batch batch(int[] subsetIndices) {
+        int[] mapped = new int[subsetIndices.length];
+        for (int i = 0; i < mapped.length; i++) mapped[i] = indices[Dataset.checkIndex(this, subsetIndices[i])];
+        Batch b = base.batch(mapped);
+        return b == null ? null : new Batch(b.inputs(), b.labels(), b.softTargets(), b.targets(), subsetIndices.clone());
+    }
+
     @Override
     public int label(int index) {
         return base.label(indices[Dataset.checkIndex(this, index)]);

@@ -46,6 +46,10 @@ public final class ScalarOps {
         }
     }
 
+    public static void unsignedBytesToUnit(byte[] src, int off, float[] dst, int at, int n) {
+        for (int i = 0; i < n; i++) dst[at + i] = (src[off + i] & 0xFF) / 255f;
+    }
+
     public static float sum(float[] a, int off, int n) {
         float s = 0;
         for (int i = 0; i < n; i++) s += a[off + i];

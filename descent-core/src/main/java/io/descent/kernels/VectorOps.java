@@ -1,7 +1,9 @@
 package io.descent.kernels;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,6 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorOps {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[S.length()]);
+    /** Bytes, as many lanes as S (none below 8 lanes: there is no byte vector under 64 bits). */
+    private static final VectorSpecies<Byte> BYTES = S.length() >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * S.length())) : null;
 
     private VectorOps() {}
 
@@ -132,6 +136,21 @@ public final class VectorOps {
             for (int r = 0, i = aOff + j; r < rows; r++, i += cols) s += a[i];
             out[outOff + j] = s;
         }
+    }
+
+    /**
+     * {@code dst[at + i] = (src[off + i] & 0xFF) / 255f}: unsigned bytes (pixels) to [0, 1], the
+     * quotient exactly as PyTorch's {@code x.float() / 255}. The bytes widen as signed values
+     * (−128..127, the conversion every vector ISA has) and the negative ones get 256 back.
+     */
+    public static void unsignedBytesToUnit(byte[] src, int off, float[] dst, int at, int n) {
+        int i = 0;
+        FloatVector d = FloatVector.broadcast(S, 255f);
+        for (int upper = BYTES == null ? 0 : S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector f = (FloatVector) ByteVector.fromArray(BYTES, src, off + i).convertShape(VectorOperators.B2F, S, 0);
+            f.add(256f, f.lt(0f)).div(d).intoArray(dst, at + i);
+        }
+        for (; i < n; i++) dst[at + i] = (src[off + i] & 0xFF) / 255f;
     }
 
     /** Sum of {@code a[off .. off+n)}. */

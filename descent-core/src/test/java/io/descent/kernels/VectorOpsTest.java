@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.descent.tensor.Rng;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Every vector kernel against its scalar twin, at sizes around the vector length. */
@@ -45,6 +46,23 @@ class VectorOpsTest {
             VectorOps.axpy(n, -0.7f, x, 5, y1, 7);
             ScalarOps.axpy(n, -0.7f, x, 5, y2, 7);
             for (int i = 0; i < y1.length; i++) assertEquals(y2[i], y1[i], 1e-6f, "axpy " + n);
+        }
+    }
+
+    @Test
+    void unsignedBytesBecomeTheirQuotientBy255AsTheScalarTwinHasIt() {
+        byte[] src = new byte[3 + 2 * 256];
+        for (int i = 0; i < src.length; i++) src[i] = (byte) (i * 7 + 3);
+        for (int n : new int[] {0, 1, 7, 16, 33, 256, 512}) {
+            float[] v = new float[n + 5], s = new float[n + 5];
+            Arrays.fill(v, -1f);
+            Arrays.fill(s, -1f);
+            VectorOps.unsignedBytesToUnit(src, 3, v, 2, n);
+            ScalarOps.unsignedBytesToUnit(src, 3, s, 2, n);
+            assertArrayEquals(s, v, "n=" + n);
+            for (int i = 0; i < n; i++) assertEquals(Float.floatToIntBits((src[3 + i] & 0xFF) / 255f), Float.floatToIntBits(v[2 + i]), "byte " + (src[3 + i] & 0xFF));
+            assertEquals(-1f, v[0]);
+            assertEquals(-1f, v[n + 2], "nothing written past n");
         }
     }
 
