@@ -120,21 +120,18 @@ public final class VectorOps {
 
     /**
      * {@code out[outOff + j] += Σ_r a[aOff + r·cols + j]} for {@code j < cols}: the column sums of
-     * a row-major {@code rows × cols} block (a bias gradient), each column summed row by row in
-     * order, so the bits equal {@code rows} calls of {@link #axpy} with α = 1 (fma by 1 is an
-     * exact add). One pass holds a vector of columns in a register over all the rows.
+     * a row-major {@code rows × cols} block (a bias gradient), row by row in order, so the bits
+     * equal {@code rows} calls of {@link #axpy} with α = 1 (fma by 1 is an exact add). Rows are
+     * streamed: a vector of columns held in a register down all the rows reads with a stride of a
+     * row, 4–8× slower (128×512: 15 against 3.6 µs; 1024×2048: 932 against 121).
      */
     public static void addRowSums(float[] a, int aOff, int rows, int cols, float[] out, int outOff) {
-        int j = 0;
-        for (int upper = S.loopBound(cols); j < upper; j += S.length()) {
-            FloatVector acc = FloatVector.fromArray(S, out, outOff + j);
-            for (int r = 0, i = aOff + j; r < rows; r++, i += cols) acc = acc.add(FloatVector.fromArray(S, a, i));
-            acc.intoArray(out, outOff + j);
-        }
-        for (; j < cols; j++) {
-            float s = out[outOff + j];
-            for (int r = 0, i = aOff + j; r < rows; r++, i += cols) s += a[i];
-            out[outOff + j] = s;
+        for (int r = 0; r < rows; r++) {
+            int row = aOff + r * cols, j = 0;
+            for (int upper = S.loopBound(cols); j < upper; j += S.length()) {
+                FloatVector.fromArray(S, a, row + j).add(FloatVector.fromArray(S, out, outOff + j)).intoArray(out, outOff + j);
+            }
+            for (; j < cols; j++) out[outOff + j] += a[row + j];
         }
     }
 
