@@ -38,9 +38,15 @@ public final class Collate {
             if (withTargets) System.arraycopy(e.target(), 0, t, i * per, per);
             labels[i] = e.label();
         }
-        int[] batchShape = new int[shape.length + 1];
-        batchShape[0] = n;
-        System.arraycopy(shape, 0, batchShape, 1, shape.length);
+        int[] batchShape = batchShape(n, shape);
         return new Batch(Tensor.wrap(x, batchShape), labels, null, withTargets ? Tensor.wrap(t, batchShape) : null, indices.clone());
+    }
+
+    /** {@code [n, shape...]}: the shape of n examples of {@code shape} stacked. */
+    static int[] batchShape(int n, int[] shape) {
+        int[] b = new int[shape.length + 1];
+        b[0] = n;
+        System.arraycopy(shape, 0, b, 1, shape.length);
+        return b;
     }
 }

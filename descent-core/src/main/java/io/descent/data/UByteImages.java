@@ -59,10 +59,7 @@ public final class UByteImages implements Dataset {
             decode(Dataset.checkIndex(this, indices[i]), x, i * per);
             y[i] = labels[indices[i]];
         }
-        int[] shape = new int[imageShape.length + 1];
-        shape[0] = n;
-        System.arraycopy(imageShape, 0, shape, 1, imageShape.length);
-        return new Batch(Tensor.wrap(x, shape), y, null, null, indices.clone());
+        return new Batch(Tensor.wrap(x, Collate.batchShape(n, imageShape)), y, null, null, indices.clone());
     }
 
     /**
