@@ -92,29 +92,12 @@ public final class Reductions {
         if (in[d] == 0) throw new IllegalArgumentException("max: dimension " + dim + " of " + Shape.str(in) + " is empty");
         int outer = Shape.numel(Arrays.copyOf(in, d)), r = in[d], inner = a.numel() / Math.max(1, outer * r);
         float[] x = a.data();
-        float[] vals = new float[outer * inner];
-        int[] idx = new int[outer * inner];
+        int[] idx = argmaxIndices(x, outer, r, inner);
+        float[] vals = new float[idx.length];
         for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < inner; i++) {
-                int base = o * r * inner + i;
-                float best = x[base];
-                int bi = 0;
-                for (int j = 1; j < r; j++) {
-                    float v = x[base + j * inner];
-                    if (v > best || (Float.isNaN(v) && !Float.isNaN(best))) {
-                        best = v;
-                        bi = j;
-                    }
-                }
-                vals[o * inner + i] = best;
-                idx[o * inner + i] = bi;
-            }
+            for (int i = 0; i < inner; i++) vals[o * inner + i] = x[o * r * inner + idx[o * inner + i] * inner + i];
         }
-        int[] kept = in.clone();
-        kept[d] = 1;
-        boolean[] mask = new boolean[in.length];
-        mask[d] = true;
-        Tensor out = Tensor.wrap(vals, keepDim ? kept : squeeze(kept, mask));
+        Tensor out = Tensor.wrap(vals, reducedShape(in, d, keepDim));
         if (!Autograd.needsGrad(a)) return out;
         return Autograd.record(out, new Node(a) {
             {
@@ -146,8 +129,27 @@ public final class Reductions {
         int d = Shape.dim("argmax", dim, in.length);
         int outer = Shape.numel(Arrays.copyOf(in, d)), r = in[d], inner = a.numel() / Math.max(1, outer * r);
         if (r == 0) throw new IllegalArgumentException("argmax: dimension " + dim + " of " + Shape.str(in) + " is empty");
-        float[] x = a.data();
-        float[] out = new float[outer * inner];
+        int[] idx = argmaxIndices(a.data(), outer, r, inner);
+        float[] out = new float[idx.length];
+        for (int i = 0; i < idx.length; i++) out[i] = idx[i];
+        return Tensor.wrap(out, reducedShape(in, d, keepDim));
+    }
+
+    /** {@code in} with dimension d reduced: kept as size 1, or dropped. */
+    private static int[] reducedShape(int[] in, int d, boolean keepDim) {
+        int[] kept = in.clone();
+        kept[d] = 1;
+        boolean[] mask = new boolean[in.length];
+        mask[d] = true;
+        return keepDim ? kept : squeeze(kept, mask);
+    }
+
+    /**
+     * Per (outer, inner) position, the index along the middle dimension of x[outer][r][inner]
+     * of its first maximum; NaN counts as the maximum, as in PyTorch.
+     */
+    private static int[] argmaxIndices(float[] x, int outer, int r, int inner) {
+        int[] idx = new int[outer * inner];
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * r * inner + i;
@@ -160,14 +162,10 @@ public final class Reductions {
                         bi = j;
                     }
                 }
-                out[o * inner + i] = bi;
+                idx[o * inner + i] = bi;
             }
         }
-        int[] kept = in.clone();
-        kept[d] = 1;
-        boolean[] mask = new boolean[in.length];
-        mask[d] = true;
-        return Tensor.wrap(out, keepDim ? kept : squeeze(kept, mask));
+        return idx;
     }
 
     // ---------------------------------------------------------------- helpers
