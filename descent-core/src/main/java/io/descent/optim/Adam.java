@@ -44,11 +44,7 @@ public sealed class Adam extends Optimizer permits AdamW {
 
     @Override
     protected final void validate(ParamGroup g) {
-        requireNonNegative(g, "lr");
-        requireUnitOpen(g, "beta1");
-        requireUnitOpen(g, "beta2");
-        requirePositive(g, "eps");
-        requireNonNegative(g, "weight_decay");
+        requireAdamOptions(g);
     }
 
     /**

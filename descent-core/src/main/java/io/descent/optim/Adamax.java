@@ -31,11 +31,7 @@ public final class Adamax extends Optimizer {
 
     @Override
     protected void validate(ParamGroup g) {
-        requireNonNegative(g, "lr");
-        requireUnitOpen(g, "beta1");
-        requireUnitOpen(g, "beta2");
-        requirePositive(g, "eps");
-        requireNonNegative(g, "weight_decay");
+        requireAdamOptions(g);
     }
 
     @Override

@@ -36,11 +36,7 @@ public final class NAdam extends Optimizer {
 
     @Override
     protected void validate(ParamGroup g) {
-        requireNonNegative(g, "lr");
-        requireUnitOpen(g, "beta1");
-        requireUnitOpen(g, "beta2");
-        requirePositive(g, "eps");
-        requireNonNegative(g, "weight_decay");
+        requireAdamOptions(g);
         requireNonNegative(g, "momentum_decay");
     }
 

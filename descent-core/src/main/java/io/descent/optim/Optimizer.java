@@ -270,6 +270,15 @@ public abstract class Optimizer {
         if (!(v >= 0 && v < 1)) throw new IllegalArgumentException(name + ": " + key + " must be in [0, 1), got " + v);
     }
 
+    /** The Adam family's options: lr >= 0, beta1 and beta2 in [0, 1), eps > 0, weight_decay >= 0. */
+    protected final void requireAdamOptions(ParamGroup g) {
+        requireNonNegative(g, "lr");
+        requireUnitOpen(g, "beta1");
+        requireUnitOpen(g, "beta2");
+        requirePositive(g, "eps");
+        requireNonNegative(g, "weight_decay");
+    }
+
     /** Refuses a value outside [0, 1] (dampening, Adadelta's rho). */
     protected final void requireUnitClosed(ParamGroup g, String key) {
         double v = g.get(key);
