@@ -165,6 +165,7 @@ public final class E2eBench {
                     cell(ips(r.pytorch113()), ipsFormat(ips(r.pytorch113()))), cell(ips(r.pytorchDjl()), ipsFormat(ips(r.pytorchDjl()))),
                     cell(r.ratio(), "%.2fx"), cell(r.descent().testAccuracy(), "%.4f"), cell(acc(r.pytorch113()), "%.4f"), cell(acc(r.pytorchDjl()), "%.4f")));
         }
+        sb.append(runsTable(rows));
         List<Row> tape = rows.stream().filter(Row::measuresTape).toList();
         if (!tape.isEmpty()) {
             sb.append(String.format(Locale.ROOT, "%n%-18s %15s %15s %17s %17s%n", "checkpointing", "Descent step ms", "PyTorch step ms", "Descent saved MiB", "PyTorch saved MiB"));
@@ -186,6 +187,56 @@ public final class E2eBench {
             sb.append("W1-W3: images/s after ").append(Workload.WARMUP_STEPS).append(" warm-up steps, batch ").append(Workload.BATCH).append('\n');
         }
         return sb.toString();
+    }
+
+    /** Above this spread (fastest run over slowest, minus 1) a side's median is flagged as noisy. */
+    static final double NOISY_SPREAD = 0.20;
+
+    /**
+     * Every run's images/s, Descent's and PyTorch 1.13's in the order run (they alternate), with
+     * each side's spread: on a shared machine one run can be a third off the others, and a
+     * ratio of medians hides that. Empty when no row has more than one run.
+     */
+    static String runsTable(List<Row> rows) {
+        if (rows.stream().allMatch(r -> r.descentRuns().size() < 2)) return "";
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n%-18s %s%n", "runs", "Descent img/s | PT1.13 img/s, in the order run (spread = fastest / slowest - 1)"));
+        List<String> noisy = new ArrayList<>();
+        for (Row r : rows) {
+            if (r.descentRuns().size() < 2) continue;
+            double d = spread(r.descentRuns()), p = spread(r.pytorch113Runs());
+            sb.append(String.format(Locale.ROOT, "%-18s %s | %s   spread %s | %s%n", r.workload().name(), runs(r.descentRuns()),
+                    r.pytorch113Runs().isEmpty() ? "n/a" : runs(r.pytorch113Runs()), cell(100 * d, "%.0f %%"), cell(100 * p, "%.0f %%")));
+            if (d > NOISY_SPREAD || p > NOISY_SPREAD) noisy.add(r.workload().name());
+        }
+        if (!noisy.isEmpty()) {
+            sb.append(String.join(", ", noisy)).append(String.format(Locale.ROOT,
+                    ": runs spread over %.0f %% (a busy machine, or the JIT still compiling in early runs): read the ratio with care, or take more --runs%n",
+                    100 * NOISY_SPREAD));
+        }
+        return sb.toString();
+    }
+
+    private static String runs(List<E2eResult> results) {
+        StringBuilder sb = new StringBuilder();
+        for (E2eResult e : results) {
+            double v = e.imagesPerSecond();
+            sb.append(sb.isEmpty() ? "" : " ").append(cell(v, Math.abs(v) < 100 ? "%.3f" : "%.0f"));
+        }
+        return sb.toString();
+    }
+
+    /** Fastest over slowest minus 1; NaN for fewer than two runs with figures. */
+    static double spread(List<E2eResult> results) {
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+        int n = 0;
+        for (E2eResult e : results) {
+            double v = e.imagesPerSecond();
+            if (Double.isNaN(v) || v <= 0) continue;
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+            n++;
+        }
+        return n < 2 ? Double.NaN : max / min - 1;
     }
 
     /** Images/s to 0.1, or to 0.001 below 100 (W4 trains at a few images/s). */

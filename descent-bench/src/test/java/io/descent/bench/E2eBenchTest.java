@@ -55,6 +55,24 @@ class E2eBenchTest {
     }
 
     @Test
+    void theTableShowsEveryRunAndFlagsANoisyOne() {
+        List<E2eResult> d = List.of(new E2eResult(36786.2, 0.82, 469, 57472, "descent"), new E2eResult(37160.9, 0.82, 469, 57472, "descent"),
+                new E2eResult(46945.1, 0.82, 469, 57472, "descent"));
+        List<E2eResult> p = List.of(new E2eResult(44236.4, 0.83, 469, 57472, "torch 1.13"), new E2eResult(43499.1, 0.83, 469, 57472, "torch 1.13"),
+                new E2eResult(44284.8, 0.83, 469, 57472, "torch 1.13"));
+        var noisy = new E2eBench.Row(Workload.W1, 2, 3, E2eBench.median(d), E2eBench.median(p), null, null, null, d, p);
+        assertEquals(46945.1 / 36786.2 - 1, E2eBench.spread(d), 1e-12);
+        assertEquals(44284.8 / 43499.1 - 1, E2eBench.spread(p), 1e-12);
+        String t = E2eBench.table(List.of(noisy));
+        assertTrue(t.contains("36786 37161 46945 | 44236 43499 44285   spread 28 % | 2 %"), t);
+        assertTrue(t.contains("W1: runs spread over 20 %"), t);
+        var steady = new E2eBench.Row(Workload.W1, 2, 3, E2eBench.median(p), E2eBench.median(p), null, null, null, p, p);
+        assertTrue(E2eBench.table(List.of(steady)).contains("spread 2 % | 2 %"));
+        assertFalse(E2eBench.table(List.of(steady)).contains("spread over"), "no flag under 20 %");
+        assertFalse(E2eBench.table(List.of(w1)).contains("in the order run"), "one run: no runs table");
+    }
+
+    @Test
     void randomInputRowsHaveNoAccuracyAndKeepSmallFigures() throws Exception {
         Map<String, Object> m = json(w4);
         assertEquals("W4-vgg16-train", m.get("workload"));
