@@ -70,7 +70,8 @@ public final class E2eBench {
          * then the ratio (against the faster PyTorch), accuracies (null for random inputs;
          * {@code pytorch_acc} is 1.13's, {@code djl_acc} DJL's), step times (PyTorch's: the
          * faster), for W5 the peak MiB saved for backward, and every run's images/s
-         * ({@code descent_runs}, {@code pytorch_1_13_runs}).
+         * ({@code descent_runs}, {@code pytorch_1_13_runs}) and test accuracy ({@code descent_acc_runs},
+         * {@code pytorch_1_13_acc_runs}; null where there is none).
          */
         public String toJson() {
             E2eResult fast = fastestPyTorch();
@@ -86,12 +87,15 @@ public final class E2eBench {
                 sb.append(String.format(Locale.ROOT, ", \"descent_saved_mib\": %s, \"pytorch_saved_mib\": %s",
                         num(mib(descent.savedBytes()), "%.1f"), num(pytorch113 == null ? null : mib(pytorch113.savedBytes()), "%.1f")));
             }
-            sb.append(", \"descent_runs\": ").append(runsJson(descentRuns)).append(", \"pytorch_1_13_runs\": ").append(runsJson(pytorch113Runs));
+            sb.append(", \"descent_runs\": ").append(runsJson(descentRuns, r -> num(r.imagesPerSecond(), ipsFormat(r.imagesPerSecond()))))
+                    .append(", \"pytorch_1_13_runs\": ").append(runsJson(pytorch113Runs, r -> num(r.imagesPerSecond(), ipsFormat(r.imagesPerSecond()))))
+                    .append(", \"descent_acc_runs\": ").append(runsJson(descentRuns, r -> num(r.testAccuracy(), "%.4f")))
+                    .append(", \"pytorch_1_13_acc_runs\": ").append(runsJson(pytorch113Runs, r -> num(r.testAccuracy(), "%.4f")));
             return sb.append('}').toString();
         }
 
-        private static String runsJson(List<E2eResult> results) {
-            return results.stream().map(r -> num(r.imagesPerSecond(), ipsFormat(r.imagesPerSecond()))).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        private static String runsJson(List<E2eResult> results, java.util.function.Function<E2eResult, String> figure) {
+            return results.stream().map(figure).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
         }
     }
 
@@ -109,7 +113,7 @@ public final class E2eBench {
                 E2eResult dr = w.descent(threads, r, dataDir);
                 d.add(dr);
                 log.accept(w.name() + " run " + (r + 1) + " descent: " + summary(dr, w.batch()));
-                E2eResult pr = PyTorchE2e.run(w, threads, dataDir);
+                E2eResult pr = PyTorchE2e.run(w, threads, r, dataDir);
                 if (pr == null) {
                     note = PyTorchE2e.lastProblem();
                     log.accept(w.name() + " run " + (r + 1) + " pytorch: not measured (" + note + ")");
@@ -195,7 +199,9 @@ public final class E2eBench {
     /**
      * Every run's images/s, Descent's and PyTorch 1.13's in the order run (they alternate), with
      * each side's spread: on a shared machine one run can be a third off the others, and a
-     * ratio of medians hides that. Empty when no row has more than one run.
+     * ratio of medians hides that. Below each, the test accuracies' mean and sample standard
+     * deviation (each run has its own seed on both sides): "within noise" is read there. Empty
+     * when no row has more than one run.
      */
     static String runsTable(List<Row> rows) {
         if (rows.stream().allMatch(r -> r.descentRuns().size() < 2)) return "";
@@ -207,6 +213,8 @@ public final class E2eBench {
             sb.append(String.format(Locale.ROOT, "%-18s %s | %s   spread %s | %s%n", r.workload().name(), runs(r.descentRuns()),
                     r.pytorch113Runs().isEmpty() ? "n/a" : runs(r.pytorch113Runs()), cell(100 * d, "%.0f %%"), cell(100 * p, "%.0f %%")));
             if (d > NOISY_SPREAD || p > NOISY_SPREAD) noisy.add(r.workload().name());
+            String acc = accuracy(r.descentRuns()), pAcc = accuracy(r.pytorch113Runs());
+            if (acc != null) sb.append(String.format(Locale.ROOT, "%-18s test acc %s | %s%n", "", acc, pAcc == null ? "n/a" : pAcc));
         }
         if (!noisy.isEmpty()) {
             sb.append(String.join(", ", noisy)).append(String.format(Locale.ROOT,
@@ -223,6 +231,15 @@ public final class E2eBench {
             sb.append(sb.isEmpty() ? "" : " ").append(cell(v, Math.abs(v) < 100 ? "%.3f" : "%.0f"));
         }
         return sb.toString();
+    }
+
+    /** "mean ± sd (n runs)" of the runs' test accuracies, or null with fewer than two. */
+    static String accuracy(List<E2eResult> results) {
+        double[] a = results.stream().mapToDouble(E2eResult::testAccuracy).filter(v -> !Double.isNaN(v)).toArray();
+        if (a.length < 2) return null;
+        double mean = Arrays.stream(a).average().orElseThrow(), ss = 0;
+        for (double v : a) ss += (v - mean) * (v - mean);
+        return String.format(Locale.ROOT, "%.4f ± %.4f (%d runs)", mean, Math.sqrt(ss / (a.length - 1)), a.length);
     }
 
     /** Fastest over slowest minus 1; NaN for fewer than two runs with figures. */

@@ -32,6 +32,11 @@ public sealed interface E2eWorkload permits Workload, ModelWorkload, CheckpointW
     /** The script's arguments. */
     List<String> pytorchArgs(int threads, Path dataDir);
 
+    /** The script's arguments for run {@code seed}: those of {@link #pytorchArgs(int, Path)} where the workload does not shuffle. */
+    default List<String> pytorchArgs(int threads, long seed, Path dataDir) {
+        return pytorchArgs(threads, dataDir);
+    }
+
     /** Whether PyTorch's side needs torchvision. */
     default boolean needsTorchvision() {
         return false;

@@ -35,9 +35,9 @@ public final class PyTorchE2e {
         return lastProblem;
     }
 
-    /** The workload in PyTorch, or null when PyTorch is unavailable or failed. */
-    public static E2eResult run(E2eWorkload w, int threads, Path dataDir) {
-        Map<String, Object> m = runScript(w.pytorchScript(), w.pytorchArgs(threads, dataDir), threads);
+    /** Run {@code seed} of the workload in PyTorch, or null when PyTorch is unavailable or failed. */
+    public static E2eResult run(E2eWorkload w, int threads, long seed, Path dataDir) {
+        Map<String, Object> m = runScript(w.pytorchScript(), w.pytorchArgs(threads, seed, dataDir), threads);
         try {
             return m == null ? null : parse(m);
         } catch (RuntimeException e) {

@@ -70,6 +70,14 @@ public enum Workload implements E2eWorkload {
         return args;
     }
 
+    /** With {@code --seed}: PyTorch's initial weights and order of examples differ per run, as Descent's do. */
+    @Override
+    public List<String> pytorchArgs(int threads, long seed, Path dataDir) {
+        List<String> args = new ArrayList<>(pytorchArgs(threads, dataDir));
+        args.addAll(List.of("--seed", Long.toString(seed)));
+        return args;
+    }
+
     /** Steps to train: {@code epochSteps} (one epoch) unless the workload caps it. */
     public int steps(int epochSteps) {
         return maxSteps > 0 ? Math.min(maxSteps, epochSteps) : epochSteps;

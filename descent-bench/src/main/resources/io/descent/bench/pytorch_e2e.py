@@ -1,11 +1,14 @@
 """PyTorch side of `descent bench e2e`: one workload, same data, batch, threads and schedule as Descent.
 
-Usage: python3 pytorch_e2e.py WORKLOAD THREADS [DATA_DIR] [--memory STEPS]   (WORKLOAD: W1, W2 or W3)
+Usage: python3 pytorch_e2e.py WORKLOAD THREADS [DATA_DIR] [--memory STEPS] [--seed S]   (WORKLOAD: W1, W2 or W3)
 Prints one JSON object: images_per_s, test_accuracy, steps, timed_images, torch version,
 peak_rss_mib (the process's peak resident set, from getrusage).
 Images/s counts the training steps after 20 warm-up steps, over one epoch (W3: 200 steps).
 The data are held as one tensor and sliced per batch (the fastest way PyTorch feeds them), so
 PyTorch is measured at its best; pixels are scaled to [0, 1] like torchvision's ToTensor.
+
+--seed S (default 0) seeds the initial weights and the order of examples: `bench e2e` passes the
+run's index, as it does to Descent, so that accuracies over runs compare two distributions.
 
 --memory STEPS measures what training needs (`descent bench memory`): STEPS training steps
 only, no test set and no evaluation, and the images held as bytes and scaled per batch, as
@@ -103,15 +106,19 @@ def blas_library():
 
 def main():
     args = sys.argv[1:]
-    memory_steps = None
+    memory_steps, seed = None, 0
     if "--memory" in args:
         i = args.index("--memory")
         memory_steps = int(args[i + 1])
         del args[i:i + 2]
+    if "--seed" in args:
+        i = args.index("--seed")
+        seed = int(args[i + 1])
+        del args[i:i + 2]
     name, threads = args[0], int(args[1])
     data = args[2] if len(args) > 2 else "/usr/share/datasets/fashion-mnist"
     torch.set_num_threads(threads)
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     model, opt, max_steps, pad = workload(name)
     xtr, ytr = load(data, "train", pad, as_bytes=memory_steps is not None)
     order = torch.randperm(len(xtr))

@@ -73,6 +73,29 @@ class E2eBenchTest {
     }
 
     @Test
+    void accuraciesOverRunsAreSummedUpAndKept() throws Exception {
+        List<E2eResult> d = List.of(new E2eResult(40000, 0.82, 469, 57472, "descent"), new E2eResult(41000, 0.84, 469, 57472, "descent"),
+                new E2eResult(42000, 0.83, 469, 57472, "descent"));
+        List<E2eResult> p = List.of(new E2eResult(40000, 0.8357, 469, 57472, "torch 1.13"), new E2eResult(40000, Double.NaN, 469, 57472, "torch 1.13"));
+        assertEquals("0.8300 ± 0.0100 (3 runs)", E2eBench.accuracy(d));
+        assertNull(E2eBench.accuracy(p), "one accuracy is no spread");
+        var row = new E2eBench.Row(Workload.W1, 2, 3, E2eBench.median(d), E2eBench.median(p), null, null, null, d, p);
+        assertTrue(E2eBench.table(List.of(row)).contains("test acc 0.8300 ± 0.0100 (3 runs) | n/a"), E2eBench.table(List.of(row)));
+        Map<String, Object> m = json(row);
+        assertEquals(List.of(0.82, 0.84, 0.83), ((List<?>) m.get("descent_acc_runs")).stream().map(x -> ((Number) x).doubleValue()).toList());
+        assertEquals(java.util.Arrays.asList(0.8357, null), m.get("pytorch_1_13_acc_runs") instanceof List<?> l
+                ? l.stream().map(x -> x == null ? null : ((Number) x).doubleValue()).toList() : null);
+    }
+
+    @Test
+    void pyTorchRunsOfTheTrainingWorkloadsAreSeededByTheirRun() {
+        assertEquals(List.of("W1", "2", "--seed", "7"), Workload.W1.pytorchArgs(2, 7, null));
+        assertEquals(List.of("W2", "2", "/data", "--seed", "0"), Workload.W2.pytorchArgs(2, 0, java.nio.file.Path.of("/data")));
+        var w4 = new ModelWorkload("vgg16", false, E2eSizes.TINY);
+        assertEquals(w4.pytorchArgs(1, null), w4.pytorchArgs(1, 3, null), "random inputs: no seed to pass");
+    }
+
+    @Test
     void randomInputRowsHaveNoAccuracyAndKeepSmallFigures() throws Exception {
         Map<String, Object> m = json(w4);
         assertEquals("W4-vgg16-train", m.get("workload"));
