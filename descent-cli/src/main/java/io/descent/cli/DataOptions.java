@@ -16,7 +16,7 @@ public final class DataOptions {
     @Option(names = "--shots", defaultValue = "0", paramLabel = "K", description = "Keep K training examples per class (0: all).")
     int shots;
 
-    @Option(names = "--workers", defaultValue = "1", description = "Data loader threads (default ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", defaultValue = "1", description = "Data loader threads (default ${DEFAULT-VALUE}; 0: batches are built on the training thread).")
     int workers;
 
     /** Opens the train/validation pair; image size and channels come from the model flags (0: the data's own). */

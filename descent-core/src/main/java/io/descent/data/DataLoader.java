@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Batches a {@link Dataset} on background threads (PyTorch's {@code DataLoader}).
+ * Batches a {@link Dataset}, on background threads or on the caller's (PyTorch's {@code DataLoader}).
  *
  * <pre>{@code
  * try (DataLoader loader = new DataLoader(train, LoaderOptions.DEFAULT.withBatchSize(128).withShuffle(true).withSeed(42))) {
@@ -22,11 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * transform draws from {@code (seed, e, index)} and each batch transform from {@code (seed, e,
  * batch)}. Batches are therefore identical for any number of workers.
  *
- * <p><b>Never blocks the training thread on I/O.</b> Reading, decoding, augmenting and
- * collating run on {@code numWorkers} worker threads, at most {@code numWorkers ×
- * prefetchFactor} batches ahead; the training thread only takes finished batches, in order.
- * A failure on a worker is rethrown on the training thread as a {@link DataLoaderException}
- * naming the data set index and epoch.
+ * <p><b>Keeps I/O off the training thread.</b> Reading, decoding, augmenting and collating
+ * run on {@code numWorkers} worker threads, at most {@code numWorkers × prefetchFactor} batches
+ * ahead; the training thread only takes finished batches, in order. With {@code numWorkers} 0
+ * (PyTorch's {@code num_workers=0}) the training thread builds each batch as it asks for it,
+ * for data whose batches cost less than a thread switch (see {@link LoaderOptions}). A
+ * failure is rethrown on the training thread as a {@link DataLoaderException} naming the data
+ * set index and epoch.
  *
  * <p><b>Shutdown.</b> The worker threads live as long as the loader (PyTorch's
  * {@code persistent_workers}); starting an epoch cancels an unfinished one, so an abandoned

@@ -16,7 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Starting an epoch cancels the previous one (an iterator abandoned mid-epoch stops being
  * fed, and its batches are dropped); {@link #shutdown} ends the threads. Threads are created on
- * the first epoch and named after the loader, so a leak is visible in a thread dump.
+ * the first epoch and named after the loader, so a leak is visible in a thread dump. With no
+ * workers the consumer builds each batch itself in {@link #take}, under the same rules.
  */
 final class LoaderWorkers {
     private static final long JOIN_MILLIS = 10_000;
@@ -72,7 +73,7 @@ final class LoaderWorkers {
                 current.cancelled = "epoch " + current.epoch + " was abandoned: epoch " + epoch + " started on the same loader";
             }
             current = new Run(epoch, order, batchSize, numBatches);
-            if (threads == null) {
+            if (threads == null && numWorkers > 0) {
                 threads = new Thread[numWorkers];
                 for (int i = 0; i < numWorkers; i++) threads[i] = Thread.ofPlatform().daemon().name(name + "-worker-" + i).start(this::work);
             }
@@ -94,6 +95,7 @@ final class LoaderWorkers {
 
     /** The next batch of {@code run}, waiting for a worker if needed; worker failures are rethrown here. */
     Batch take(Run run) {
+        if (numWorkers == 0) buildNext(run);
         lock.lock();
         try {
             while (true) {
@@ -151,6 +153,36 @@ final class LoaderWorkers {
         }
     }
 
+    /** Without workers: builds the batch {@link #take} hands out next, on the calling thread. */
+    private void buildNext(Run run) {
+        int b;
+        lock.lock();
+        try {
+            if (run.cancelled != null || run.results[run.taken] != null) return;
+            b = run.taken;
+        } finally {
+            lock.unlock();
+        }
+        Object result = build(run, b);
+        lock.lock();
+        try {
+            if (run.cancelled == null) run.results[b] = result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Batch {@code b} of {@code run}, or the failure that names it. */
+    private Object build(Run run, int b) {
+        try {
+            return maker.make(run.epoch, b, run.indices(b));
+        } catch (DataLoaderException e) {
+            return e;
+        } catch (Throwable t) {
+            return new DataLoaderException("DataLoader: batch " + b + " of epoch " + run.epoch + " failed: " + BatchMaker.describe(t), t);
+        }
+    }
+
     private void work() {
         lock.lock();
         try {
@@ -164,11 +196,7 @@ final class LoaderWorkers {
                 Object result;
                 lock.unlock();
                 try {
-                    result = maker.make(run.epoch, b, run.indices(b));
-                } catch (DataLoaderException e) {
-                    result = e;
-                } catch (Throwable t) {
-                    result = new DataLoaderException("DataLoader: batch " + b + " of epoch " + run.epoch + " failed: " + BatchMaker.describe(t), t);
+                    result = build(run, b);
                 } finally {
                     lock.lock();
                 }

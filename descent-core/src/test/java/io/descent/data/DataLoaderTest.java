@@ -108,11 +108,14 @@ class DataLoaderTest {
     void resultsDoNotDependOnTheNumberOfWorkers() {
         LoaderOptions opt = SHUFFLED.withTransform(new Compose(new RandomCrop(6, 2), new RandomHorizontalFlip(), new GaussianNoise(0.2f)))
                 .withBatchTransform(new Mixup(0.4, 10));
-        try (DataLoader one = new DataLoader(DATA, opt.withNumWorkers(1)); DataLoader three = new DataLoader(DATA, opt.withNumWorkers(3).withPrefetchFactor(1))) {
+        try (DataLoader one = new DataLoader(DATA, opt.withNumWorkers(1)); DataLoader three = new DataLoader(DATA, opt.withNumWorkers(3).withPrefetchFactor(1));
+             DataLoader none = new DataLoader(DATA, opt.withNumWorkers(0))) {
             for (int e = 0; e < 3; e++) {
-                List<Batch> x = epoch(one, e), y = epoch(three, e);
-                assertSameBatches(x, y);
-                for (int i = 0; i < x.size(); i++) assertArrayEquals(x.get(i).softTargets().data(), y.get(i).softTargets().data());
+                List<Batch> x = epoch(one, e);
+                for (List<Batch> y : List.of(epoch(three, e), epoch(none, e))) {
+                    assertSameBatches(x, y);
+                    for (int i = 0; i < x.size(); i++) assertArrayEquals(x.get(i).softTargets().data(), y.get(i).softTargets().data());
+                }
             }
         }
     }
@@ -131,17 +134,19 @@ class DataLoaderTest {
                 return DATA.get(index);
             }
         };
-        try (DataLoader loader = new DataLoader(failing, LoaderOptions.DEFAULT.withBatchSize(8).withNumWorkers(2))) {
-            Iterator<Batch> it = loader.epoch(0).iterator();
-            assertEquals(8, it.next().size());
-            assertEquals(8, it.next().size());
-            var e = assertThrows(DataLoaderException.class, it::next);
-            assertEquals("DataLoader: dataset index 17 failed (batch 2 of epoch 0): IllegalStateException: disk on fire", e.getMessage());
-            assertInstanceOf(IllegalStateException.class, e.getCause());
-            assertTrue(Arrays.stream(e.getStackTrace()).anyMatch(f -> f.getMethodName().contains("aWorkerFailureSurfaces")), "thrown on the caller's thread");
-            assertFalse(it.hasNext(), "the epoch ends at the failure");
-            // the loader stays usable for the next epoch (it fails again at the same index)
-            assertThrows(DataLoaderException.class, () -> epoch(loader, 1));
+        for (int workers : new int[] {2, 0}) {
+            try (DataLoader loader = new DataLoader(failing, LoaderOptions.DEFAULT.withBatchSize(8).withNumWorkers(workers))) {
+                Iterator<Batch> it = loader.epoch(0).iterator();
+                assertEquals(8, it.next().size());
+                assertEquals(8, it.next().size());
+                var e = assertThrows(DataLoaderException.class, it::next);
+                assertEquals("DataLoader: dataset index 17 failed (batch 2 of epoch 0): IllegalStateException: disk on fire", e.getMessage());
+                assertInstanceOf(IllegalStateException.class, e.getCause());
+                assertTrue(Arrays.stream(e.getStackTrace()).anyMatch(f -> f.getMethodName().contains("aWorkerFailureSurfaces")), "thrown on the caller's thread");
+                assertFalse(it.hasNext(), "the epoch ends at the failure");
+                // the loader stays usable for the next epoch (it fails again at the same index)
+                assertThrows(DataLoaderException.class, () -> epoch(loader, 1));
+            }
         }
     }
 
@@ -211,6 +216,34 @@ class DataLoaderTest {
     }
 
     @Test
+    void withoutWorkersTheCallerBuildsEachBatchWhenItAsksAndNoThreadStarts() {
+        AtomicInteger loaded = new AtomicInteger();
+        Dataset counting = new Dataset() {
+            @Override
+            public int size() {
+                return 100;
+            }
+
+            @Override
+            public Example get(int index) {
+                loaded.incrementAndGet();
+                return DATA.get(index);
+            }
+        };
+        Set<Thread> before = loaderThreads();
+        DataLoader loader = new DataLoader(counting, LoaderOptions.DEFAULT.withBatchSize(5).withNumWorkers(0));
+        Iterator<Batch> abandoned = loader.epoch(0).iterator();
+        assertEquals(0, loaded.get(), "nothing is built ahead");
+        abandoned.next();
+        assertEquals(5, loaded.get(), "one batch, built when asked for");
+        assertEquals(Set.of(), newThreads(before), "no worker thread");
+        assertEquals(20, epoch(loader, 1).size()); // a new epoch cancels the abandoned one
+        assertTrue(assertThrows(IllegalStateException.class, abandoned::next).getMessage().contains("epoch 0 was abandoned: epoch 1 started"));
+        loader.close();
+        assertThrows(IllegalStateException.class, () -> loader.epoch(2).iterator());
+    }
+
+    @Test
     void prefetchIsBoundedByWorkersTimesPrefetchFactor() throws InterruptedException {
         AtomicInteger loaded = new AtomicInteger();
         Dataset counting = new Dataset() {
@@ -252,8 +285,8 @@ class DataLoaderTest {
         }
         assertEquals("DataLoader: batchSize must be >= 1, got 0",
                 assertThrows(IllegalArgumentException.class, () -> LoaderOptions.DEFAULT.withBatchSize(0)).getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LoaderOptions.DEFAULT.withNumWorkers(0)).getMessage()
-                .startsWith("DataLoader: numWorkers must be >= 1"));
+        assertEquals("DataLoader: numWorkers must be >= 0 (0: batches are built on the training thread), got -1",
+                assertThrows(IllegalArgumentException.class, () -> LoaderOptions.DEFAULT.withNumWorkers(-1)).getMessage());
         assertEquals("DataLoader: prefetchFactor must be >= 1, got 0",
                 assertThrows(IllegalArgumentException.class, () -> LoaderOptions.DEFAULT.withPrefetchFactor(0)).getMessage());
     }
