@@ -49,6 +49,10 @@ public final class Gemm {
             GemmDot.nt(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
+        if (GemmDotTiled.suits(transA, transB, m, n, k)) {
+            GemmDotTiled.nt(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         if (2 * n <= GemmMicroKernel.NR && m >= 2 * n) {
             swapped(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;

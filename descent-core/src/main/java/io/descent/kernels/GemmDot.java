@@ -115,7 +115,7 @@ final class GemmDot {
     }
 
     /** One dot product the same way: lane-wise FMA chains, a masked tail, a fixed-order lane sum. */
-    private static float dot(int k, float[] a, int ai, float[] b, int bi) {
+    static float dot(int k, float[] a, int ai, float[] b, int bi) {
         FloatVector s = FloatVector.zero(S);
         int p = 0;
         for (int upper = S.loopBound(k); p < upper; p += L) s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bi + p), s);
@@ -126,7 +126,7 @@ final class GemmDot {
         return VectorOps.sumLanes(s);
     }
 
-    private static void merge(float[] c, int ci, float v, float alpha, float beta) {
+    static void merge(float[] c, int ci, float v, float alpha, float beta) {
         c[ci] = beta == 0f ? v * alpha : Math.fma(v, alpha, c[ci] * beta);
     }
 }

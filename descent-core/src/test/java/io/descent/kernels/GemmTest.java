@@ -417,6 +417,70 @@ class GemmTest {
     }
 
     @Test
+    void dotTiledNtMatchesTheReference() {
+        // GemmDotTiled: few rows of A, long k, both operands read in place; edges of 1-3 rows
+        // and columns, k not a multiple of 16, padded leading dimensions, offsets, both merges
+        int saved = Parallel.threads();
+        try {
+            Random rnd = new Random(91);
+            int[][] shapes = {{128, 128, 3136}, {4, 4, 768}, {13, 37, 800}, {128, 66, 1601}, {7, 5, 999}, {5, 130, 4096}};
+            for (int[] s : shapes) {
+                assertEquals(GemmDotTiled.AVAILABLE, GemmDotTiled.suits(false, true, s[0], s[1], s[2]), Arrays.toString(s));
+            }
+            for (int t : new int[] {1, 2}) {
+                Parallel.setThreads(t);
+                for (int[] s : shapes) {
+                    Case.random(rnd, false, true, s[0], s[1], s[2], 1f, 0f, 3, 5).check();
+                    Case.random(rnd, false, true, s[0], s[1], s[2], -0.5f, 1f, 0, 0).check();
+                    Case.random(rnd, false, true, s[0], s[1], s[2], 2f, 0.25f, 1, 2).check();
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+        // the edges of the routing: short k, more rows, a transposed A, a k past the in-cache bound
+        assertFalse(GemmDotTiled.suits(false, true, 128, 128, 767));
+        assertFalse(GemmDotTiled.suits(false, true, 129, 128, 3136));
+        assertFalse(GemmDotTiled.suits(true, true, 128, 128, 3136));
+        assertFalse(GemmDotTiled.suits(false, true, 64, 576, 4097));
+        assertFalse(GemmDotTiled.suits(false, true, 3, 128, 3136));
+    }
+
+    @Test
+    void dotTiledNtIsTheSameBitsForAnyThreadCountAndCallsItDirectly() {
+        Random rnd = new Random(8);
+        int m = 14, n = 1031, k = 1001; // several 64-row blocks of B per thread, edges both ways
+        float[] a = new float[m * k], b = new float[n * k];
+        for (int i = 0; i < a.length; i++) a[i] = rnd.nextFloat() - 0.5f;
+        for (int i = 0; i < b.length; i++) b[i] = rnd.nextFloat() - 0.5f;
+        int saved = Parallel.threads();
+        try {
+            float[][] c = new float[3][m * n];
+            for (int t = 1; t <= 3; t++) {
+                Parallel.setThreads(t);
+                GemmDotTiled.nt(m, n, k, 1f, a, 0, k, b, 0, k, 0f, c[t - 1], 0, n);
+            }
+            assertArrayEquals(c[0], c[1]);
+            assertArrayEquals(c[0], c[2]);
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void sum16AddsEachVectorsLanesInTheFixedTree() {
+        Random rnd = new Random(12);
+        float[] acc = new float[256], sums = new float[16];
+        for (int i = 0; i < acc.length; i++) acc[i] = (rnd.nextFloat() - 0.5f) * (float) Math.pow(10, rnd.nextInt(7) - 3);
+        GemmDotTiled.sum16(acc, sums);
+        for (int v = 0; v < 16; v++) {
+            float[] p = Arrays.copyOfRange(acc, 16 * v, 16 * v + 16);
+            for (int h = 8; h >= 1; h /= 2) for (int l = 0; l < h; l++) p[l] = p[l] + p[l + h]; // lanes l and l + 8, then l + 4, ...
+            assertEquals(Float.floatToRawIntBits(p[0]), Float.floatToRawIntBits(sums[v]), "vector " + v);
+        }
+    }
+
+    @Test
     void fewRowsWideOutputNtIsTheSameBitsForAnyThreadCount() {
         // GemmDot's wide split (threads share B's rows): every element is one FMA chain
         int saved = Parallel.threads();
