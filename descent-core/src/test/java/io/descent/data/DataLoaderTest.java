@@ -215,10 +215,9 @@ class DataLoaderTest {
         return new WeakReference<>(loader);
     }
 
-    @Test
-    void withoutWorkersTheCallerBuildsEachBatchWhenItAsksAndNoThreadStarts() {
-        AtomicInteger loaded = new AtomicInteger();
-        Dataset counting = new Dataset() {
+    /** The first 100 examples of DATA, counting every read into {@code loaded}. */
+    private static Dataset counting(AtomicInteger loaded) {
+        return new Dataset() {
             @Override
             public int size() {
                 return 100;
@@ -230,6 +229,12 @@ class DataLoaderTest {
                 return DATA.get(index);
             }
         };
+    }
+
+    @Test
+    void withoutWorkersTheCallerBuildsEachBatchWhenItAsksAndNoThreadStarts() {
+        AtomicInteger loaded = new AtomicInteger();
+        Dataset counting = counting(loaded);
         Set<Thread> before = loaderThreads();
         DataLoader loader = new DataLoader(counting, LoaderOptions.DEFAULT.withBatchSize(5).withNumWorkers(0));
         Iterator<Batch> abandoned = loader.epoch(0).iterator();
@@ -246,18 +251,7 @@ class DataLoaderTest {
     @Test
     void prefetchIsBoundedByWorkersTimesPrefetchFactor() throws InterruptedException {
         AtomicInteger loaded = new AtomicInteger();
-        Dataset counting = new Dataset() {
-            @Override
-            public int size() {
-                return 100;
-            }
-
-            @Override
-            public Example get(int index) {
-                loaded.incrementAndGet();
-                return DATA.get(index);
-            }
-        };
+        Dataset counting = counting(loaded);
         try (DataLoader loader = new DataLoader(counting, LoaderOptions.DEFAULT.withBatchSize(5).withNumWorkers(2).withPrefetchFactor(2))) {
             Iterator<Batch> it = loader.epoch(0).iterator();
             it.next();
