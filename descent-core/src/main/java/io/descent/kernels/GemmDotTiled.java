@@ -56,6 +56,9 @@ final class GemmDotTiled {
         return FloatVector.fromArray(S, idx, 0);
     }
 
+    /** Per thread: a tile's 16 accumulators as stored for {@link #sum16}, and their 16 sums. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[L * L]), SUMS = ThreadLocal.withInitial(() -> new float[L]);
+
     private GemmDotTiled() {}
 
     static boolean suits(boolean transA, boolean transB, int m, int n, int k) {
@@ -73,7 +76,7 @@ final class GemmDotTiled {
     /** Columns {@code [j0, j1)} of C, every row ({@code j0} a multiple of 4). */
     private static void columns(int j0, int j1, int m, int k, float alpha, float[] a, int aOff, int lda,
                                 float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        float[] acc = new float[L * L], sums = new float[L];
+        float[] acc = SCRATCH.get(), sums = SUMS.get();
         int m4 = m / 4 * 4, whole = k / L * L;
         for (int jb = j0; jb < j1; jb += NB) {
             int jbEnd = Math.min(j1, jb + NB), jb4 = jb + (jbEnd - jb) / 4 * 4;
