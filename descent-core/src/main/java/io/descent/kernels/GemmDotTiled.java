@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * rows with nothing to share. Each element ends in a lane sum: 16 at once by a butterfly of
  * two-vector permutes ({@link #sum16}), which is why this path needs 512-bit vectors with
  * native permutes, and why k must be long (at k = 512 it ties with the tiled kernel, at 256 it
- * loses by a quarter). Measured (GFLOPS, tiled → here): 128×128×3136 one thread 89 → 96–100,
- * two 143–155 → 187–198; 128×512×784 95 → 97, two 106–111 → 170–179; 64×576×3136 76 → 98.
+ * loses by a quarter). Measured ({@code bench gemm}, GFLOPS, tiled → here): 128×128×3136 one
+ * thread 89 → 98, two 147 → 199; 128×512×784 one thread 94 both ways, two 171 → 191.
  *
  * <p>Every element's value depends on k alone (one lane-wise FMA chain over k, lanes summed in
  * a fixed tree), never on the threads or the tile it falls in; the edges (m or n not a multiple
