@@ -63,6 +63,11 @@ public class Conv2d extends Module implements FusesRelu {
         return getClass() == Conv2d.class;
     }
 
+    /** {@code pool.forward(relu(forward(x)))} as one op ({@link Conv#conv2dReluMaxPool}). */
+    Tensor forwardReluMaxPool(Tensor x, MaxPool2d pool) {
+        return Conv.conv2dReluMaxPool(x, weight, bias, stride, padding, dilation, groups, pool.kernel, pool.stride, pool.padding, pool.dilation, pool.ceilMode);
+    }
+
     @Override
     protected String describe() {
         return inChannels + ", " + outChannels + ", kernel_size=" + java.util.Arrays.toString(kernel) + ", stride=" + java.util.Arrays.toString(stride)

@@ -6,6 +6,7 @@ import io.descent.tensor.Tensor;
  * The fusion rule of a chain of layers, shared by {@link Sequential} and the checkpointed
  * chains (which must compute the same bits): a Conv2d, a BatchNorm2d and a ReLU run as one
  * folded convolution when {@link ConvBatchNormFold#applies} (evaluation without gradients); a
+ * Conv2d, a ReLU and a MaxPool2d run as one op ({@code Conv.conv2dReluMaxPool}); any other
  * {@link FusesRelu} layer and a ReLU run as one op; any other layer runs alone.
  */
 public final class LayerFusion {
@@ -20,7 +21,10 @@ public final class LayerFusion {
             Module relu = third instanceof Activation a && a.isRelu() ? third : null;
             return new Step(ConvBatchNormFold.forward(layer, next, relu, x), relu == null ? 2 : 3);
         }
-        if (FusesRelu.fuses(layer, next)) return new Step(((FusesRelu) layer).forwardRelu(x), 2);
+        if (FusesRelu.fuses(layer, next)) {
+            if (layer instanceof Conv2d conv && third instanceof MaxPool2d pool && pool.fusable()) return new Step(conv.forwardReluMaxPool(x, pool), 3);
+            return new Step(((FusesRelu) layer).forwardRelu(x), 2);
+        }
         return new Step(layer.forward(x), 1);
     }
 }

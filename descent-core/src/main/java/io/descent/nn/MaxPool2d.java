@@ -5,8 +5,8 @@ import io.descent.tensor.Tensor;
 
 /** Max pooling (PyTorch's nn.MaxPool2d; stride defaults to the kernel size). */
 public class MaxPool2d extends Module {
-    private final int[] kernel, stride, padding, dilation;
-    private final boolean ceilMode;
+    final int[] kernel, stride, padding, dilation;
+    final boolean ceilMode;
 
     public MaxPool2d(int kernel) {
         this(kernel, kernel, 0);
@@ -27,6 +27,11 @@ public class MaxPool2d extends Module {
     @Override
     public Tensor forward(Tensor x) {
         return Pool.maxPool2d(x, kernel, stride, padding, dilation, ceilMode);
+    }
+
+    /** Whether a Conv2d and a ReLU before this layer may run fused with it: false for a subclass, whose own {@code forward} must run. */
+    boolean fusable() {
+        return getClass() == MaxPool2d.class;
     }
 
     @Override

@@ -27,7 +27,8 @@ public class Sequential extends Module {
 
     /**
      * Runs the children in order; a {@link FusesRelu} layer followed by {@link Activation#relu()}
-     * runs as one fused op (same values and gradients, one array and one pass fewer), and a
+     * runs as one fused op (same values and gradients, one array and one pass fewer), a Conv2d,
+     * a ReLU and a {@link MaxPool2d} as one op that keeps only the pooled output, and a
      * Conv2d followed by a BatchNorm2d (and a ReLU) as one convolution when
      * {@link ConvBatchNormFold#applies} (evaluation without gradients): {@link LayerFusion}.
      * Without gradients, each activation between the children goes back to the buffer pool

@@ -4,6 +4,7 @@ import io.descent.autograd.Autograd;
 import io.descent.autograd.Node;
 import io.descent.kernels.ConvGeometry;
 import io.descent.kernels.ConvKernels;
+import io.descent.kernels.PoolKernels;
 import io.descent.kernels.BufferPool;
 import io.descent.tensor.Shape;
 import io.descent.tensor.Tensor;
@@ -45,7 +46,40 @@ public final class Conv {
         return conv2d(x, weight, bias, stride, padding, dilation, groups, true);
     }
 
+    /**
+     * {@code max_pool2d(relu(conv2d(...)))} in one op (arguments as in {@link #conv2d} and
+     * {@link Pool#maxPool2d}): the convolution's clamped output is pooled and handed back at
+     * once, nothing but the pooled output and its argmax positions is kept, and backward sends
+     * each output's gradient to its argmax where the pooled value is positive — the ReLU's mask
+     * and the pool's scatter in one pass ({@link PoolKernels#maxBackwardThroughRelu}), where the
+     * two ops read and write the convolution's whole output twice. Same values and gradients as
+     * the ops one after the other; {@link io.descent.nn.Sequential} uses it for a Conv2d, a ReLU
+     * and a MaxPool2d in a row (the blocks of VGG and of small CNNs).
+     */
+    public static Tensor conv2dReluMaxPool(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups,
+                                           int[] poolKernel, int[] poolStride, int[] poolPadding, int[] poolDilation, boolean ceilMode) {
+        ConvGeometry g = geometry(x, weight, bias, stride, padding, dilation, groups);
+        Tensor y = forward(g, x, weight, bias, true);
+        Pool.MaxPlan plan = Pool.maxPlan(y, poolKernel, poolStride, poolPadding, poolDilation, ceilMode);
+        float[] pooled = BufferPool.take(plan.planes() * plan.outPlane()); // every element is written
+        boolean recorded = Autograd.needsGrad(x, weight, bias);
+        int[] idx = recorded ? BufferPool.takeInts(pooled.length) : null;
+        PoolKernels.maxForward(plan.planes(), plan.ay(), plan.ax(), y.data(), pooled, idx);
+        BufferPool.give(y.data()); // this op's own scratch: nothing else has seen it
+        Tensor out = Tensor.wrap(pooled, plan.outShape());
+        if (!recorded) return out;
+        return Autograd.record(out, new ConvBackward(g, x, weight, bias, new PooledRelu(idx, plan, out.detach())));
+    }
+
     private static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups, boolean relu) {
+        ConvGeometry g = geometry(x, weight, bias, stride, padding, dilation, groups);
+        Tensor out = forward(g, x, weight, bias, relu);
+        if (!Autograd.needsGrad(x, weight, bias)) return out;
+        return Autograd.record(out, new ConvBackward(g, false, x, weight, bias, relu ? out.detach() : null));
+    }
+
+    /** The geometry of {@code conv2d(x, weight, bias, ...)}, every argument checked (errors name the op and shapes). */
+    private static ConvGeometry geometry(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
         String op = "conv2d";
         int[] xs = rank4(op, "input", x, "[N, C, H, W]"), ws = rank4(op, "weight", weight, "[O, C/groups, kH, kW]");
         int[] s = pair(op, "stride", stride, 1, 1), p = pair(op, "padding", padding, 0, 0), d = pair(op, "dilation", dilation, 1, 1);
@@ -65,13 +99,18 @@ public final class Conv {
                     + span(ws[2], d[0]) + "x" + span(ws[3], d[1]) + ", larger than the padded input " + (xs[2] + 2 * p[0]) + "x" + (xs[3] + 2 * p[1])
                     + " (input " + Shape.str(xs) + ", padding " + Arrays.toString(p) + ")");
         }
-        ConvGeometry g = new ConvGeometry(n, c, xs[2], xs[3], o, ws[2], ws[3], s[0], s[1], p[0], p[1], d[0], d[1], groups, oh, ow);
-        float[] y = BufferPool.take(n * g.outImageSize()); // overwritten by ConvKernels.forward
-        ConvKernels.forward(g, x.data(), weight.data(), bias == null ? null : bias.data(), y, relu);
-        Tensor out = Tensor.wrap(y, n, o, oh, ow);
-        if (!Autograd.needsGrad(x, weight, bias)) return out;
-        return Autograd.record(out, new ConvBackward(g, false, x, weight, bias, relu ? out.detach() : null));
+        return new ConvGeometry(n, c, xs[2], xs[3], o, ws[2], ws[3], s[0], s[1], p[0], p[1], d[0], d[1], groups, oh, ow);
     }
+
+    /** The convolution's output (then its ReLU), recording nothing. */
+    private static Tensor forward(ConvGeometry g, Tensor x, Tensor weight, Tensor bias, boolean relu) {
+        float[] y = BufferPool.take(g.n() * g.outImageSize()); // overwritten by ConvKernels.forward
+        ConvKernels.forward(g, x.data(), weight.data(), bias == null ? null : bias.data(), y, relu);
+        return Tensor.wrap(y, g.n(), g.o(), g.oh(), g.ow());
+    }
+
+    /** What a convolution's backward needs of the ReLU and max pooling fused after it: the argmax positions and the pooled output. */
+    private record PooledRelu(int[] idx, Pool.MaxPlan plan, Tensor pooled) {}
 
     /**
      * PyTorch's {@code F.conv_transpose2d}: x [N, C_in, H, W], weight [C_in, C_out/groups, kH, kW],
@@ -122,6 +161,9 @@ public final class Conv {
     private static final class ConvBackward extends Node {
         private final ConvGeometry g;
         private final boolean transposed, relu;
+        /** The ReLU and max pooling fused after the convolution ({@link #conv2dReluMaxPool}), else null; its positions go back to the pool on release. */
+        private int[] poolIdx;
+        private final Pool.MaxPlan pool;
 
         /** {@code reluOut}: the output of a fused ReLU (see {@link #conv2dRelu}), else null. */
         ConvBackward(ConvGeometry g, boolean transposed, Tensor x, Tensor weight, Tensor bias, Tensor reluOut) {
@@ -129,17 +171,36 @@ public final class Conv {
             this.g = g;
             this.transposed = transposed;
             this.relu = reluOut != null;
+            this.pool = null;
             save(needsGrad(1) ? x : null, needsGrad(0) ? weight : null, reluOut);
+        }
+
+        /** A convolution followed by a ReLU and a max pooling: saves the pooled output and the argmax positions. */
+        ConvBackward(ConvGeometry g, Tensor x, Tensor weight, Tensor bias, PooledRelu pooled) {
+            super(x, weight, bias);
+            this.g = g;
+            this.transposed = false;
+            this.relu = true;
+            this.pool = pooled.plan();
+            this.poolIdx = pooled.idx();
+            save(needsGrad(1) ? x : null, needsGrad(0) ? weight : null, pooled.pooled());
+            account(4L * poolIdx.length);
         }
 
         @Override
         public String name() {
-            return transposed ? "ConvTranspose2dBackward" : relu ? "Conv2dReluBackward" : "Conv2dBackward";
+            return transposed ? "ConvTranspose2dBackward" : pool != null ? "Conv2dReluMaxPoolBackward" : relu ? "Conv2dReluBackward" : "Conv2dBackward";
+        }
+
+        @Override
+        protected void releaseExtra() {
+            if (poolIdx != null) BufferPool.give(poolIdx);
+            poolIdx = null;
         }
 
         @Override
         protected Tensor[] backward(Tensor gOut) {
-            Tensor pre = relu ? Activations.reluGrad(saved(2), gOut) : gOut;
+            Tensor pre = pool != null ? unpool(gOut) : relu ? Activations.reluGrad(saved(2), gOut) : gOut;
             float[] gy = pre.data();
             int[] inShape = transposed ? new int[] {g.n(), g.o(), g.oh(), g.ow()} : new int[] {g.n(), g.c(), g.h(), g.w()};
             Tensor gx = null, gw = null, gb = null;
@@ -161,6 +222,15 @@ public final class Conv {
             }
             if (relu) BufferPool.give(pre.data()); // this node's own scratch: nothing else has seen it
             return new Tensor[] {gx, gw, gb};
+        }
+
+        /** The gradient of the convolution's (ReLU'd) output from the pooled one's: the pool's scatter through the ReLU's mask. */
+        private Tensor unpool(Tensor gOut) {
+            Tensor pooled = saved(2);
+            if (poolIdx == null) throw new IllegalStateException(name() + ": its saved indices were freed by an earlier backward(); call backward(grad, true) to retain the graph");
+            Tensor pre = Tensor.recyclable(g.n(), g.o(), g.oh(), g.ow());
+            PoolKernels.maxBackwardThroughRelu(pool.planes(), pool.inPlane(), pool.outPlane(), gOut.data(), poolIdx, pooled.data(), pre.data());
+            return pre;
         }
     }
 

@@ -45,7 +45,11 @@ public final class Pool {
         return maxPool(x, kernel, stride, padding, dilation, ceilMode, true);
     }
 
-    private static WithIndices maxPool(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode, boolean wantIndices) {
+    /** A max pooling's windows over an input of shape {@code inShape}: its planes, their sizes, the output's shape. */
+    record MaxPlan(int planes, int inPlane, int outPlane, PoolAxis ay, PoolAxis ax, int[] outShape) {}
+
+    /** The windows of {@code max_pool2d} with these arguments over {@code x} (checked, errors naming the op). */
+    static MaxPlan maxPlan(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
         String op = "max_pool2d";
         int[] xs = spatial(op, x);
         int[] k = Conv.pair(op, "kernel", kernel, 0, 1);
@@ -54,13 +58,18 @@ public final class Pool {
         int h = xs[xs.length - 2], w = xs[xs.length - 1];
         int oh = outSize(op, xs, k, s, p, d, ceilMode, 0), ow = outSize(op, xs, k, s, p, d, ceilMode, 1);
         PoolAxis ay = PoolAxis.max(h, k[0], s[0], p[0], d[0], oh), ax = PoolAxis.max(w, k[1], s[1], p[1], d[1], ow);
-        int planes = x.numel() / (h * w);
-        float[] y = BufferPool.take(planes * oh * ow); // every element is written
+        return new MaxPlan(x.numel() / (h * w), h * w, oh * ow, ay, ax, withSpatial(xs, oh, ow));
+    }
+
+    private static WithIndices maxPool(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode, boolean wantIndices) {
+        MaxPlan plan = maxPlan(x, kernel, stride, padding, dilation, ceilMode);
+        int planes = plan.planes();
+        float[] y = BufferPool.take(planes * plan.outPlane()); // every element is written
         boolean recorded = Autograd.needsGrad(x);
         // positions only for backward or the caller; every element is written
         int[] idx = recorded || wantIndices ? BufferPool.takeInts(y.length) : null;
-        PoolKernels.maxForward(planes, ay, ax, x.data(), y, idx);
-        int[] outShape = withSpatial(xs, oh, ow);
+        PoolKernels.maxForward(planes, plan.ay(), plan.ax(), x.data(), y, idx);
+        int[] outShape = plan.outShape();
         Tensor out = Tensor.wrap(y, outShape);
         Tensor indices = null;
         if (wantIndices) {
@@ -68,7 +77,7 @@ public final class Pool {
             for (int i = 0; i < fi.length; i++) fi[i] = idx[i];
             indices = Tensor.wrap(fi, outShape);
         }
-        if (recorded) Autograd.record(out, new MaxPoolBackward(x, idx, planes, h * w, oh * ow));
+        if (recorded) Autograd.record(out, new MaxPoolBackward(x, idx, planes, plan.inPlane(), plan.outPlane()));
         else if (idx != null) BufferPool.give(idx); // copied into the indices tensor above
         return new WithIndices(out, indices);
     }

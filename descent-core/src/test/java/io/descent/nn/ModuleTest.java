@@ -122,4 +122,24 @@ class ModuleTest {
         Tensor img = Tensor.randn(rng, 2, 2, 5, 5).requiresGrad(true);
         assertEquals("Conv2dReluBackward", new Sequential(c, Activation.relu()).forward(img).gradFn().name());
     }
+
+    @Test
+    void sequentialFusesAConvReluMaxPoolButNotAPoolSubclass() {
+        io.descent.tensor.Rng rng = new io.descent.tensor.Rng(6);
+        Conv2d c = new Conv2d(2, 4, 3, 1, 1);
+        Tensor img = Tensor.randn(rng, 3, 2, 9, 9);
+        MaxPool2d pool = new MaxPool2d(2);
+        Tensor a = img.detach().requiresGrad(true), b = img.detach().requiresGrad(true);
+        Tensor fused = new Sequential(c, Activation.relu(), pool).forward(a);
+        assertEquals("Conv2dReluMaxPoolBackward", fused.gradFn().name());
+        Tensor plain = pool.forward(io.descent.ops.Activations.relu(c.forward(b)));
+        assertArrayEquals(plain.toArray(), fused.toArray(), 0f);
+        Tensor g = Tensor.randn(rng, fused.shape());
+        fused.backward(g);
+        plain.backward(g);
+        assertArrayEquals(b.grad().toArray(), a.grad().toArray(), 0f);
+        MaxPool2d own = new MaxPool2d(2) {};
+        assertEquals("MaxPool2DBackward", new Sequential(c, Activation.relu(), own).forward(img.detach().requiresGrad(true)).gradFn().name(),
+                "a subclass's own forward runs");
+    }
 }

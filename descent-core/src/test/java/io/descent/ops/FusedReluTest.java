@@ -13,7 +13,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fused {@code linearRelu} and {@code conv2dRelu}: finite-difference gradients, and the
+ * The fused {@code linearRelu}, {@code conv2dRelu} and {@code conv2dReluMaxPool}: finite-difference gradients, and the
  * same bits as ReLU applied after the plain op, forward and backward (both convolution paths:
  * planes under 100 pixels go through ConvBatched, larger ones through the per-image GEMMs).
  */
@@ -80,8 +80,39 @@ class FusedReluTest {
         }
     }
 
+    @Test
+    void conv2dReluMaxPoolIsMaxPoolAfterReluAfterConv2d() {
+        // windows that tile the plane, overlapping ones with padding and ceil mode, dilation,
+        // groups, no bias; planes for ConvBatched (7) and the per-image GEMMs (16)
+        int[][] pools = {{2, 2, 0, 1, 0}, {3, 2, 1, 1, 1}, {2, 1, 0, 2, 0}, {3, 3, 1, 1, 1}};
+        for (int side : new int[] {7, 16}) {
+            for (int[] q : pools) {
+                int[] k = p(q[0]), st = p(q[1]), pad = p(q[2]), dil = p(q[3]);
+                boolean ceil = q[4] == 1;
+                sameAsUnfused("Conv2dReluMaxPoolBackward", x -> Conv.conv2dReluMaxPool(x[0], x[1], x[2], p(1), p(1), p(1), 1, k, st, pad, dil, ceil),
+                        x -> Pool.maxPool2d(Activations.relu(Conv.conv2d(x[0], x[1], x[2], p(1), p(1), p(1), 1)), k, st, pad, dil, ceil),
+                        60 + side + q[0], p(3, 4, side, side), p(8, 4, 3, 3), p(8));
+            }
+        }
+        sameAsUnfused("Conv2dReluMaxPoolBackward", x -> Conv.conv2dReluMaxPool(x[0], x[1], null, p(2), p(0), p(1), 2, p(2), p(2), p(0), p(1), false),
+                x -> Pool.maxPool2d(Activations.relu(Conv.conv2d(x[0], x[1], null, p(2), p(0), p(1), 2)), p(2), p(2), p(0), p(1), false),
+                90, p(2, 4, 11, 9), p(6, 2, 3, 3));
+    }
+
+    @Test
+    void gradientsOfConvReluMaxPool() {
+        Tensor bias = Tensor.uniform(new Rng(5), -1f, 1f, 3);
+        check("conv2dReluMaxPool", x -> Conv.conv2dReluMaxPool(x[0], x[1], bias, p(1), p(1), p(1), 1, p(2), p(2), p(0), p(1), false),
+                input(1, 2, 2, 6, 6), input(2, 3, 2, 3, 3));
+    }
+
     /** Forward values and every input's gradient, bit for bit, under an upstream gradient with both signs. */
     private static void sameAsUnfused(Function<Tensor[], Tensor> fused, Function<Tensor[], Tensor> plain, long seed, int[]... shapes) {
+        sameAsUnfused("ReluBackward", fused, plain, seed, shapes);
+    }
+
+    /** {@link #sameAsUnfused}, the fused op's node name ending in {@code node}. */
+    private static void sameAsUnfused(String node, Function<Tensor[], Tensor> fused, Function<Tensor[], Tensor> plain, long seed, int[]... shapes) {
         Tensor[] a = new Tensor[shapes.length], b = new Tensor[shapes.length];
         for (int i = 0; i < shapes.length; i++) {
             a[i] = Tensor.randn(new Rng(seed + i), shapes[i]).requiresGrad(true);
@@ -93,6 +124,6 @@ class FusedReluTest {
         ya.backward(g);
         yb.backward(g);
         for (int i = 0; i < shapes.length; i++) assertArrayEquals(b[i].grad().toArray(), a[i].grad().toArray(), 0f, "gradient of input " + i);
-        assertEquals(true, ya.gradFn().name().endsWith("ReluBackward"));
+        assertEquals(true, ya.gradFn().name().endsWith(node), ya.gradFn().name());
     }
 }
