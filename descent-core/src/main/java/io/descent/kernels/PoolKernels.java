@@ -144,13 +144,7 @@ public final class PoolKernels {
 
     /** {@code dx[plane, idx] += dy} over zeros: dx is overwritten (each plane zeroed while in cache, then scattered into). */
     public static void maxBackward(int planes, int inPlane, int outPlane, float[] dy, int[] idx, float[] dx) {
-        Parallel.forRange(planes, Math.max(1, 16384 / Math.max(1, outPlane)), (from, to) -> {
-            for (int pl = from; pl < to; pl++) {
-                int xo = pl * inPlane;
-                java.util.Arrays.fill(dx, xo, xo + inPlane, 0f);
-                for (int o = pl * outPlane, e = o + outPlane; o < e; o++) dx[xo + idx[o]] += dy[o];
-            }
-        });
+        scatter(planes, inPlane, outPlane, dy, idx, null, dx);
     }
 
     /**
@@ -160,12 +154,17 @@ public final class PoolKernels {
      * by the ReLU's mask, in one pass over dx instead of three.
      */
     public static void maxBackwardThroughRelu(int planes, int inPlane, int outPlane, float[] dy, int[] idx, float[] pooled, float[] dx) {
+        scatter(planes, inPlane, outPlane, dy, idx, pooled, dx);
+    }
+
+    /** The scatter of both: only outputs whose {@code pooled} value is positive when it is not null. */
+    private static void scatter(int planes, int inPlane, int outPlane, float[] dy, int[] idx, float[] pooled, float[] dx) {
         Parallel.forRange(planes, Math.max(1, 16384 / Math.max(1, outPlane)), (from, to) -> {
             for (int pl = from; pl < to; pl++) {
                 int xo = pl * inPlane;
                 java.util.Arrays.fill(dx, xo, xo + inPlane, 0f);
                 for (int o = pl * outPlane, e = o + outPlane; o < e; o++) {
-                    if (pooled[o] > 0f) dx[xo + idx[o]] += dy[o];
+                    if (pooled == null || pooled[o] > 0f) dx[xo + idx[o]] += dy[o];
                 }
             }
         });

@@ -226,8 +226,7 @@ public final class Conv {
 
         /** The gradient of the convolution's (ReLU'd) output from the pooled one's: the pool's scatter through the ReLU's mask. */
         private Tensor unpool(Tensor gOut) {
-            Tensor pooled = saved(2);
-            if (poolIdx == null) throw new IllegalStateException(name() + ": its saved indices were freed by an earlier backward(); call backward(grad, true) to retain the graph");
+            Tensor pooled = saved(2); // refuses a node whose backward already ran, as it released its positions too
             Tensor pre = Tensor.recyclable(g.n(), g.o(), g.oh(), g.ow());
             PoolKernels.maxBackwardThroughRelu(pool.planes(), pool.inPlane(), pool.outPlane(), gOut.data(), poolIdx, pooled.data(), pre.data());
             return pre;

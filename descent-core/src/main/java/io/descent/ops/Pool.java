@@ -45,7 +45,7 @@ public final class Pool {
         return maxPool(x, kernel, stride, padding, dilation, ceilMode, true);
     }
 
-    /** A max pooling's windows over an input of shape {@code inShape}: its planes, their sizes, the output's shape. */
+    /** A max pooling's windows over its input: the planes, their sizes in and out, the windows along each axis, the output's shape. */
     record MaxPlan(int planes, int inPlane, int outPlane, PoolAxis ay, PoolAxis ax, int[] outShape) {}
 
     /** The windows of {@code max_pool2d} with these arguments over {@code x} (checked, errors naming the op). */
