@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -13,9 +15,10 @@ import java.util.function.Consumer;
  * A fresh JVM with a heap limit, running a main class of this class path: the memory
  * measurements need one because a heap's limit is fixed at start-up. It runs the same java
  * binary and class path as this process, with the launcher's flags (G1 with 4 MiB regions,
- * {@code -Xss4m}). A child that runs out of heap ends with
- * {@link #OUT_OF_MEMORY_EXIT} (or with the error in its output, when it surfaced on a kernel
- * worker thread); any other failure is an error, not a result.
+ * {@code -Xss4m}, transparent huge pages where the kernel gives them on request). A child
+ * that runs out of heap ends with {@link #OUT_OF_MEMORY_EXIT} (or with the error in its
+ * output, when it surfaced on a kernel worker thread); any other failure is an error, not a
+ * result.
  */
 public final class ChildJvm {
     /** The exit status a child uses to say it ran out of heap. */
@@ -37,10 +40,20 @@ public final class ChildJvm {
     public static List<String> command(String xmx, Class<?> main, List<String> args) {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
         List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-XX:+UseG1GC", "-XX:G1HeapRegionSize=4m", "-Xss4m",
-                "-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=80", "-XX:MaxHeapFreeRatio=100", "-Xmx" + xmx,
-                "-cp", System.getProperty("java.class.path"), main.getName()));
+                "-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=80", "-XX:MaxHeapFreeRatio=100", "-Xmx" + xmx));
+        if (hugePagesOnRequest()) cmd.add("-XX:+UseTransparentHugePages");
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(args);
         return cmd;
+    }
+
+    /** Whether the kernel gives transparent huge pages to memory that asks for them (madvise), where the launcher has the heap ask. */
+    static boolean hugePagesOnRequest() {
+        try {
+            return Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled")).contains("[madvise]");
+        } catch (IOException | RuntimeException e) {
+            return false; // no such file (not Linux, or no THP): nothing to ask for
+        }
     }
 
     /**

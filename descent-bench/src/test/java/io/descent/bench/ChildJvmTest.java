@@ -22,6 +22,7 @@ class ChildJvmTest {
                     }
                 }
                 case "sleep" -> Thread.sleep(Long.parseLong(args[1]) * 1000);
+                case "flags" -> System.out.println("jvm " + java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
                 default -> System.exit(7);
             }
         }
@@ -36,6 +37,16 @@ class ChildJvmTest {
         assertTrue(echoed.stream().noneMatch(l -> l.startsWith("WARNING: Using incubator")), "the incubator warning is not echoed");
         ChildJvm.Result oom = ChildJvm.run(ChildJvm.command("32m", Child.class, List.of("alloc", "64")), null, 60);
         assertEquals(ChildJvm.Outcome.OUT_OF_MEMORY, oom.outcome(), oom.output());
+    }
+
+    @Test
+    void childrenRunWithTheLaunchersJvmFlags() throws Exception {
+        List<String> echoed = new ArrayList<>();
+        ChildJvm.Result r = ChildJvm.run(ChildJvm.command("64m", Child.class, List.of("flags")), echoed::add, 60);
+        assertEquals(ChildJvm.Outcome.COMPLETED, r.outcome(), r.output());
+        String flags = echoed.stream().filter(l -> l.startsWith("jvm ")).findFirst().orElseThrow();
+        for (String f : List.of("-XX:+UseG1GC", "-XX:G1HeapRegionSize=4m", "-XX:MaxHeapFreeRatio=100", "-Xmx64m")) assertTrue(flags.contains(f), f + " in " + flags);
+        assertEquals(ChildJvm.hugePagesOnRequest(), flags.contains("-XX:+UseTransparentHugePages"), flags);
     }
 
     @Test
