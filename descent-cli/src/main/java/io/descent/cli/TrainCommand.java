@@ -218,7 +218,7 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.printf("descent train: %s (%,d parameters) on %s: %d train / %d val examples %s, %d classes; %s lr %.3g, %s schedule, %d updates, %d thread(s)%n",
                     modelName, model.parameterCount(), data, tv.train().size(), tv.val().size(), java.util.Arrays.toString(shape), numClasses,
                     optimizer, lr, schedule, steps, Parallel.threads());
-            if (t instanceof Task.Classification) {
+            if (t instanceof Task.Classification && resumeFrom == null) { // a resumed model is trained: its loss is not log(C)
                 var check = SanityChecks.initialLoss(model, t, val.epoch(0).iterator().next(), numClasses);
                 System.out.println("sanity: " + check.message());
             }

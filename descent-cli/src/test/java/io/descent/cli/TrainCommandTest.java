@@ -1,6 +1,7 @@
 package io.descent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ class TrainCommandTest {
         Cli.Run again = Cli.run("resume", run.toString());
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("resuming " + run + " at epoch 1, update 8"), again.out());
+        assertFalse(again.out().contains("sanity: initial loss"), "no initial-loss check of a trained model: " + again.out());
 
         Cli.Run e = Cli.run("evaluate", "--model", "small-cnn", "--weights", run.resolve("best.safetensors").toString());
         assertEquals(0, e.code(), e.err());
