@@ -51,7 +51,11 @@ public final class Models {
                 if (name.startsWith("vgg")) {
                     boolean bn = name.endsWith("_bn");
                     String depth = bn ? name.substring(3, name.length() - 3) : name.substring(3);
-                    if (depth.matches("11|13|16|19")) yield VGG.create(Integer.parseInt(depth), bn, c.numClasses(), c.inChannels(), rng);
+                    if (depth.matches("11|13|16|19")) {
+                        // five 2×2 max-pools halve the image to 1 pixel at 32: smaller images fail deep in the forward pass
+                        if (s < 32) throw new IllegalArgumentException(name + " needs images of at least 32×32 pixels (its five max-pools halve them); got " + s + "×" + s + ": resize them (--image-size 32)");
+                        yield VGG.create(Integer.parseInt(depth), bn, c.numClasses(), c.inChannels(), rng);
+                    }
                 }
                 throw new IllegalArgumentException("unknown model '" + name + "'; known models: " + String.join(", ", NAMES));
             }

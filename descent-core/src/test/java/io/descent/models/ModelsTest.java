@@ -40,6 +40,14 @@ class ModelsTest {
     }
 
     @Test
+    void vggRefusesImagesItsPoolsWouldShrinkToNothing() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Models.create("vgg11", new Models.Config(10, 1, 28, ResNet.Stem.SMALL, 16, 0)));
+        assertEquals("vgg11 needs images of at least 32×32 pixels (its five max-pools halve them); got 28×28: resize them (--image-size 32)", e.getMessage());
+        assertArrayEquals(new int[] {1, 10}, Models.create("vgg11", new Models.Config(10, 1, 32, ResNet.Stem.SMALL, 16, 0)).forward(Tensor.zeros(1, 1, 32, 32)).shape());
+    }
+
+    @Test
     void smallCnnLearnsOneBatch() {
         Module m = Models.create("small-cnn", new Models.Config(3, 1, 12, ResNet.Stem.SMALL, 16, 0));
         Tensor x = Tensor.randn(new Rng(5), 6, 1, 12, 12);
