@@ -67,32 +67,30 @@ final class PoolVectors {
      * Outputs {@code [o, o+n)} ({@code n ≤ L}) from the windows starting at input column
      * {@code 2j} of row {@code r0} (plane-relative flat offset) and the row below it, {@code w}
      * floats further; the plane starts at {@code x[xo]}. Positions are plane-relative.
+     *
+     * <p>A whole vector of outputs and a row's last few are separate methods (the masked one
+     * with its own copy of the compare-and-blend steps). As one method, C1 inlined the Vector
+     * API's Java fallbacks of all three load and store variants into code so large that its
+     * profiled compile sometimes failed ("out of virtual registers in linear scan"), and in
+     * some JVMs C2 then never compiled the method: the pool ran on the fallbacks for the whole
+     * run (44 % of the samples of a VGG-11 evaluation at 32 px). The steps are not a shared
+     * method taking the loaded vectors: C2 compiled such a method on its own and called it with
+     * the vectors boxed (W2's first pool 1.08 → 2.06 ms).
      */
     static void max2x2(float[] x, int xo, int r0, int w, int j, int n, float[] y, int[] idx, int o, Spare spare) {
         int c = xo + r0 + 2 * j;
-        FloatVector a0, a1, b0, b1;
-        if (n == L) {
-            a0 = FloatVector.fromArray(F, x, c);
-            a1 = FloatVector.fromArray(F, x, c + L);
-            b0 = FloatVector.fromArray(F, x, c + w);
-            b1 = FloatVector.fromArray(F, x, c + w + L);
-        } else if (!VectorHardware.NATIVE_MASKS) {
-            // a row's last outputs where masked loads would be emulated: the 2n inputs of both
-            // rows copied into whole vectors (the lanes past them are never stored)
-            float[] rows = spare.rows;
-            System.arraycopy(x, c, rows, 0, 2 * n);
-            System.arraycopy(x, c + w, rows, 2 * L, 2 * n);
-            a0 = FloatVector.fromArray(F, rows, 0);
-            a1 = FloatVector.fromArray(F, rows, L);
-            b0 = FloatVector.fromArray(F, rows, 2 * L);
-            b1 = FloatVector.fromArray(F, rows, 3 * L);
-        } else {
-            VectorMask<Float> lo = F.indexInRange(0, 2 * n), hi = F.indexInRange(L, 2 * n);
-            a0 = FloatVector.fromArray(F, x, c, lo);
-            a1 = FloatVector.fromArray(F, x, c + L, hi);
-            b0 = FloatVector.fromArray(F, x, c + w, lo);
-            b1 = FloatVector.fromArray(F, x, c + w + L, hi);
-        }
+        if (n < L) max2x2Part(x, c, r0 + 2 * j, w, n, y, idx, o, spare);
+        else max2x2Whole(x, c, w, r0 + 2 * j, w, y, idx, o);
+    }
+
+    /**
+     * L outputs from the windows whose top rows start at {@code x[c]} and bottom rows
+     * {@code stride} floats further (plane-relative position of the first: {@code at}; rows
+     * {@code w} apart in the plane).
+     */
+    private static void max2x2Whole(float[] x, int c, int stride, int at, int w, float[] y, int[] idx, int o) {
+        FloatVector a0 = FloatVector.fromArray(F, x, c), a1 = FloatVector.fromArray(F, x, c + L);
+        FloatVector b0 = FloatVector.fromArray(F, x, c + stride), b1 = FloatVector.fromArray(F, x, c + stride + L);
         FloatVector m = EVEN.selectFrom(a0, a1);
         IntVector off = IntVector.zero(I);
         FloatVector v = ODD.selectFrom(a0, a1);
@@ -105,23 +103,44 @@ final class PoolVectors {
         off = off.blend(w, take.cast(I));
         v = ODD.selectFrom(b0, b1);
         take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
-        m = m.blend(v, take);
-        off = off.blend(w + 1, take.cast(I));
-        IntVector at = TWICE_LANE.add(r0 + 2 * j).add(off);
-        if (n == L) {
-            m.intoArray(y, o);
-            if (idx != null) at.intoArray(idx, o);
-        } else if (!VectorHardware.NATIVE_MASKS) {
-            m.intoArray(spare.rows, 0);
-            System.arraycopy(spare.rows, 0, y, o, n);
-            if (idx != null) {
-                at.intoArray(spare.positions, 0);
-                System.arraycopy(spare.positions, 0, idx, o, n);
-            }
-        } else {
-            VectorMask<Float> out = F.indexInRange(0, n);
-            m.intoArray(y, o, out);
-            if (idx != null) at.intoArray(idx, o, out.cast(I));
+        m.blend(v, take).intoArray(y, o);
+        if (idx != null) TWICE_LANE.add(at).add(off.blend(w + 1, take.cast(I))).intoArray(idx, o);
+    }
+
+    /**
+     * {@link #max2x2} for a row's last {@code n < L} outputs, the windows starting at
+     * {@code x[c]} (plane-relative position {@code at}). Where masks are native, whole vectors
+     * are loaded (lanes past the row's 2n inputs read what follows in x and are never stored)
+     * and the n outputs stored under a mask; else, or where the vectors would reach past x,
+     * the 2n inputs of both rows are copied into whole vectors of the caller's spare and
+     * {@link #max2x2Whole} runs on those.
+     */
+    private static void max2x2Part(float[] x, int c, int at, int w, int n, float[] y, int[] idx, int o, Spare spare) {
+        if (!VectorHardware.NATIVE_MASKS || c + w + 2 * L > x.length) {
+            float[] rows = spare.rows;
+            System.arraycopy(x, c, rows, 0, 2 * n);
+            System.arraycopy(x, c + w, rows, 2 * L, 2 * n);
+            max2x2Whole(rows, 0, 2 * L, at, w, rows, spare.positions, 0);
+            System.arraycopy(rows, 0, y, o, n);
+            if (idx != null) System.arraycopy(spare.positions, 0, idx, o, n);
+            return;
         }
+        FloatVector a0 = FloatVector.fromArray(F, x, c), a1 = FloatVector.fromArray(F, x, c + L);
+        FloatVector b0 = FloatVector.fromArray(F, x, c + w), b1 = FloatVector.fromArray(F, x, c + w + L);
+        FloatVector m = EVEN.selectFrom(a0, a1);
+        IntVector off = IntVector.zero(I);
+        FloatVector v = ODD.selectFrom(a0, a1);
+        VectorMask<Float> take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
+        m = m.blend(v, take);
+        off = off.blend(1, take.cast(I));
+        v = EVEN.selectFrom(b0, b1);
+        take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
+        m = m.blend(v, take);
+        off = off.blend(w, take.cast(I));
+        v = ODD.selectFrom(b0, b1);
+        take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
+        VectorMask<Float> out = F.indexInRange(0, n);
+        m.blend(v, take).intoArray(y, o, out);
+        if (idx != null) TWICE_LANE.add(at).add(off.blend(w + 1, take.cast(I))).intoArray(idx, o, out.cast(I));
     }
 }
