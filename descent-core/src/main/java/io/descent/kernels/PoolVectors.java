@@ -109,18 +109,23 @@ final class PoolVectors {
 
     /**
      * {@link #max2x2} for a row's last {@code n < L} outputs, the windows starting at
-     * {@code x[c]} (plane-relative position {@code at}). Where masks are native, whole vectors
-     * are loaded (lanes past the row's 2n inputs read what follows in x and are never stored)
-     * and the n outputs stored under a mask; else, or where the vectors would reach past x,
-     * the 2n inputs of both rows are copied into whole vectors of the caller's spare and
-     * {@link #max2x2Whole} runs on those.
+     * {@code x[c]} (plane-relative position {@code at}). Whole vectors are loaded where they
+     * stay inside x (the lanes past the row's 2n inputs read what follows and are never
+     * stored), else the 2n inputs of both rows are first copied into the caller's spare. Where
+     * masks are native the n outputs are stored under one; else {@link #max2x2Whole} writes
+     * all L into the spare and n are copied out.
      */
     private static void max2x2Part(float[] x, int c, int at, int w, int n, float[] y, int[] idx, int o, Spare spare) {
-        if (!VectorHardware.NATIVE_MASKS || c + w + 2 * L > x.length) {
+        boolean inside = c + w + 2 * L <= x.length;
+        if (!VectorHardware.NATIVE_MASKS || !inside) {
             float[] rows = spare.rows;
-            System.arraycopy(x, c, rows, 0, 2 * n);
-            System.arraycopy(x, c + w, rows, 2 * L, 2 * n);
-            max2x2Whole(rows, 0, 2 * L, at, w, rows, spare.positions, 0);
+            if (inside) {
+                max2x2Whole(x, c, w, at, w, rows, spare.positions, 0);
+            } else {
+                System.arraycopy(x, c, rows, 0, 2 * n);
+                System.arraycopy(x, c + w, rows, 2 * L, 2 * n);
+                max2x2Whole(rows, 0, 2 * L, at, w, rows, spare.positions, 0);
+            }
             System.arraycopy(rows, 0, y, o, n);
             if (idx != null) System.arraycopy(spare.positions, 0, idx, o, n);
             return;
