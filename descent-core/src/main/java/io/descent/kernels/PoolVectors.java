@@ -68,27 +68,29 @@ final class PoolVectors {
      * {@code 2j} of row {@code r0} (plane-relative flat offset) and the row below it, {@code w}
      * floats further; the plane starts at {@code x[xo]}. Positions are plane-relative.
      *
-     * <p>A whole vector of outputs and a row's last few are separate methods (the masked one
-     * with its own copy of the compare-and-blend steps). As one method, C1 inlined the Vector
-     * API's Java fallbacks of all three load and store variants into code so large that its
-     * profiled compile sometimes failed ("out of virtual registers in linear scan"), and in
-     * some JVMs C2 then never compiled the method: the pool ran on the fallbacks for the whole
-     * run (44 % of the samples of a VGG-11 evaluation at 32 px). The steps are not a shared
-     * method taking the loaded vectors: C2 compiled such a method on its own and called it with
-     * the vectors boxed (W2's first pool 1.08 → 2.06 ms).
+     * <p>The vector work is one method with plain loads ({@link #max2x2Whole}); a row's last
+     * few outputs choose where its loads come from and its stores go ({@link #max2x2Part}).
+     * As one method with masked loads, C1 inlined the Vector API's Java fallbacks of three
+     * load and store variants into code so large that its profiled compile sometimes failed
+     * ("out of virtual registers in linear scan"), and in some JVMs C2 then never compiled the
+     * method: the pool ran on the fallbacks for the whole run (44 % of the samples of a VGG-11
+     * evaluation at 32 px). The loads are not a separate method handing the vectors on: C2
+     * compiled such a method on its own and passed the vectors boxed (W2's first pool 1.08 →
+     * 2.06 ms).
      */
     static void max2x2(float[] x, int xo, int r0, int w, int j, int n, float[] y, int[] idx, int o, Spare spare) {
         int c = xo + r0 + 2 * j;
         if (n < L) max2x2Part(x, c, r0 + 2 * j, w, n, y, idx, o, spare);
-        else max2x2Whole(x, c, w, r0 + 2 * j, w, y, idx, o);
+        else max2x2Whole(x, c, w, r0 + 2 * j, w, L, y, idx, o);
     }
 
     /**
-     * L outputs from the windows whose top rows start at {@code x[c]} and bottom rows
-     * {@code stride} floats further (plane-relative position of the first: {@code at}; rows
-     * {@code w} apart in the plane).
+     * The first {@code n} of L outputs from the windows whose top rows start at {@code x[c]}
+     * and bottom rows {@code stride} floats further (plane-relative position of the first:
+     * {@code at}; rows {@code w} apart in the plane), loading whole vectors; with n < L the
+     * stores are masked (native masks only).
      */
-    private static void max2x2Whole(float[] x, int c, int stride, int at, int w, float[] y, int[] idx, int o) {
+    private static void max2x2Whole(float[] x, int c, int stride, int at, int w, int n, float[] y, int[] idx, int o) {
         FloatVector a0 = FloatVector.fromArray(F, x, c), a1 = FloatVector.fromArray(F, x, c + L);
         FloatVector b0 = FloatVector.fromArray(F, x, c + stride), b1 = FloatVector.fromArray(F, x, c + stride + L);
         FloatVector m = EVEN.selectFrom(a0, a1);
@@ -103,8 +105,16 @@ final class PoolVectors {
         off = off.blend(w, take.cast(I));
         v = ODD.selectFrom(b0, b1);
         take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
-        m.blend(v, take).intoArray(y, o);
-        if (idx != null) TWICE_LANE.add(at).add(off.blend(w + 1, take.cast(I))).intoArray(idx, o);
+        m = m.blend(v, take);
+        IntVector pos = TWICE_LANE.add(at).add(off.blend(w + 1, take.cast(I)));
+        if (n == L || !VectorHardware.NATIVE_MASKS) { // without native masks n is always L (max2x2Part)
+            m.intoArray(y, o);
+            if (idx != null) pos.intoArray(idx, o);
+        } else {
+            VectorMask<Float> out = F.indexInRange(0, n);
+            m.intoArray(y, o, out);
+            if (idx != null) pos.intoArray(idx, o, out.cast(I));
+        }
     }
 
     /**
@@ -112,40 +122,24 @@ final class PoolVectors {
      * {@code x[c]} (plane-relative position {@code at}). Whole vectors are loaded where they
      * stay inside x (the lanes past the row's 2n inputs read what follows and are never
      * stored), else the 2n inputs of both rows are first copied into the caller's spare. Where
-     * masks are native the n outputs are stored under one; else {@link #max2x2Whole} writes
-     * all L into the spare and n are copied out.
+     * masks are native the n outputs are stored under one; else all L go to the spare and n
+     * are copied out.
      */
     private static void max2x2Part(float[] x, int c, int at, int w, int n, float[] y, int[] idx, int o, Spare spare) {
         boolean inside = c + w + 2 * L <= x.length;
-        if (!VectorHardware.NATIVE_MASKS || !inside) {
-            float[] rows = spare.rows;
-            if (inside) {
-                max2x2Whole(x, c, w, at, w, rows, spare.positions, 0);
-            } else {
-                System.arraycopy(x, c, rows, 0, 2 * n);
-                System.arraycopy(x, c + w, rows, 2 * L, 2 * n);
-                max2x2Whole(rows, 0, 2 * L, at, w, rows, spare.positions, 0);
-            }
-            System.arraycopy(rows, 0, y, o, n);
-            if (idx != null) System.arraycopy(spare.positions, 0, idx, o, n);
+        if (VectorHardware.NATIVE_MASKS && inside) {
+            max2x2Whole(x, c, w, at, w, n, y, idx, o);
             return;
         }
-        FloatVector a0 = FloatVector.fromArray(F, x, c), a1 = FloatVector.fromArray(F, x, c + L);
-        FloatVector b0 = FloatVector.fromArray(F, x, c + w), b1 = FloatVector.fromArray(F, x, c + w + L);
-        FloatVector m = EVEN.selectFrom(a0, a1);
-        IntVector off = IntVector.zero(I);
-        FloatVector v = ODD.selectFrom(a0, a1);
-        VectorMask<Float> take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
-        m = m.blend(v, take);
-        off = off.blend(1, take.cast(I));
-        v = EVEN.selectFrom(b0, b1);
-        take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
-        m = m.blend(v, take);
-        off = off.blend(w, take.cast(I));
-        v = ODD.selectFrom(b0, b1);
-        take = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN));
-        VectorMask<Float> out = F.indexInRange(0, n);
-        m.blend(v, take).intoArray(y, o, out);
-        if (idx != null) TWICE_LANE.add(at).add(off.blend(w + 1, take.cast(I))).intoArray(idx, o, out.cast(I));
+        float[] rows = spare.rows;
+        if (inside) {
+            max2x2Whole(x, c, w, at, w, L, rows, spare.positions, 0);
+        } else {
+            System.arraycopy(x, c, rows, 0, 2 * n);
+            System.arraycopy(x, c + w, rows, 2 * L, 2 * n);
+            max2x2Whole(rows, 0, 2 * L, at, w, L, rows, spare.positions, 0);
+        }
+        System.arraycopy(rows, 0, y, o, n);
+        if (idx != null) System.arraycopy(spare.positions, 0, idx, o, n);
     }
 }
