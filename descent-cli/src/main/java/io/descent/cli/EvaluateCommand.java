@@ -44,8 +44,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         int[] shape = tv.val().get(0).shape();
         var state = Weights.read(weights);
         Models.Config cfg = modelOptions.resolve(state, shape.length > 1 ? shape[1] : 0);
-        Module model = Models.create(modelOptions.model(null), cfg);
-        model.loadStateDict(state, true);
+        Module model = Models.load(modelOptions.model(null), cfg, state);
         try (DataLoader val = new DataLoader(tv.val(), LoaderOptions.DEFAULT.withBatchSize(batch).withNumWorkers(dataOptions.workers))) {
             Map<String, Double> m = Trainer.evaluate(model, val, t, "");
             System.out.printf("%s on %s (%d examples):", weights.getFileName(), dataOptions.data, tv.val().size());

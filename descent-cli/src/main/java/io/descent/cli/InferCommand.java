@@ -42,8 +42,7 @@ public final class InferCommand implements Callable<Integer> {
         if (x == null) throw new IllegalArgumentException(input + " has no tensor under key 'x' (keys: " + in.keySet() + ")");
         Models.Config cfg = modelOptions.resolve(state, x.dim() == 4 ? x.size(2) : 0);
         String name = modelOptions.model(null);
-        Module model = Models.create(name, cfg);
-        model.loadStateDict(state, true);
+        Module model = Models.load(name, cfg, state);
         model.eval();
         Tensor y;
         try (var ng = GradMode.noGrad()) {

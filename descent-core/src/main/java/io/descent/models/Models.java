@@ -1,8 +1,11 @@
 package io.descent.models;
 
 import io.descent.nn.Module;
+import io.descent.nn.init.Init;
 import io.descent.tensor.Rng;
+import io.descent.tensor.Tensor;
 import java.util.List;
+import java.util.Map;
 
 /** The model registry: torchvision names plus mlp, small-cnn, autoencoder, conv-autoencoder. */
 public final class Models {
@@ -32,6 +35,21 @@ public final class Models {
             "mlp", "small-cnn", "autoencoder", "conv-autoencoder",
             "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
             "vgg11", "vgg13", "vgg16", "vgg19", "vgg11_bn", "vgg13_bn", "vgg16_bn", "vgg19_bn");
+
+    /**
+     * Builds the model named {@code name} and loads {@code state} into it strictly (every
+     * parameter and buffer, no key left over), without first drawing the random initial values
+     * the state overwrites ({@link Init#skipRandom()}): what evaluating or running saved
+     * weights needs.
+     */
+    public static Module load(String name, Config c, Map<String, Tensor> state) {
+        Module m;
+        try (var skip = Init.skipRandom()) {
+            m = create(name, c);
+        }
+        m.loadStateDict(state, true);
+        return m;
+    }
 
     /** Builds the model named {@code name}; unknown names are refused with the list of known ones. */
     public static Module create(String name, Config c) {

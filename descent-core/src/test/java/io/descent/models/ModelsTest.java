@@ -97,4 +97,24 @@ class ModelsTest {
         m.forward(x);
         assertEquals(1f, m.stateDict().get("bn1.num_batches_tracked").item());
     }
+
+    @Test
+    void loadGivesTheSavedValuesWithoutDrawingAndRefusesAnIncompleteState() {
+        Models.Config saved = new Models.Config(5, 3, 32, ResNet.Stem.SMALL, 16, 1);
+        Module source = Models.create("vgg11_bn", saved);
+        var state = source.stateDict();
+        // another seed: anything the loaded model kept of its own initialisation would differ
+        Models.Config other = new Models.Config(5, 3, 32, ResNet.Stem.SMALL, 16, 2);
+        Module loaded = Models.load("vgg11_bn", other, state);
+        var got = loaded.stateDict();
+        assertEquals(state.keySet(), got.keySet());
+        for (var e : state.entrySet()) assertArrayEquals(e.getValue().data(), got.get(e.getKey()).data(), e.getKey());
+
+        var partial = new java.util.LinkedHashMap<>(state);
+        partial.remove("classifier.6.weight");
+        var err = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Models.load("vgg11_bn", other, partial));
+        assertTrue(err.getMessage().contains("missing key 'classifier.6.weight'"), err.getMessage());
+        // the skipping ended with the build: a model created now is initialised again
+        assertTrue(Models.create("mlp", Models.Config.small()).parameters().get(0).data()[0] != 0f);
+    }
 }
