@@ -40,9 +40,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             case "reconstruct" -> new Task.Reconstruction();
             default -> throw new IllegalArgumentException("--task must be classify or reconstruct, got '" + task + "'");
         };
-        TrainVal tv = dataOptions.open(modelOptions, 0);
-        int[] shape = tv.val().get(0).shape();
         var state = Weights.read(weights);
+        TrainVal tv = dataOptions.open(modelOptions.withInputFrom(state), 0);
+        int[] shape = tv.val().get(0).shape();
         Models.Config cfg = modelOptions.resolve(state, shape.length > 1 ? shape[1] : 0);
         Module model = Models.load(modelOptions.model(null), cfg, state);
         try (DataLoader val = new DataLoader(tv.val(), LoaderOptions.DEFAULT.withBatchSize(batch).withNumWorkers(dataOptions.workers))) {

@@ -147,15 +147,19 @@ public final class FinetuneCommand implements Callable<Integer> {
         }
         if (!head.equals("linear") && !head.equals("mlp")) throw new IllegalArgumentException("--head must be linear or mlp, got '" + head + "'");
         String modelName = modelOptions.model(null);
-        TrainVal tv = dataOptions.open(modelOptions, seed);
+        var state = Weights.read(weights);
+        // the pretrained layers decide the input: an ImageNet ResNet keeps its 7×7 stem on small
+        // images, and grey images are repeated for a 3-channel first layer
+        ModelOptions input = modelOptions.withInputFrom(state);
+        TrainVal tv = dataOptions.open(input, seed);
         int[] shape = tv.train().get(0).shape();
         int numClasses = dataOptions.numClasses(tv);
         if (numClasses < 2) throw new IllegalArgumentException("finetune needs at least 2 classes");
-        Models.Config mc = modelOptions.forData(shape, numClasses, seed);
+        Models.Config mc = input.forData(shape, numClasses, seed);
         Init.manualSeed(seed);
         Module model = Models.create(modelName, mc);
         String headPath = Heads.path(model);
-        Weights.load(model, weights, true, keepHead ? List.of() : List.of(headPath + "."));
+        Weights.load(model, state, true, keepHead ? List.of() : List.of(headPath + "."));
         Rng rng = new Rng(seed * 0x9E3779B97F4A7C15L + 7);
         if (!keepHead) {
             if (head.equals("mlp")) Heads.replaceMlp(model, hidden, numClasses, dropout, rng);

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /**
  * The model flags every command shares: {@code --model}, {@code --num-classes},
  * {@code --in-channels}, {@code --image-size}, {@code --stem}. Flags left out can be read off
- * a weights file ({@link #resolve(Map, int)}).
+ * a weights file ({@link #withInputFrom}, {@link #resolve(Map, int)}).
  */
 public final class ModelOptions {
     @Option(names = "--model", paramLabel = "NAME",
@@ -26,41 +26,59 @@ public final class ModelOptions {
     @Option(names = "--num-classes", paramLabel = "N", description = "Output classes (default: from the weights, else 10).")
     Integer numClasses;
 
-    @Option(names = "--in-channels", paramLabel = "C", description = "Input channels (default: from the weights, else 1).")
+    @Option(names = "--in-channels", paramLabel = "C", description = "Input channels, 1 or 3 (default: the weights', else the data's; grey images are repeated for 3).")
     Integer inChannels;
 
     @Option(names = "--image-size", paramLabel = "S", description = "Input height and width (default: from the input, else 28).")
     Integer imageSize;
 
     @Option(names = "--stem", paramLabel = "imagenet|small",
-            description = "ResNet stem: imagenet (7x7/2 conv + max-pool) or small (3x3/1 conv, no pool, for 28-32 px; default: from the weights).")
+            description = "ResNet stem: imagenet (7x7/2 conv + max-pool) or small (3x3/1 conv, no pool, for 28-32 px; default: the weights', else small up to 64 px).")
     String stem;
 
     @Option(names = "--bottleneck", paramLabel = "D", defaultValue = "32", description = "Autoencoder code size (default ${DEFAULT-VALUE}).")
     int bottleneck;
 
     /**
-     * The configuration, filling unset flags from a state dict when one is given: classes =
-     * rows of the last 2-D weight, channels = dim 1 of the first conv weight, small stem when
-     * {@code conv1.weight} is 3×3.
+     * These flags, with {@code --in-channels} and {@code --stem}, when left out, read off a state
+     * dict: channels = dim 1 of its first 4-D (conv) weight, the small stem when
+     * {@code conv1.weight} is 3×3 and the ImageNet one when it is larger. Weights decide what the
+     * data must look like: a data set opened with these options repeats grey images for a
+     * 3-channel model.
+     */
+    public ModelOptions withInputFrom(Map<String, Tensor> weights) {
+        ModelOptions o = new ModelOptions();
+        o.model = model;
+        o.numClasses = numClasses;
+        o.inChannels = inChannels;
+        o.imageSize = imageSize;
+        o.stem = stem;
+        o.bottleneck = bottleneck;
+        if (o.inChannels == null) {
+            for (Tensor t : weights.values()) {
+                if (t.dim() == 4) {
+                    o.inChannels = t.size(1);
+                    break;
+                }
+            }
+        }
+        Tensor c1 = weights.get("conv1.weight");
+        if (o.stem == null && c1 != null && c1.dim() == 4) o.stem = c1.size(2) == 3 ? "small" : "imagenet";
+        return o;
+    }
+
+    /**
+     * The configuration for running a state dict: {@link #withInputFrom} and classes = rows of
+     * its last 2-D weight, when the flags leave them out; else 10 classes, 1 channel, the
+     * ImageNet stem, and {@code imageSizeHint} (the input's) or 28 px.
      */
     public Models.Config resolve(Map<String, Tensor> weights, int imageSizeHint) {
-        int classes = numClasses != null ? numClasses : 10;
-        int channels = inChannels != null ? inChannels : 1;
-        ResNet.Stem s = parseStem(stem);
-        if (weights != null) {
-            Tensor last2d = null, firstConv = null;
-            for (Tensor t : weights.values()) {
-                if (t.dim() == 2) last2d = t;
-                if (t.dim() == 4 && firstConv == null) firstConv = t;
-            }
-            if (numClasses == null && last2d != null) classes = last2d.size(0);
-            if (inChannels == null && firstConv != null) channels = firstConv.size(1);
-            Tensor c1 = weights.get("conv1.weight");
-            if (stem == null && c1 != null && c1.dim() == 4 && c1.size(2) == 3) s = ResNet.Stem.SMALL;
-        }
+        ModelOptions o = withInputFrom(weights);
+        int classes = 10;
+        for (Tensor t : weights.values()) if (t.dim() == 2) classes = t.size(0);
+        if (numClasses != null) classes = numClasses;
         int size = imageSize != null ? imageSize : imageSizeHint > 0 ? imageSizeHint : 28;
-        return new Models.Config(classes, channels, size, s, bottleneck, 0);
+        return new Models.Config(classes, o.inChannels != null ? o.inChannels : 1, size, parseStem(o.stem), bottleneck, 0);
     }
 
     /**

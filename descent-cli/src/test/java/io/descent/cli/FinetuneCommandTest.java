@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.descent.io.Safetensors;
+import io.descent.io.Weights;
+import io.descent.models.Models;
+import io.descent.models.ResNet;
+import io.descent.nn.Module;
 import io.descent.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +41,30 @@ class FinetuneCommandTest {
         Cli.Run f = Cli.run("finetune", "--model", "small-cnn", "--weights", weights.toString(), "--strategy", "features",
                 "--classes", "0,1", "--shots", "8", "--epochs", "2", "--runs-dir", dir.toString(), "--run", "speed");
         assertTrue(f.out().contains("feature cache: 16 x 128 train"), f.out());
+    }
+
+    /**
+     * Weights laid out as torchvision's resnet18 (3 channels, 7×7 stem, 1000 classes) on the
+     * grey 32-px shapes data, with no --in-channels or --stem: the weights decide both, and the
+     * grey images are repeated for the 3-channel stem (before, evaluate failed in the first
+     * convolution and finetune built a 1-channel small stem that the weights did not fit).
+     */
+    @Test
+    void imagenetResNetWeightsRunOnGreySmallImagesWithoutInputFlags(@TempDir Path dir) throws Exception {
+        Path weights = dir.resolve("resnet18.safetensors");
+        Module imagenet = Models.create("resnet18", new Models.Config(1000, 3, 224, ResNet.Stem.IMAGENET, 32, 5));
+        Weights.save(imagenet, weights);
+
+        Cli.Run e = Cli.run("evaluate", "--model", "resnet18", "--weights", weights.toString(), "--classes", "0,1");
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains(" acc "), e.out());
+
+        Cli.Run f = Cli.run("finetune", "--model", "resnet18", "--weights", weights.toString(), "--strategy", "features",
+                "--classes", "0,1", "--shots", "8", "--epochs", "1", "--batch", "8", "--runs-dir", dir.toString(), "--run", "ft");
+        assertEquals(0, f.code(), f.err());
+        Map<String, Tensor> after = Safetensors.read(dir.resolve("ft").resolve("model.safetensors"));
+        assertArrayEquals(new int[] {2, 512}, after.get("fc.weight").shape());
+        assertArrayEquals(imagenet.stateDict().get("conv1.weight").toArray(), after.get("conv1.weight").toArray(), 0f, "the frozen stem");
     }
 
     @Test

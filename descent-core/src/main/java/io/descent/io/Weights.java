@@ -34,7 +34,11 @@ public final class Weights {
      * {@code strict}, every other key must match the model exactly.
      */
     public static void load(Module model, Path path, boolean strict, List<String> skipPrefixes) throws IOException {
-        Map<String, Tensor> state = read(path);
+        load(model, read(path), strict, skipPrefixes);
+    }
+
+    /** {@link #load(Module, Path, boolean, List)} from a state dict already read. */
+    public static void load(Module model, Map<String, Tensor> state, boolean strict, List<String> skipPrefixes) {
         if (!skipPrefixes.isEmpty()) {
             state = new LinkedHashMap<>(state);
             state.keySet().removeIf(k -> skipPrefixes.stream().anyMatch(k::startsWith));
