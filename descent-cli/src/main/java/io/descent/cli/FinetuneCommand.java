@@ -16,6 +16,7 @@ import io.descent.optim.ParamGroup;
 import io.descent.optim.schedule.Schedule;
 import io.descent.optim.schedule.Scheduler;
 import io.descent.tensor.Rng;
+import io.descent.tensor.Tensor;
 import io.descent.train.RunLogger;
 import io.descent.train.Task;
 import io.descent.train.TrainConfig;
@@ -147,7 +148,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         }
         if (!head.equals("linear") && !head.equals("mlp")) throw new IllegalArgumentException("--head must be linear or mlp, got '" + head + "'");
         String modelName = modelOptions.model(null);
-        var state = Weights.read(weights);
+        Map<String, Tensor> state = Weights.read(weights);
         // the pretrained layers decide the input: an ImageNet ResNet keeps its 7×7 stem on small
         // images, and grey images are repeated for a 3-channel first layer
         ModelOptions input = modelOptions.withInputFrom(state);
@@ -157,9 +158,13 @@ public final class FinetuneCommand implements Callable<Integer> {
         if (numClasses < 2) throw new IllegalArgumentException("finetune needs at least 2 classes");
         Models.Config mc = input.forData(shape, numClasses, seed);
         Init.manualSeed(seed);
-        Module model = Models.create(modelName, mc);
+        Module model;
+        try (var skip = Init.skipRandom()) { // every value is loaded below, or is the head's, which is replaced
+            model = Models.create(modelName, mc);
+        }
         String headPath = Heads.path(model);
         Weights.load(model, state, true, keepHead ? List.of() : List.of(headPath + "."));
+        state = null; // copied into the model: let the file's tensors go (vgg16: 528 MB)
         Rng rng = new Rng(seed * 0x9E3779B97F4A7C15L + 7);
         if (!keepHead) {
             if (head.equals("mlp")) Heads.replaceMlp(model, hidden, numClasses, dropout, rng);
