@@ -37,6 +37,7 @@ public final class ProgressBar {
     private long done;
     private long samples;
     private long startNanos;
+    private long lastStepNanos;
     private long lastDrawNanos;
     private int lastDecile;
     private int lastLength;
@@ -76,6 +77,7 @@ public final class ProgressBar {
         this.done = 0;
         this.samples = 0;
         this.startNanos = nanoTime.getAsLong();
+        this.lastStepNanos = startNanos;
         this.lastDrawNanos = startNanos;
         this.lastDecile = 0;
         this.lastLength = 0;
@@ -93,6 +95,7 @@ public final class ProgressBar {
         done++;
         samples += stepSamples;
         long now = nanoTime.getAsLong();
+        lastStepNanos = now;
         if (terminal) {
             if (now - lastDrawNanos >= REDRAW_MILLIS * 1_000_000L || done == total) redraw(line(now, shown, false));
         } else if (total > 0) {
@@ -107,7 +110,11 @@ public final class ProgressBar {
         }
     }
 
-    /** Ends the epoch with a closing line: totals, rates, elapsed time and the final values. */
+    /**
+     * Ends the epoch with a closing line: totals, the steps' rates, elapsed time and the final
+     * values. Called after the epoch's evaluation: the time since the last step is shown as
+     * that ("0:48 (0:35 of it evaluating)") and left out of the rates.
+     */
     public void finish(Map<String, ? extends Number> shown) {
         if (!running) throw new IllegalStateException("finish() before start()");
         running = false;
@@ -132,6 +139,8 @@ public final class ProgressBar {
     /** The status line at time {@code now}. */
     String line(long now, Map<String, ? extends Number> shown, boolean finished) {
         double elapsed = (now - startNanos) / 1e9;
+        // the closing line comes after the epoch's evaluation: its rates count the steps alone
+        double stepping = finished ? (lastStepNanos - startNanos) / 1e9 : elapsed;
         StringBuilder b = new StringBuilder(label);
         if (total > 0) {
             double fraction = Math.min(1.0, (double) done / total);
@@ -143,11 +152,12 @@ public final class ProgressBar {
         } else {
             b.append(' ').append(done).append(" steps");
         }
-        if (elapsed > 0 && done > 0) {
-            b.append(String.format(Locale.ROOT, " | %.1f it/s %.0f img/s", done / elapsed, samples / elapsed));
+        if (stepping > 0 && done > 0) {
+            b.append(String.format(Locale.ROOT, " | %.1f it/s %.0f img/s", done / stepping, samples / stepping));
         }
         if (finished) {
             b.append(" | ").append(duration(elapsed));
+            if (elapsed - stepping >= 1) b.append(" (").append(duration(elapsed - stepping)).append(" of it evaluating)");
         } else if (total > 0 && elapsed > 0 && done > 0) {
             b.append(" | ETA ").append(duration((total - done) * elapsed / done));
         }

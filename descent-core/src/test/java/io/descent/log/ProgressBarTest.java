@@ -55,6 +55,20 @@ class ProgressBarTest {
     }
 
     @Test
+    void theClosingLinesRatesLeaveOutTheEvaluationAfterTheLastStep() {
+        ProgressBar bar = new ProgressBar(out, false, () -> clock.nanos);
+        bar.start("epoch 1/2", 25);
+        for (int i = 0; i < 25; i++) {
+            clock.advanceMillis(500);
+            bar.step(16, Map.of());
+        }
+        clock.advanceMillis(35_000); // validation
+        bar.finish(Map.of("val_acc", 0.5));
+        String[] lines = output().split("\n");
+        assertEquals("epoch 1/2 100% 25/25 | 2.0 it/s 32 img/s | 0:48 (0:35 of it evaluating) | val_acc 0.5000", lines[lines.length - 1]);
+    }
+
+    @Test
     void withoutATerminalAndATotalItPrintsEveryHalfMinute() {
         ProgressBar bar = new ProgressBar(out, false, () -> clock.nanos);
         bar.start("epoch 1", 0);
