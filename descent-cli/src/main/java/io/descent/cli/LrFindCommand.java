@@ -85,8 +85,8 @@ public final class LrFindCommand implements Callable<Integer> {
         if (csv.getParent() != null) Files.createDirectories(csv.getParent());
         r.writeCsv(csv);
         r.writePng(png);
-        System.out.printf("lr-find: %d steps %s%s; steepest descent at lr %.3g, min loss at lr %.3g; suggested lr %.3g%nwrote %s and %s%n",
-                r.lrs().length, sweep, r.diverged() ? " (stopped: loss diverged)" : "", r.steepestLr(), r.minLossLr(), r.suggestion(), csv, png);
+        System.out.printf("lr-find: %d steps %s%s; steepest descent at lr %.3g, a tenth of the lowest loss's lr %.3g; suggested lr %.3g%nwrote %s and %s%n",
+                r.lrs().length, sweep, r.diverged() ? " (stopped: loss diverged)" : "", r.steepestLr(), r.minLossLrOver10(), r.suggestion(), csv, png);
         return 0;
     }
 }

@@ -23,7 +23,7 @@ public final class ModelOptions {
         return fallback;
     }
 
-    @Option(names = "--num-classes", paramLabel = "N", description = "Output classes (default: from the weights, else 10).")
+    @Option(names = "--num-classes", paramLabel = "N", description = "Output classes (default: the weights', else the data's).")
     Integer numClasses;
 
     @Option(names = "--in-channels", paramLabel = "C", description = "Input channels, 1 or 3 (default: the weights', else the data's; grey images are repeated for 3).")

@@ -54,10 +54,10 @@ public final class LrFinder {
     }
 
     /** The recorded curve and the suggestions. */
-    public record Result(double[] lrs, double[] losses, double[] smoothed, boolean diverged, double steepestLr, double minLossLr, Sweep sweep) {
+    public record Result(double[] lrs, double[] losses, double[] smoothed, boolean diverged, double steepestLr, double minLossLrOver10, Sweep sweep) {
         /** The suggested lr: the steepest-descent one, or min-loss/10 when the curve is too short for a slope. */
         public double suggestion() {
-            return Double.isFinite(steepestLr) ? steepestLr : minLossLr;
+            return Double.isFinite(steepestLr) ? steepestLr : minLossLrOver10;
         }
 
         /** {@code step,lr,loss,smoothed_loss}, one row per recorded update. */
@@ -76,7 +76,7 @@ public final class LrFinder {
         public void writePng(Path file) throws IOException {
             List<LinePlot.Marker> marks = new ArrayList<>();
             if (Double.isFinite(steepestLr)) marks.add(new LinePlot.Marker(String.format(Locale.ROOT, "steepest %.2e", steepestLr), steepestLr));
-            if (Double.isFinite(minLossLr)) marks.add(new LinePlot.Marker(String.format(Locale.ROOT, "min/10 %.2e", minLossLr), minLossLr));
+            if (Double.isFinite(minLossLrOver10)) marks.add(new LinePlot.Marker(String.format(Locale.ROOT, "min/10 %.2e", minLossLrOver10), minLossLrOver10));
             LinePlot.Panel panel = new LinePlot.Panel("loss", List.of(new LinePlot.Series("smoothed loss", lrs, smoothed),
                     new LinePlot.Series("loss", lrs, losses)), marks);
             LinePlot.write(file, "LR range test" + (diverged ? " (stopped at divergence)" : ""), "learning rate", sweep == Sweep.EXPONENTIAL, List.of(panel));

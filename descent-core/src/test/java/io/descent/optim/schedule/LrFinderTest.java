@@ -65,7 +65,7 @@ class LrFinderTest {
         assertEquals(1e-4, r.lrs()[0], 1e-18);
         double s = r.suggestion();
         assertTrue(s > 1e-3 && s < 0.2, "steepest-descent suggestion " + s + " must lie below the divergence bound 0.2");
-        assertTrue(r.minLossLr() > 1e-4 && r.minLossLr() < 0.2, "min-loss/10 " + r.minLossLr());
+        assertTrue(r.minLossLrOver10() > 1e-4 && r.minLossLrOver10() < 0.2, "min-loss/10 " + r.minLossLrOver10());
 
         Path csv = dir.resolve("lr_find.csv"), png = dir.resolve("plots/lr_find.png");
         r.writeCsv(csv);
