@@ -136,7 +136,7 @@ public final class Tensor {
     /** Standard normal samples. */
     public static Tensor randn(Rng rng, int... shape) {
         float[] d = new float[Shape.numel(shape)];
-        for (int i = 0; i < d.length; i++) d[i] = (float) rng.nextGaussian();
+        rng.fillNormal(d, 0, 1);
         return new Tensor(d, shape.clone());
     }
 

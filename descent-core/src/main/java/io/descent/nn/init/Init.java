@@ -76,16 +76,14 @@ public final class Init {
     public static Tensor uniform(Tensor t, double low, double high, Rng rng) {
         if (!(low <= high)) throw new IllegalArgumentException("uniform: need low <= high, got " + low + ", " + high);
         if (SKIP_RANDOM.get()) return t;
-        float[] d = t.data();
-        for (int i = 0; i < d.length; i++) d[i] = (float) (low + (high - low) * rng.nextDouble());
+        rng.fillUniform(t.data(), low, high);
         return t;
     }
 
     public static Tensor normal(Tensor t, double mean, double std, Rng rng) {
         if (!(std >= 0)) throw new IllegalArgumentException("normal: std must be >= 0, got " + std);
         if (SKIP_RANDOM.get()) return t;
-        float[] d = t.data();
-        for (int i = 0; i < d.length; i++) d[i] = (float) (mean + std * rng.nextGaussian());
+        rng.fillNormal(t.data(), mean, std);
         return t;
     }
 
