@@ -1,10 +1,9 @@
 package io.descent.ops;
 
-import static io.descent.ops.GradCheckSupport.assertGradients;
+import static io.descent.ops.GradCheckSupport.c;
 import static io.descent.ops.GradCheckSupport.input;
 
-import io.descent.tensor.Tensor;
-import java.util.function.Function;
+import io.descent.ops.GradCheckSupport.Case;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -12,17 +11,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Finite-difference checks of conv2d and conv_transpose2d (gradients of input, weight and bias). */
 class ConvGradTest {
-    record Case(String name, Function<Tensor[], Tensor> f, Tensor[] inputs) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    static Case c(String name, Function<Tensor[], Tensor> f, Tensor... inputs) {
-        return new Case(name, f, inputs);
-    }
-
     static int[] p(int... v) {
         return v;
     }
@@ -50,6 +38,6 @@ class ConvGradTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void gradientsMatchFiniteDifferences(Case c) {
-        assertGradients(c.name, c.f, c.inputs);
+        c.check();
     }
 }

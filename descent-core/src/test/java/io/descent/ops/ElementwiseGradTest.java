@@ -1,10 +1,10 @@
 package io.descent.ops;
 
-import static io.descent.ops.GradCheckSupport.assertGradients;
+import static io.descent.ops.GradCheckSupport.c;
 import static io.descent.ops.GradCheckSupport.input;
 
+import io.descent.ops.GradCheckSupport.Case;
 import io.descent.tensor.Tensor;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -12,17 +12,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Finite-difference checks of every element-wise, reduction, shape and loss op (one row each). */
 class ElementwiseGradTest {
-    record Case(String name, Function<Tensor[], Tensor> f, Tensor[] inputs) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    static Case c(String name, Function<Tensor[], Tensor> f, Tensor... inputs) {
-        return new Case(name, f, inputs);
-    }
-
     static Stream<Arguments> cases() {
         return Stream.of(
                 c("add", x -> x[0].add(x[1]), input(1, 3, 4), input(2, 3, 4)),
@@ -93,6 +82,6 @@ class ElementwiseGradTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void gradientsMatchFiniteDifferences(Case c) {
-        assertGradients(c.name, c.f, c.inputs);
+        c.check();
     }
 }

@@ -25,4 +25,21 @@ public final class GradCheckSupport {
         GradCheck.Mismatch m = GradCheck.check(f, inputs);
         assertNull(m, () -> what + ": " + m);
     }
+
+    /** One case of a parameterized gradient check: {@code f} of {@code inputs}, listed by its name. */
+    public record Case(String name, Function<Tensor[], Tensor> f, Tensor[] inputs) {
+        @Override
+        public String toString() {
+            return name;
+        }
+
+        /** The analytic gradients of every input match finite differences. */
+        public void check() {
+            assertGradients(name, f, inputs);
+        }
+    }
+
+    public static Case c(String name, Function<Tensor[], Tensor> f, Tensor... inputs) {
+        return new Case(name, f, inputs);
+    }
 }

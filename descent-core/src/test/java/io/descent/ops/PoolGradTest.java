@@ -1,11 +1,11 @@
 package io.descent.ops;
 
-import static io.descent.ops.GradCheckSupport.assertGradients;
+import static io.descent.ops.GradCheckSupport.c;
 import static io.descent.ops.GradCheckSupport.input;
 
 import io.descent.tensor.Rng;
+import io.descent.ops.GradCheckSupport.Case;
 import io.descent.tensor.Tensor;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -13,17 +13,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Finite-difference checks of max, average and adaptive-average pooling. */
 class PoolGradTest {
-    record Case(String name, Function<Tensor[], Tensor> f, Tensor[] inputs) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    static Case c(String name, Function<Tensor[], Tensor> f, Tensor... inputs) {
-        return new Case(name, f, inputs);
-    }
-
     static int[] p(int... v) {
         return v;
     }
@@ -68,6 +57,6 @@ class PoolGradTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void gradientsMatchFiniteDifferences(Case c) {
-        assertGradients(c.name, c.f, c.inputs);
+        c.check();
     }
 }
