@@ -5,11 +5,8 @@ import io.descent.data.DataLoader;
 import io.descent.data.LoaderOptions;
 import io.descent.data.Transform;
 import io.descent.data.TrainVal;
-import io.descent.data.transforms.CleanTarget;
 import io.descent.data.transforms.Compose;
 import io.descent.data.transforms.CutMix;
-import io.descent.data.transforms.GaussianNoise;
-import io.descent.data.transforms.MaskingNoise;
 import io.descent.data.transforms.Mixup;
 import io.descent.data.transforms.RandomCrop;
 import io.descent.data.transforms.RandomHorizontalFlip;
@@ -59,11 +56,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", defaultValue = "classify", paramLabel = "classify|reconstruct|denoise", description = "What to learn (default ${DEFAULT-VALUE}).")
     String task;
 
-    @Option(names = "--noise", defaultValue = "gaussian", paramLabel = "gaussian|mask", description = "denoise: the corruption (default ${DEFAULT-VALUE}).")
-    String noise;
-
-    @Option(names = "--noise-level", defaultValue = "0.3", paramLabel = "X", description = "denoise: Gaussian sigma or masking probability (default ${DEFAULT-VALUE}).")
-    float noiseLevel;
+    @Mixin
+    NoiseOptions noiseOptions;
 
     @Option(names = "--epochs", defaultValue = "3", description = "Passes over the training data (default ${DEFAULT-VALUE}).")
     int epochs;
@@ -267,25 +261,14 @@ public final class TrainCommand implements Callable<Integer> {
             ts.add(new RandomCrop(shape[1], 2));
             ts.add(new RandomHorizontalFlip());
         }
-        addCorruption(ts);
+        noiseOptions.addCorruption(task, ts);
         return ts.isEmpty() ? null : new Compose(ts);
     }
 
     private Transform valTransform() {
         List<Transform> ts = new ArrayList<>();
-        addCorruption(ts);
+        noiseOptions.addCorruption(task, ts);
         return ts.isEmpty() ? null : new Compose(ts);
-    }
-
-    /** denoise: the clean image becomes the target, then the input is corrupted. */
-    private void addCorruption(List<Transform> ts) {
-        if (!task.equals("denoise")) return;
-        ts.add(new CleanTarget());
-        ts.add(switch (noise) {
-            case "gaussian" -> new GaussianNoise(noiseLevel);
-            case "mask" -> new MaskingNoise(noiseLevel);
-            default -> throw new IllegalArgumentException("--noise must be gaussian or mask, got '" + noise + "'");
-        });
     }
 
     private BatchTransform batchTransform(int numClasses) {

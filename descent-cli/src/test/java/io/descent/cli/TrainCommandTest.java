@@ -72,5 +72,13 @@ class TrainCommandTest {
         List<String> lines = Files.readAllLines(csv);
         assertEquals(4001, lines.size(), "header + the 4000 shapes validation images");
         assertEquals(33, lines.get(1).split(",").length, "label + 32 code values");
+
+        // evaluate --task denoise corrupts the inputs as training's validation did, and gets its figures
+        String[] row = Files.readAllLines(dir.resolve("ae").resolve("metrics.csv")).get(1).split(",");
+        Cli.Run v = Cli.run("evaluate", "--model", "conv-autoencoder", "--weights", dir.resolve("ae").resolve("best.safetensors").toString(),
+                "--task", "denoise", "--noise", "mask", "--noise-level", "0.25");
+        assertEquals(0, v.code(), v.err());
+        assertTrue(v.out().contains(String.format(java.util.Locale.ROOT, "loss %.4f psnr %.4f", Double.parseDouble(row[4]), Double.parseDouble(row[5]))),
+                v.out() + " against " + String.join(",", row));
     }
 }
