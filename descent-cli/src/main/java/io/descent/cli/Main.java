@@ -51,9 +51,18 @@ public final class Main implements Runnable {
         return cli.execute(args);
     }
 
-    private static String oneLine(Throwable e) {
+    static String oneLine(Throwable e) {
         String m = e.getMessage();
-        return (m == null || m.isBlank() ? e.getClass().getSimpleName() : m).replace('\n', ' ');
+        // java.nio's file exceptions carry only the path as their message: say what happened to it
+        String what = switch (e) {
+            case java.nio.file.NoSuchFileException f -> "no such file: ";
+            case java.nio.file.AccessDeniedException f -> "permission denied: ";
+            case java.nio.file.FileAlreadyExistsException f -> "already exists: ";
+            case java.nio.file.NotDirectoryException f -> "not a directory: ";
+            case java.nio.file.DirectoryNotEmptyException f -> "directory not empty: ";
+            default -> "";
+        };
+        return what + (m == null || m.isBlank() ? e.getClass().getSimpleName() : m).replace('\n', ' ');
     }
 
     /** Reads the version Maven wrote into version.properties. */

@@ -39,4 +39,12 @@ class MainTest {
         Supplier<String> noTrace = () -> r.err() + u.err();
         assertTrue(!noTrace.get().contains("\tat "), "no stack trace without --debug");
     }
+
+    @Test
+    void aMissingFileIsNamedAsMissing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String nope = dir.resolve("nope.pth").toString();
+        Cli.Run r = Cli.run("convert", nope, dir.resolve("out.safetensors").toString());
+        assertEquals(1, r.code());
+        assertEquals("descent: no such file: " + nope, r.err().strip());
+    }
 }

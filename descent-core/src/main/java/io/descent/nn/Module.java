@@ -184,10 +184,13 @@ public abstract class Module {
 
     // ---------------------------------------------------------------- loading
 
+    private static final int MAX_PROBLEMS_NAMED = 6;
+
     /**
      * Copies values from {@code state} into this module's parameters and buffers. Strict
      * loading refuses missing and unexpected keys; every key present must match in shape. The
-     * error names the key and both shapes. Nothing is modified when any check fails.
+     * error names the key and both shapes (the first six problems, and how many more). Nothing
+     * is modified when any check fails.
      */
     public final void loadStateDict(Map<String, Tensor> state, boolean strict) {
         LinkedHashMap<String, Tensor> own = stateDict();
@@ -207,7 +210,11 @@ public abstract class Module {
             for (String k : unexpected) problems.add("unexpected key '" + k + "'");
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("loadStateDict into " + getClass().getSimpleName() + ": " + String.join("; ", problems));
+            // a wrong architecture misses hundreds of keys: name the first few and count the rest
+            int shown = Math.min(problems.size(), MAX_PROBLEMS_NAMED);
+            String more = problems.size() > shown ? "; and " + (problems.size() - shown) + " more" : "";
+            throw new IllegalArgumentException("loadStateDict into " + getClass().getSimpleName() + ": "
+                    + String.join("; ", problems.subList(0, shown)) + more);
         }
         for (var e : own.entrySet()) {
             Tensor src = state.get(e.getKey());

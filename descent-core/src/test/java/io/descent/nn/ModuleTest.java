@@ -79,6 +79,17 @@ class ModuleTest {
     }
 
     @Test
+    void aWrongArchitectureNamesItsFirstProblemsAndCountsTheRest() {
+        var resnet18 = Models.create("resnet18", Models.Config.small()).stateDict();
+        var e = assertThrows(IllegalArgumentException.class, () -> Models.create("resnet34", Models.Config.small()).loadStateDict(resnet18, true));
+        String m = e.getMessage();
+        // resnet34 has 8 more basic blocks than resnet18 (1, 2, 4, 1 per stage), each of 12 state keys
+        assertTrue(m.startsWith("loadStateDict into ResNet: missing key 'layer1.2.conv1.weight'; missing key 'layer1.2.bn1.weight'"), m);
+        assertTrue(m.endsWith("; and " + (8 * 12 - 6) + " more"), m);
+        assertEquals(6, m.split("; ").length - 1, m);
+    }
+
+    @Test
     void linearDefaultInitMatchesPyTorchBounds() {
         Linear l = new Linear(100, 50, true, new Rng(3));
         double bound = 1 / Math.sqrt(100);
