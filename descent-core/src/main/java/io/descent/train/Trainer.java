@@ -17,8 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Trains a model. The loop of {@link #fit} reads top to bottom: forward, loss, backward; every
@@ -104,6 +106,10 @@ public final class Trainer {
         int batches = train.numBatches();
         batchesPerEpoch = batches;
         if (batches == 0) throw new IllegalArgumentException("fit: the training loader yields no batch (data set smaller than the batch with drop-last?)");
+        // a watched metric that is never logged fails now, not after the first epoch's training
+        Set<String> logged = loggedMetrics(val);
+        if (earlyStopping != null) requireLogged("early stopping", earlyStopping.metric(), logged);
+        if (plateau != null) requireLogged("ReduceLROnPlateau", plateauMetric, logged);
         callbacks.forEach(c -> c.onTrainStart(this));
         boolean earlyStop = false, limit = config.maxSteps() > 0 && step >= config.maxSteps();
         while (epoch < config.epochs() && !earlyStop && !limit) {
@@ -223,6 +229,22 @@ public final class Trainer {
         return updateRatios;
     }
 
+    /** The columns {@link #evaluate(DataLoader)} writes into a metrics row, in its order. */
+    private Set<String> loggedMetrics(DataLoader val) {
+        Set<String> keys = new LinkedHashSet<>(List.of("epoch", "step", "lr", "train_loss"));
+        if (val != null) {
+            keys.addAll(task.metrics().values("val_").keySet());
+            if (ema != null) keys.addAll(task.metrics().values("ema_val_").keySet());
+        }
+        keys.add("grad_norm");
+        if (config.ratioEverySteps() > 0) keys.add("update_ratio");
+        return keys;
+    }
+
+    private static void requireLogged(String who, String metric, Set<String> logged) {
+        if (!logged.contains(metric)) throw new IllegalArgumentException(who + " watches '" + metric + "', which is not logged (logged: " + logged + ")");
+    }
+
     /** Evaluates, records a metrics row, runs early stopping / plateau / checkpoints; true = stop. */
     private boolean evaluate(DataLoader val) {
         Map<String, Double> row = new LinkedHashMap<>();
@@ -251,14 +273,14 @@ public final class Trainer {
         boolean improved = true, stop = false;
         if (earlyStopping != null) {
             Double v = row.get(earlyStopping.metric());
-            if (v == null) throw new IllegalArgumentException("early stopping watches '" + earlyStopping.metric() + "', which is not logged (logged: " + row.keySet() + ")");
+            if (v == null) requireLogged("early stopping", earlyStopping.metric(), row.keySet());
             improved = earlyStopping.update(v);
             if (improved) bestWeights = copy(model.stateDict());
             stop = earlyStopping.shouldStop();
         }
         if (plateau != null) {
             Double v = row.get(plateauMetric);
-            if (v == null) throw new IllegalArgumentException("ReduceLROnPlateau watches '" + plateauMetric + "', which is not logged (logged: " + row.keySet() + ")");
+            if (v == null) requireLogged("ReduceLROnPlateau", plateauMetric, row.keySet());
             plateau.step(v);
         }
         writeWeights(improved);

@@ -18,6 +18,7 @@ import io.descent.optim.Adam;
 import io.descent.optim.Optimizer;
 import io.descent.optim.SGD;
 import io.descent.optim.schedule.Cosine;
+import io.descent.optim.schedule.ReduceLROnPlateau;
 import io.descent.optim.schedule.Scheduler;
 import io.descent.tensor.Rng;
 import io.descent.tensor.Tensor;
@@ -133,6 +134,25 @@ class TrainerTest {
         assertTrue(losses.get(2) < losses.get(0), "training went on improving");
         assertClose(snapshots.get(0), weights(m), 0f);
         assertTrue(Files.exists(dir.resolve("best.safetensors")) && Files.exists(dir.resolve("last.safetensors")));
+    }
+
+    @Test
+    void aWatchedMetricThatIsNeverLoggedIsRefusedBeforeTraining() throws Exception {
+        ArrayDataset d = data(30, 4);
+        Module m = mlp(5, false);
+        List<float[]> before = weights(m);
+        try (DataLoader l = loader(d, 10, true)) {
+            SGD sgd = new SGD(m.namedParameters(), 0.3);
+            Trainer early = new Trainer(m, sgd, new Task.Classification(), TrainConfig.defaults().withEpochs(2))
+                    .earlyStopping(new EarlyStopping("val_f1", EarlyStopping.Mode.MAX, 2, 0));
+            var e = assertThrows(IllegalArgumentException.class, () -> early.fit(l, l));
+            assertEquals("early stopping watches 'val_f1', which is not logged (logged: [epoch, step, lr, train_loss, val_loss, val_acc, val_top5, grad_norm, update_ratio])", e.getMessage());
+            // without validation data, val_loss is not logged either
+            Trainer plateau = new Trainer(m, sgd, new Task.Classification(), TrainConfig.defaults()).plateau(new ReduceLROnPlateau(sgd), "val_loss");
+            e = assertThrows(IllegalArgumentException.class, () -> plateau.fit(l, null));
+            assertTrue(e.getMessage().startsWith("ReduceLROnPlateau watches 'val_loss', which is not logged"), e.getMessage());
+        }
+        assertClose(before, weights(m), 0f);
     }
 
     /** Trains 3 epochs with Adam, a cosine schedule, dropout and shuffling, optionally stopping and resuming after one. */
