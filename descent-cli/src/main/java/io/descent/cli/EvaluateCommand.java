@@ -5,6 +5,7 @@ import io.descent.data.LoaderOptions;
 import io.descent.data.TrainVal;
 import io.descent.data.Transform;
 import io.descent.data.transforms.Compose;
+import io.descent.ensemble.Ensemble;
 import io.descent.io.Weights;
 import io.descent.models.Models;
 import io.descent.nn.Module;
@@ -19,8 +20,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code descent evaluate}: loss and metrics of saved weights on a data set's validation (test) split. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Print the metrics of saved weights on the validation/test split.")
+/**
+ * {@code descent evaluate}: loss and metrics of saved weights on a data set's validation (test)
+ * split; given several weights files, of each and of their probability-averaging ensemble.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Print the metrics of saved weights on the validation/test split (of each, and of their ensemble, given several).")
 public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
@@ -28,8 +32,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--weights", required = true, paramLabel = "FILE", description = "Weights: .safetensors or .pth/.pt.")
-    Path weights;
+    @Option(names = "--weights", required = true, split = ",", paramLabel = "FILE[,FILE...]",
+            description = "Weights: .safetensors or .pth/.pt. Several (comma-separated, one architecture): each is evaluated, then their ensemble (averaged class probabilities).")
+    List<Path> weights;
 
     @Option(names = "--task", defaultValue = "classify", paramLabel = "classify|reconstruct|denoise",
             description = "Metrics to compute (default ${DEFAULT-VALUE}); denoise: of clean images rebuilt from corrupted ones, as train --task denoise validates.")
@@ -53,18 +58,26 @@ public final class EvaluateCommand implements Callable<Integer> {
         };
         List<Transform> corruption = new ArrayList<>();
         noiseOptions.addCorruption(task, corruption);
-        var state = Weights.read(weights);
-        TrainVal tv = dataOptions.open(modelOptions.withInputFrom(state), 0);
-        int[] shape = tv.val().get(0).shape();
-        Models.Config cfg = modelOptions.resolve(state, shape.length > 1 ? shape[1] : 0);
-        Module model = Models.load(modelOptions.model(null), cfg, state);
+        if (weights.size() > 1 && !task.equals("classify")) throw new IllegalArgumentException("an ensemble (several --weights) averages class probabilities: --task classify only");
+        TrainVal tv = null;
+        List<Module> models = new ArrayList<>();
+        for (Path w : weights) {
+            var state = Weights.read(w);
+            if (tv == null) tv = dataOptions.open(modelOptions.withInputFrom(state), 0); // the first file decides the input
+            int[] shape = tv.val().get(0).shape();
+            models.add(Models.load(modelOptions.model(null), modelOptions.resolve(state, shape.length > 1 ? shape[1] : 0), state));
+        }
         try (DataLoader val = new DataLoader(tv.val(), LoaderOptions.DEFAULT.withBatchSize(batch).withNumWorkers(dataOptions.workers)
                 .withSeed(seed).withTransform(corruption.isEmpty() ? null : new Compose(corruption)))) {
-            Map<String, Double> m = Trainer.evaluate(model, val, t, "");
-            System.out.printf("%s on %s (%d examples):", weights.getFileName(), dataOptions.data, tv.val().size());
-            m.forEach((k, v) -> System.out.printf(" %s %.4f", k, v));
-            System.out.println();
+            for (int i = 0; i < models.size(); i++) print(weights.get(i).toString(), tv, Trainer.evaluate(models.get(i), val, t, ""));
+            if (models.size() > 1) print("ensemble of " + models.size(), tv, Trainer.evaluate(new Ensemble(models), val, t, ""));
         }
         return 0;
+    }
+
+    private void print(String what, TrainVal tv, Map<String, Double> metrics) {
+        System.out.printf("%s on %s (%d examples):", what, dataOptions.data, tv.val().size());
+        metrics.forEach((k, v) -> System.out.printf(" %s %.4f", k, v));
+        System.out.println();
     }
 }

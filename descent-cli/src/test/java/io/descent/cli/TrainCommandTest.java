@@ -37,6 +37,34 @@ class TrainCommandTest {
     }
 
     @Test
+    void evaluateWithSeveralWeightsAddsTheirEnsemble(@TempDir Path dir) throws Exception {
+        String[] files = new String[2];
+        for (int seed = 0; seed < 2; seed++) {
+            Cli.Run r = Cli.run("train", "--model", "mlp", "--max-steps", "5", "--batch", "32", "--seed", Integer.toString(seed),
+                    "--classes", "0,1,2", "--runs-dir", dir.toString(), "--run", "m" + seed);
+            assertEquals(0, r.code(), r.err());
+            files[seed] = dir.resolve("m" + seed).resolve("best.safetensors").toString();
+        }
+        Cli.Run e = Cli.run("evaluate", "--model", "mlp", "--weights", files[0] + "," + files[1], "--classes", "0,1,2");
+        assertEquals(0, e.code(), e.err());
+        List<String> lines = e.out().lines().toList();
+        assertEquals(3, lines.size(), e.out());
+        assertTrue(lines.get(0).startsWith(files[0] + " on shapes (") && lines.get(1).startsWith(files[1] + " on shapes ("), e.out());
+        assertTrue(lines.get(2).startsWith("ensemble of 2 on shapes (") && lines.get(2).contains(" acc "), e.out());
+        // the ensemble's loss is the NLL of the averaged probabilities: by Jensen, at most the members' mean loss
+        double l0 = loss(lines.get(0)), l1 = loss(lines.get(1)), le = loss(lines.get(2));
+        assertTrue(le <= (l0 + l1) / 2 + 1e-4, e.out());
+        Cli.Run bad = Cli.run("evaluate", "--model", "mlp", "--weights", files[0] + "," + files[1], "--task", "reconstruct");
+        assertEquals("descent: an ensemble (several --weights) averages class probabilities: --task classify only", bad.err().strip());
+    }
+
+    private static double loss(String line) {
+        String[] w = line.split(" ");
+        for (int i = 0; i < w.length - 1; i++) if (w[i].equals("loss")) return Double.parseDouble(w[i + 1]);
+        throw new AssertionError("no loss in " + line);
+    }
+
+    @Test
     void jsonConfigFileGivesTheFlags(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("run.json");
         Files.writeString(cfg, "{\"model\": \"mlp\", \"optimizer\": \"sgd\", \"lr\": 0.05, \"momentum\": 0.9, \"nesterov\": true,"
