@@ -24,6 +24,7 @@ import io.descent.train.EarlyStopping;
 import io.descent.train.Ema;
 import io.descent.train.RunLogger;
 import io.descent.train.SanityChecks;
+import io.descent.train.Snapshots;
 import io.descent.train.Task;
 import io.descent.train.TrainConfig;
 import io.descent.train.Trainer;
@@ -104,6 +105,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-segments", defaultValue = "0", paramLabel = "S",
             description = "Gradient checkpointing: keep only the inputs of S segments and recompute them in backward (0: off).")
     int checkpointSegments;
+
+    @Option(names = "--snapshots", description = "Save the weights after each update that ends a descent of the lr schedule (each cosine-restarts cycle) as snapshot-U.safetensors: a snapshot ensemble (descent evaluate --weights A,B,...).")
+    boolean snapshots;
 
     @Option(names = "--ema", paramLabel = "DECAY", description = "Keep an exponential moving average of the weights (e.g. 0.999), evaluated alongside.")
     Double ema;
@@ -198,6 +202,8 @@ public final class TrainCommand implements Callable<Integer> {
             Trainer trainer = new Trainer(trained, opt, t, config).scheduler(scheduler).runDir(dir);
             if (ema != null) trainer.ema(new Ema(model, ema, true, 1));
             if (earlyStop != null) trainer.earlyStopping(EarlyStopping.parse(earlyStop));
+            Snapshots snapshotter = snapshots ? new Snapshots(built[0], steps, dir) : null;
+            if (snapshotter != null) trainer.callback(snapshotter);
             RunDirectory runDir;
             if (resumeFrom != null) {
                 trainer.resume(dir.resolve("checkpoint").resolve("state.safetensors"));
@@ -227,6 +233,11 @@ public final class TrainCommand implements Callable<Integer> {
                 if (k.startsWith("val_") || k.startsWith("ema_val_")) sb.append(String.format(" %s %.4f", k, v));
             });
             System.out.printf("done in %.1f s:%s; run folder %s%n", secs, sb, dir);
+            if (snapshotter != null) {
+                List<String> files = snapshotter.saved().stream().map(Path::toString).toList();
+                System.out.printf("snapshots: %d (%s)%s%n", files.size(), String.join(", ", files),
+                        files.size() > 1 ? "; their ensemble: descent evaluate --model " + modelName + " --weights " + String.join(",", files) : "");
+            }
         }
         return 0;
     }

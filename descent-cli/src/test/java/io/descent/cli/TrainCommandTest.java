@@ -58,6 +58,16 @@ class TrainCommandTest {
         assertEquals("descent: an ensemble (several --weights) averages class probabilities: --task classify only", bad.err().strip());
     }
 
+    @Test
+    void snapshotsAreSavedAtEachWarmRestart(@TempDir Path dir) throws Exception {
+        Cli.Run r = Cli.run("train", "--model", "mlp", "--max-steps", "6", "--batch", "32", "--schedule", "cosine-restarts", "--t-0", "3",
+                "--snapshots", "--runs-dir", dir.toString(), "--run", "snap");
+        assertEquals(0, r.code(), r.err());
+        Path run = dir.resolve("snap");
+        assertTrue(Files.exists(run.resolve("snapshot-3.safetensors")) && Files.exists(run.resolve("snapshot-6.safetensors")), r.out());
+        assertTrue(r.out().contains("snapshots: 2 (" + run.resolve("snapshot-3.safetensors") + ", " + run.resolve("snapshot-6.safetensors") + "); their ensemble: descent evaluate"), r.out());
+    }
+
     private static double loss(String line) {
         String[] w = line.split(" ");
         for (int i = 0; i < w.length - 1; i++) if (w[i].equals("loss")) return Double.parseDouble(w[i + 1]);
