@@ -18,9 +18,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code descent search}: hyper-parameter search by {@code descent train} runs. Each trial is a
- * training run in {@code RUNS/NAME/trial-K/} with the train flags after {@code --} plus the
- * trial's values as flags; its score is the best value of {@code --metric} over its evaluations.
+ * {@code descent search}: hyper-parameter search by {@code descent train} (or {@code finetune})
+ * runs. Each trial is a run in {@code RUNS/NAME/trial-K/} with the flags after {@code --} plus
+ * the trial's values as flags; its score is the best value of {@code --metric} over its evaluations.
  * {@code RUNS/NAME/search.csv} lists every trial (a failed one, e.g. a diverged lr, with an empty
  * score), and the best is named with the flags that reproduce it.
  */
@@ -30,6 +30,9 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--space", required = true, paramLabel = "NAME=SPEC",
             description = "A searched train flag: NAME=log:LO:HI (log-uniform), NAME=uniform:LO:HI, or NAME=A,B,C (values). Repeat for more.")
     List<String> space;
+
+    @Option(names = "--command", defaultValue = "train", paramLabel = "train|finetune", description = "What each trial runs (default ${DEFAULT-VALUE}; finetune: e.g. --space head-lr=log:1e-3:1e-1).")
+    String command;
 
     @Option(names = "--trials", defaultValue = "8", description = "Random search: trials to run (default ${DEFAULT-VALUE}).")
     int trials;
@@ -52,13 +55,14 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--runs-dir", defaultValue = "runs", paramLabel = "DIR", description = "Where the search folder goes (default ${DEFAULT-VALUE}).")
     Path runsDir;
 
-    @Parameters(paramLabel = "TRAIN_FLAGS", description = "After --: the flags every trial's train run gets (e.g. -- --model small-cnn --epochs 2).")
+    @Parameters(paramLabel = "RUN_FLAGS", description = "After --: the flags every trial's train (or finetune) run gets (e.g. -- --model small-cnn --epochs 2).")
     List<String> trainFlags = new ArrayList<>();
 
     record Trial(int index, Map<String, String> values, double score) {}
 
     @Override
     public Integer call() throws Exception {
+        if (!command.equals("train") && !command.equals("finetune")) throw new IllegalArgumentException("--command must be train or finetune, got '" + command + "'");
         SearchSpace s = SearchSpace.parse(space);
         boolean higher = mode == null ? !metric.endsWith("loss") : switch (mode) {
             case "max" -> true;
@@ -67,10 +71,10 @@ public final class SearchCommand implements Callable<Integer> {
         };
         for (String f : trainFlags) {
             for (String name : s.params().keySet()) {
-                if (f.equals("--" + name) || f.startsWith("--" + name + "=")) throw new IllegalArgumentException("--" + name + " is searched: leave it out of the train flags");
+                if (f.equals("--" + name) || f.startsWith("--" + name + "=")) throw new IllegalArgumentException("--" + name + " is searched: leave it out of the flags after --");
             }
             if (f.equals("--run") || f.startsWith("--run=") || f.equals("--runs-dir") || f.startsWith("--runs-dir=")) {
-                throw new IllegalArgumentException("the search names its trials' run folders: leave " + f + " out of the train flags (use the search's --run and --runs-dir)");
+                throw new IllegalArgumentException("the search names its trials' run folders: leave " + f + " out of the flags after -- (use the search's --run and --runs-dir)");
             }
         }
         List<Map<String, String>> configs = grid ? s.grid() : s.random(trials, seed);
@@ -84,7 +88,7 @@ public final class SearchCommand implements Callable<Integer> {
         for (int i = 0; i < configs.size(); i++) {
             Map<String, String> values = configs.get(i);
             String name = String.format(Locale.ROOT, "trial-%03d", i + 1);
-            List<String> argv = new ArrayList<>(List.of("train"));
+            List<String> argv = new ArrayList<>(List.of(command));
             argv.addAll(trainFlags);
             values.forEach((k, v) -> argv.addAll(List.of("--" + k, v)));
             argv.addAll(List.of("--runs-dir", dir.toString(), "--run", name));
@@ -102,7 +106,7 @@ public final class SearchCommand implements Callable<Integer> {
         for (Trial t : ranked) System.out.printf(Locale.ROOT, "  trial-%03d  %s %.4f  %s%n", t.index(), metric, t.score(), flags(t.values()));
         if (ranked.isEmpty()) throw new IllegalStateException("no trial finished with a score; see " + dir);
         Trial best = ranked.get(0);
-        System.out.printf(Locale.ROOT, "best: trial-%03d, %s %.4f: descent train %s %s%n", best.index(), metric, best.score(), String.join(" ", trainFlags), flags(best.values()));
+        System.out.printf(Locale.ROOT, "best: trial-%03d, %s %.4f: descent %s %s %s%n", best.index(), metric, best.score(), command, String.join(" ", trainFlags), flags(best.values()));
         return 0;
     }
 

@@ -42,9 +42,21 @@ class SearchCommandTest {
     }
 
     @Test
+    void finetuneTrialsSearchTheTransfersRates(@TempDir Path dir) throws Exception {
+        Cli.Run pre = Cli.run("train", "--model", "mlp", "--max-steps", "2", "--batch", "32", "--runs-dir", dir.toString(), "--run", "pre");
+        assertEquals(0, pre.code(), pre.err());
+        Cli.Run r = run(dir, "--command", "finetune", "--space", "head-lr=0.01,0.1", "--grid", "--run", "f", "--",
+                "--model", "mlp", "--weights", dir.resolve("pre").resolve("best.safetensors").toString(), "--strategy", "features",
+                "--classes", "0,1", "--shots", "8", "--epochs", "1", "--batch", "8");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, Files.readAllLines(dir.resolve("f").resolve("search.csv")).size());
+        assertTrue(r.out().contains("descent finetune --model mlp"), r.out());
+    }
+
+    @Test
     void badSearchesAreOneLineErrors(@TempDir Path dir) {
         Cli.Run searched = run(dir, "--space", "lr=0.1,0.2", "--grid", "--", "--model", "mlp", "--lr", "0.3");
-        assertEquals("descent: --lr is searched: leave it out of the train flags", searched.err().strip());
+        assertEquals("descent: --lr is searched: leave it out of the flags after --", searched.err().strip());
         Cli.Run range = Cli.run("search", "--space", "lr=log:1e-4:1e-1", "--grid", "--runs-dir", dir.toString());
         assertEquals("descent: a grid search needs a list of values for 'lr' (e.g. lr=A,B,C), not a range", range.err().strip());
         Cli.Run spec = Cli.run("search", "--space", "lr", "--runs-dir", dir.toString());
