@@ -1,13 +1,13 @@
 package io.descent.cli;
 
 import io.descent.io.AtomicFiles;
+import io.descent.log.MetricsCsv;
 import io.descent.search.SearchSpace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -118,14 +118,12 @@ public final class SearchCommand implements Callable<Integer> {
 
     /** The best value of the metric over a run's evaluations; a missing column is an error. */
     private double best(Path csv, boolean higher) throws IOException {
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        int col = Arrays.asList(lines.get(0).split(",")).indexOf(metric);
-        if (col < 0) throw new IllegalArgumentException("--metric " + metric + " is not a column of " + csv + " (" + lines.get(0) + ")");
         double best = Double.NaN;
-        for (String line : lines.subList(1, lines.size())) {
-            double v = Double.parseDouble(line.split(",")[col]);
-            if (Double.isNaN(v)) continue;
-            if (Double.isNaN(best) || (higher ? v > best : v < best)) best = v;
+        for (Map<String, String> row : MetricsCsv.read(csv)) {
+            String cell = row.get(metric);
+            if (cell == null) throw new IllegalArgumentException("--metric " + metric + " is not a column of " + csv + " (" + String.join(",", row.keySet()) + ")");
+            double v = Double.parseDouble(cell);
+            if (!Double.isNaN(v) && (Double.isNaN(best) || (higher ? v > best : v < best))) best = v;
         }
         return best;
     }
