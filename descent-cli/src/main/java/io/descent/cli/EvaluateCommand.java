@@ -32,8 +32,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--weights", required = true, split = ",", paramLabel = "FILE[,FILE...]",
-            description = "Weights: .safetensors or .pth/.pt. Several (comma-separated, one architecture): each is evaluated, then their ensemble (averaged class probabilities).")
+    @Option(names = "--weights", required = true, split = ",", arity = "1..*", paramLabel = "FILE",
+            description = "Weights: .safetensors or .pth/.pt. Several (comma- or space-separated, e.g. runs/X/snapshot-*.safetensors; one architecture): each is evaluated, then their ensemble (averaged class probabilities).")
     List<Path> weights;
 
     @Option(names = "--task", defaultValue = "classify", paramLabel = "classify|reconstruct|denoise",

@@ -106,7 +106,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Gradient checkpointing: keep only the inputs of S segments and recompute them in backward (0: off).")
     int checkpointSegments;
 
-    @Option(names = "--snapshots", description = "Save the weights after each update that ends a descent of the lr schedule (each cosine-restarts cycle) as snapshot-U.safetensors: a snapshot ensemble (descent evaluate --weights A,B,...).")
+    @Option(names = "--snapshots", description = "Save the weights after each update that ends a descent of the lr schedule (each cosine-restarts cycle) as snapshot-U.safetensors: a snapshot ensemble (descent evaluate --weights RUN/snapshot-*.safetensors).")
     boolean snapshots;
 
     @Option(names = "--ema", paramLabel = "DECAY", description = "Keep an exponential moving average of the weights (e.g. 0.999), evaluated alongside.")

@@ -66,6 +66,10 @@ class TrainCommandTest {
         Path run = dir.resolve("snap");
         assertTrue(Files.exists(run.resolve("snapshot-3.safetensors")) && Files.exists(run.resolve("snapshot-6.safetensors")), r.out());
         assertTrue(r.out().contains("snapshots: 2 (" + run.resolve("snapshot-3.safetensors") + ", " + run.resolve("snapshot-6.safetensors") + "); their ensemble: descent evaluate"), r.out());
+        // as a shell expands snapshot-*.safetensors: the files as separate arguments
+        Cli.Run e = Cli.run("evaluate", "--model", "mlp", "--weights", run.resolve("snapshot-3.safetensors").toString(), run.resolve("snapshot-6.safetensors").toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("ensemble of 2 on shapes"), e.out());
     }
 
     private static double loss(String line) {
