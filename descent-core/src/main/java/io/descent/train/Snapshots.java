@@ -7,10 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Snapshot ensembles (Huang et al., "Snapshot Ensembles: Train 1, Get M for Free", ICLR 2017):
- * saves the model's weights as {@code snapshot-U.safetensors} (U = updates done) after each
+ * saves the model's weights as {@code snapshot-U.safetensors} (U = updates done, zero-padded) after each
  * update that ends a descent of the lr schedule: its lr is lower than the update's before it,
  * and the next update's is higher (a warm restart of {@code CosineWarmRestarts}, the bottom of a
  * cyclic schedule) or there is no next update. Evaluated together they are an ensemble for the
@@ -38,7 +39,9 @@ public final class Snapshots implements Callback {
     @Override
     public void onBatchEnd(Trainer t, int batchInEpoch, double loss, boolean updated) {
         if (!updated || !endsDescent(t.step() - 1)) return;
-        Path file = dir.resolve("snapshot-" + t.step() + ".safetensors");
+        // zero-padded to the run's last update, so that a shell's snapshot-*.safetensors lists them in order
+        String number = String.format(Locale.ROOT, "%0" + Long.toString(updates).length() + "d", t.step());
+        Path file = dir.resolve("snapshot-" + number + ".safetensors");
         try {
             Weights.save(t.model(), file);
         } catch (IOException e) {

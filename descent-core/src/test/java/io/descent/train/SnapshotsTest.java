@@ -40,6 +40,15 @@ class SnapshotsTest {
     }
 
     @Test
+    void namesAreZeroPaddedSoThatTheyListInTrainingOrder(@TempDir Path dir) throws Exception {
+        // 4 epochs = 12 updates: two digits
+        Snapshots s = train(dir, new CosineWarmRestarts(0.3, 3, 1, 0), new LinkedHashMap<>(), 4);
+        List<String> names = s.saved().stream().map(p -> p.getFileName().toString()).toList();
+        assertEquals(List.of("snapshot-03.safetensors", "snapshot-06.safetensors", "snapshot-09.safetensors", "snapshot-12.safetensors"), names);
+        assertEquals(names.stream().sorted().toList(), names);
+    }
+
+    @Test
     void aWarmUpIsNotACycleAndTheLastUpdateEndsTheDescent(@TempDir Path dir) throws Exception {
         Schedule warmCosine = Warmup.linear(new Cosine(0.3, 7, 0), 2, 0.1);
         Snapshots s = train(dir, warmCosine, new LinkedHashMap<>());
@@ -51,13 +60,18 @@ class SnapshotsTest {
     }
 
     private static Snapshots train(Path dir, Schedule lr, Map<Long, Map<String, float[]>> atStep) throws Exception {
+        return train(dir, lr, atStep, 3);
+    }
+
+    /** An MLP trained for {@code epochs} of 3 updates under {@code lr}, snapshots on; the weights after every update into {@code atStep}. */
+    private static Snapshots train(Path dir, Schedule lr, Map<Long, Map<String, float[]>> atStep, int epochs) throws Exception {
         Module m = mlp(3, false);
         SGD sgd = new SGD(m.namedParameters(), 0.3);
         Scheduler scheduler = new Scheduler(sgd);
         scheduler.set("lr", lr);
-        Snapshots snapshots = new Snapshots(lr, 9, dir);
+        Snapshots snapshots = new Snapshots(lr, 3L * epochs, dir);
         try (DataLoader l = loader(data(30, 4), 10, true)) {
-            new Trainer(m, sgd, new Task.Classification(), TrainConfig.defaults().withEpochs(3)).scheduler(scheduler)
+            new Trainer(m, sgd, new Task.Classification(), TrainConfig.defaults().withEpochs(epochs)).scheduler(scheduler)
                     .callback(snapshots)
                     .callback(new Callback() {
                         @Override
