@@ -27,6 +27,8 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this). */
     public static int execute(String... args) {
+        // numbers print as 0.4747 whatever the machine's locale: output that scripts read must not change with it
+        java.util.Locale.setDefault(java.util.Locale.Category.FORMAT, java.util.Locale.ROOT);
         CommandLine cli = new CommandLine(new Main()).setOverwrittenOptionsAllowed(true); // flags after --config FILE win
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {

@@ -41,6 +41,19 @@ class MainTest {
     }
 
     @Test
+    void numbersPrintTheSameInEveryLocale(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.util.Locale before = java.util.Locale.getDefault(java.util.Locale.Category.FORMAT);
+        try {
+            java.util.Locale.setDefault(java.util.Locale.Category.FORMAT, java.util.Locale.GERMANY); // a decimal comma
+            Cli.Run r = Cli.run("train", "--model", "mlp", "--max-steps", "1", "--batch", "16", "--runs-dir", dir.toString(), "--run", "l");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().matches("(?s).*done in \\d+\\.\\d s: val_loss \\d\\.\\d{4} .*"), r.out());
+        } finally {
+            java.util.Locale.setDefault(java.util.Locale.Category.FORMAT, before);
+        }
+    }
+
+    @Test
     void aMissingFileIsNamedAsMissing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         String nope = dir.resolve("nope.pth").toString();
         Cli.Run r = Cli.run("convert", nope, dir.resolve("out.safetensors").toString());
