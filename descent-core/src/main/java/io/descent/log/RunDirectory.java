@@ -7,9 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,12 +89,7 @@ public final class RunDirectory implements Closeable {
      * event files. New rows append below the existing ones; a new event file is started.
      */
     public static RunDirectory resume(Path dir, long fromStep) throws IOException {
-        Path configFile = dir.resolve(CONFIG_FILE);
-        if (!Files.isRegularFile(configFile)) throw new IOException(dir + " is not a run folder: it has no " + CONFIG_FILE);
-        Object parsed = Json.parse(Files.readString(configFile, StandardCharsets.UTF_8));
-        if (!(parsed instanceof Map<?, ?> m)) throw new IOException(configFile + " does not hold a JSON object");
-        Map<String, Object> config = new LinkedHashMap<>();
-        m.forEach((k, v) -> config.put((String) k, v));
+        Map<String, Object> config = RunFolder.readConfig(dir);
 
         Path csv = dir.resolve(METRICS_FILE);
         Map<String, String> last = Map.of();
@@ -189,8 +181,7 @@ public final class RunDirectory implements Closeable {
      * {@link #writeReport(HtmlReport)}.
      */
     public HtmlReport.Builder report(String title) {
-        String when = LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).replace('T', ' ');
-        return RunReport.builder(title, history, lastEvaluation, config).subtitle(dir.toAbsolutePath().normalize() + " · written " + when);
+        return RunReport.builder(title, history, lastEvaluation, config).subtitle(dir.toAbsolutePath().normalize() + " · written " + RunFolder.now());
     }
 
     /** Writes {@code report.html} atomically. */

@@ -2,10 +2,13 @@ package io.descent.log;
 
 import io.descent.io.Json;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -94,6 +97,42 @@ final class RunReport {
         return b;
     }
 
+    /**
+     * Several runs side by side: a chart per logged tag (in the order the runs first logged
+     * them), a line per run named by its folder, and a table of each run's last evaluation.
+     */
+    static HtmlReport.Builder compare(String title, List<RunFolder> runs) {
+        HtmlReport.Builder b = HtmlReport.builder(title);
+        Set<String> seen = new LinkedHashSet<>();
+        for (RunFolder r : runs) seen.addAll(r.history().tags());
+        seen.removeIf(t -> t.equalsIgnoreCase("epoch") || t.equalsIgnoreCase("step"));
+        // losses first, then accuracies, the lr, ... as in a run's report; the rest last
+        List<String> tags = seen.stream().sorted(Comparator.comparingInt(t -> {
+            Family f = family(SPLIT_PREFIX.matcher(t.toLowerCase(Locale.ROOT)).replaceFirst(""));
+            return f == null ? Family.values().length : f.ordinal();
+        })).toList();
+        for (String tag : tags) {
+            Family f = family(SPLIT_PREFIX.matcher(tag.toLowerCase(Locale.ROOT)).replaceFirst(""));
+            List<double[]> values = new ArrayList<>();
+            for (RunFolder r : runs) values.add(r.history().values(tag));
+            b.chart(tag, "step", f == null ? tag : f.yLabel, f != null && f.logWhenWide && wide(values));
+            for (RunFolder r : runs) {
+                if (r.history().tags().contains(tag)) b.series(tag, r.name(), r.history().steps(tag), r.history().values(tag));
+            }
+        }
+        Map<String, String> last = new LinkedHashMap<>();
+        for (RunFolder r : runs) {
+            StringBuilder s = new StringBuilder();
+            r.lastEvaluation().forEach((k, v) -> {
+                Double d = number(v);
+                if (d != null && !k.equals("epoch") && !k.equals("step")) s.append(s.isEmpty() ? "" : ", ").append(k).append(' ').append(Formats.significant(d, 4));
+            });
+            last.put(r.name(), s.toString());
+        }
+        b.config(last);
+        return b;
+    }
+
     private static Family family(String base) {
         if (base.contains("loss")) return Family.LOSS;
         if (ACCURACY.matcher(base).find()) return Family.ACCURACY;
@@ -106,10 +145,15 @@ final class RunReport {
 
     /** Whether the positive finite values of these tags span {@link #WIDE_RATIO} or more. */
     private static boolean wide(RunHistory history, List<String> tags) {
+        return wide(tags.stream().map(history::values).toList());
+    }
+
+    /** Whether these positive finite values span {@link #WIDE_RATIO} or more. */
+    private static boolean wide(List<double[]> series) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = 0;
-        for (String tag : tags) {
-            for (double v : history.values(tag)) {
+        for (double[] values : series) {
+            for (double v : values) {
                 if (v > 0 && Double.isFinite(v)) {
                     lo = Math.min(lo, v);
                     hi = Math.max(hi, v);
