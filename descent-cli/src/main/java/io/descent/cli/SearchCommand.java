@@ -107,6 +107,7 @@ public final class SearchCommand implements Callable<Integer> {
         if (ranked.isEmpty()) throw new IllegalStateException("no trial finished with a score; see " + dir);
         Trial best = ranked.get(0);
         System.out.printf(Locale.ROOT, "best: trial-%03d, %s %.4f: descent %s %s %s%n", best.index(), metric, best.score(), command, String.join(" ", trainFlags), flags(best.values()));
+        System.out.printf("the trials' curves on one page: descent report %s%n", dir.resolve("trial-*"));
         return 0;
     }
 
