@@ -41,7 +41,8 @@ public final class Init {
      * Opens a scope (this thread, until closed; scopes nest) in which {@link #uniform} and
      * {@link #normal}, and so every random initialiser, neither fill nor draw: PyTorch's
      * {@code torch.nn.utils.skip_init}. Constant fills still run. Only for modules whose values
-     * are all loaded afterwards, strictly ({@code Models.load}).
+     * are all loaded or replaced afterwards ({@code Models.load}; {@code descent finetune}, whose
+     * new head is built outside the scope).
      */
     public static ScopedFlag.Scope skipRandom() {
         return SKIP_RANDOM.set(true);
