@@ -12,11 +12,12 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code softTargets} [N, K]: class probabilities summing to 1 per row, set by batch
  *       transforms such as mixup and CutMix (the cross-entropy accepts them in place of labels);
- *   <li>{@code targets}: reconstruction targets of the inputs' shape (autoencoders, denoising).
+ *   <li>{@code targets}: reconstruction targets of the inputs' shape (autoencoders, denoising);
+ *   <li>{@code boxes}: each row's detection boxes, in the pixels of its image (detection).
  * </ul>
  * {@code indices} are the data set indices of the rows, for error reports and evaluation.
  */
-public record Batch(Tensor inputs, int[] labels, Tensor softTargets, Tensor targets, int[] indices) {
+public record Batch(Tensor inputs, int[] labels, Tensor softTargets, Tensor targets, int[] indices, java.util.List<Boxes> boxes) {
     public Batch {
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(labels, "labels");
@@ -31,6 +32,15 @@ public record Batch(Tensor inputs, int[] labels, Tensor softTargets, Tensor targ
         if (targets != null && !Arrays.equals(targets.shape(), inputs.shape())) {
             throw new IllegalArgumentException("Batch: targets " + Shape.str(targets.shape()) + " do not match inputs " + Shape.str(inputs.shape()));
         }
+        if (boxes != null) {
+            boxes = java.util.List.copyOf(boxes);
+            if (boxes.size() != n) throw new IllegalArgumentException("Batch: boxes for " + boxes.size() + " images, " + n + " inputs");
+        }
+    }
+
+    /** A batch without detection boxes. */
+    public Batch(Tensor inputs, int[] labels, Tensor softTargets, Tensor targets, int[] indices) {
+        this(inputs, labels, softTargets, targets, indices, null);
     }
 
     /** The number of rows N. */
@@ -40,6 +50,6 @@ public record Batch(Tensor inputs, int[] labels, Tensor softTargets, Tensor targ
 
     /** The same batch with new inputs and soft targets (a batch transform's output). */
     public Batch withMixed(Tensor newInputs, Tensor newSoftTargets) {
-        return new Batch(newInputs, labels, newSoftTargets, targets, indices);
+        return new Batch(newInputs, labels, newSoftTargets, targets, indices, boxes);
     }
 }

@@ -101,7 +101,7 @@ public record Boxes(float[] xyxy, int[] labels) {
             out[4 * k + 3] = y2;
             keep[k++] = labels[i];
         }
-        return k == labels.length ? this : new Boxes(Arrays.copyOf(out, 4 * k), Arrays.copyOf(keep, k));
+        return new Boxes(Arrays.copyOf(out, 4 * k), Arrays.copyOf(keep, k));
     }
 
     private static float clamp(float v, int max) {

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Stacks examples of one shape into a {@link Batch} (PyTorch's {@code default_collate}):
- * inputs [N, ...shape], labels, and reconstruction targets when every example has one.
+ * inputs [N, ...shape], labels, and reconstruction targets or detection boxes when every
+ * example has them.
  */
 public final class Collate {
     private Collate() {}
@@ -20,7 +21,8 @@ public final class Collate {
         Example first = examples.get(0);
         int[] shape = first.shape();
         int per = first.data().length;
-        boolean withTargets = first.target() != null;
+        boolean withTargets = first.target() != null, withBoxes = first.boxes() != null;
+        List<Boxes> boxes = withBoxes ? new java.util.ArrayList<>(n) : null;
         float[] x = new float[Math.multiplyExact(n, per)];
         float[] t = withTargets ? new float[x.length] : null;
         int[] labels = new int[n];
@@ -34,12 +36,17 @@ public final class Collate {
                 throw new IllegalArgumentException("collate: example " + indices[i] + (withTargets ? " lacks" : " has")
                         + " a reconstruction target but example " + indices[0] + (withTargets ? " has one" : " has none"));
             }
+            if ((e.boxes() != null) != withBoxes) {
+                throw new IllegalArgumentException("collate: example " + indices[i] + (withBoxes ? " lacks" : " has")
+                        + " detection boxes but example " + indices[0] + (withBoxes ? " has them" : " has none"));
+            }
+            if (withBoxes) boxes.add(e.boxes());
             System.arraycopy(e.data(), 0, x, i * per, per);
             if (withTargets) System.arraycopy(e.target(), 0, t, i * per, per);
             labels[i] = e.label();
         }
         int[] batchShape = batchShape(n, shape);
-        return new Batch(Tensor.wrap(x, batchShape), labels, null, withTargets ? Tensor.wrap(t, batchShape) : null, indices.clone());
+        return new Batch(Tensor.wrap(x, batchShape), labels, null, withTargets ? Tensor.wrap(t, batchShape) : null, indices.clone(), boxes);
     }
 
     /** {@code [n, shape...]}: the shape of n examples of {@code shape} stacked. */

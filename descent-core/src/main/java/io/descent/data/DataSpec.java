@@ -13,7 +13,9 @@ import java.util.Objects;
  * The data flags of {@code descent train | finetune | evaluate} and the data sets they select:
  * <ul>
  *   <li>{@code --data}: {@code shapes} (built in, {@value #SHAPES_TRAIN} training and
- *       {@value #SHAPES_VAL} validation images of fixed content), {@code fashion-mnist} (its
+ *       {@value #SHAPES_VAL} validation images of fixed content), {@code shapes-detection} (built
+ *       in, {@value #DETECTION_TRAIN} training and {@value #DETECTION_VAL} validation images of
+ *       1–4 shapes with their boxes, 64 px RGB by default: {@link ShapesDetection}), {@code fashion-mnist} (its
  *       test set validates; see {@link FashionMnist} for where it is looked for), or
  *       {@code folder:PATH} (see {@link ImageFolder#trainVal});
  *   <li>{@code --classes 5,6,7}: keep those classes, renumbered 0, 1, 2 in that order;
@@ -31,11 +33,17 @@ public record DataSpec(String data, int[] classes, int shots, int imageSize, int
     public static final int SHAPES_VAL = 4_000;
     private static final long SHAPES_TRAIN_SEED = 0x5348415045L;
     private static final long SHAPES_VAL_SEED = 0x56414C4944L;
+    public static final int DETECTION_TRAIN = 8_000;
+    public static final int DETECTION_VAL = 1_000;
+    private static final int DETECTION_OBJECTS = 4;
 
     public DataSpec {
         Objects.requireNonNull(data, "data");
-        if (!data.equals("shapes") && !data.equals("fashion-mnist") && !(data.startsWith("folder:") && data.length() > "folder:".length())) {
-            throw new IllegalArgumentException("--data must be shapes, fashion-mnist or folder:PATH, got '" + data + "'");
+        if (!data.equals("shapes") && !data.equals("shapes-detection") && !data.equals("fashion-mnist") && !(data.startsWith("folder:") && data.length() > "folder:".length())) {
+            throw new IllegalArgumentException("--data must be shapes, shapes-detection, fashion-mnist or folder:PATH, got '" + data + "'");
+        }
+        if (data.equals("shapes-detection") && (classes != null || shots > 0)) {
+            throw new IllegalArgumentException("--classes and --shots select images by their class: shapes-detection's images hold several classes");
         }
         if (classes != null) {
             classes = classes.clone();
@@ -109,6 +117,11 @@ public record DataSpec(String data, int[] classes, int shots, int imageSize, int
         if (data.equals("shapes")) {
             int s = imageSize > 0 ? imageSize : 28, c = inChannels > 0 ? inChannels : 1;
             return new TrainVal(new Shapes(SHAPES_TRAIN, SHAPES_TRAIN_SEED, s, c), new Shapes(SHAPES_VAL, SHAPES_VAL_SEED, s, c));
+        }
+        if (data.equals("shapes-detection")) {
+            int s = imageSize > 0 ? imageSize : 64, c = inChannels > 0 ? inChannels : 3;
+            return new TrainVal(new ShapesDetection(DETECTION_TRAIN, SHAPES_TRAIN_SEED, s, c, DETECTION_OBJECTS),
+                    new ShapesDetection(DETECTION_VAL, SHAPES_VAL_SEED, s, c, DETECTION_OBJECTS));
         }
         if (data.equals("fashion-mnist")) {
             TrainVal fm = FashionMnist.load(null);

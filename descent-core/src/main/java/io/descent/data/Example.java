@@ -6,14 +6,20 @@ import java.util.Objects;
 /**
  * One example as a {@link Dataset} yields it and a {@link Transform} rewrites it: the input
  * values row-major in {@code shape} ([C, H, W] for an image, [F] for a table row), the class
- * {@code label} ({@link #UNLABELED} when there is none), and an optional reconstruction
- * {@code target} of the same shape (the clean image a denoising autoencoder must output).
+ * {@code label} ({@link #UNLABELED} when there is none), an optional reconstruction
+ * {@code target} of the same shape (the clean image a denoising autoencoder must output), and
+ * optional detection {@code boxes} in the image's pixels.
+ *
+ * <p>A transform that moves pixels (resize, crop, flip) must move the boxes with them, through
+ * {@link #withImage}: {@link #withData} refuses to keep boxes across a change of the image's
+ * height or width, so a transform that knows nothing of boxes fails loudly instead of leaving
+ * them where the objects no longer are.
  *
  * <p>Image values follow torchvision's {@code ToTensor}: channels first, floats in [0, 1].
  * Arrays are handed over, not copied: transforms never write into an example they receive,
  * they return a new one.
  */
-public record Example(float[] data, int[] shape, int label, float[] target) {
+public record Example(float[] data, int[] shape, int label, float[] target, Boxes boxes) {
     /** The label of an example without a class. */
     public static final int UNLABELED = -1;
 
@@ -28,6 +34,12 @@ public record Example(float[] data, int[] shape, int label, float[] target) {
         if (target != null && target.length != data.length) {
             throw new IllegalArgumentException("Example: target has " + target.length + " values, data " + data.length);
         }
+        if (boxes != null && shape.length != 3) throw new IllegalArgumentException("Example: boxes need an image [C, H, W], got shape " + Shape.str(shape));
+    }
+
+    /** An example without boxes. */
+    public Example(float[] data, int[] shape, int label, float[] target) {
+        this(data, shape, label, target, null);
     }
 
     /** A labelled example without a reconstruction target. */
@@ -40,17 +52,33 @@ public record Example(float[] data, int[] shape, int label, float[] target) {
         return shape.clone();
     }
 
-    /** The same label and target with new input values (a transform's output). */
+    /**
+     * The same label, target and boxes with new input values (a transform's output); an example
+     * with boxes must keep its height and width (else {@link #withImage}).
+     */
     public Example withData(float[] newData, int... newShape) {
-        return new Example(newData, newShape, label, target);
+        if (boxes != null && (newShape.length != 3 || newShape[1] != shape[1] || newShape[2] != shape[2])) {
+            throw new IllegalArgumentException("Example: an image with boxes changed from " + Shape.str(shape) + " to " + Shape.str(newShape)
+                    + " without moving its boxes (the transform must use withImage)");
+        }
+        return new Example(newData, newShape, label, target, boxes);
+    }
+
+    /** New image values and the boxes moved with them (null boxes stay null); label and target kept. */
+    public Example withImage(float[] newData, int[] newShape, java.util.function.UnaryOperator<Boxes> moveBoxes) {
+        return new Example(newData, newShape, label, target, boxes == null ? null : moveBoxes.apply(boxes));
     }
 
     public Example withLabel(int newLabel) {
-        return new Example(data, shape, newLabel, target);
+        return new Example(data, shape, newLabel, target, boxes);
     }
 
     public Example withTarget(float[] newTarget) {
-        return new Example(data, shape, label, newTarget);
+        return new Example(data, shape, label, newTarget, boxes);
+    }
+
+    public Example withBoxes(Boxes newBoxes) {
+        return new Example(data, shape, label, target, newBoxes);
     }
 
     /** Channels of an image example; {@code op} names the caller in the error for other ranks. */

@@ -21,8 +21,14 @@ import javax.imageio.stream.ImageInputStream;
  * <p>Grey images are read from their raster, not through {@code getRGB}: Java's
  * {@code getRGB} on a grey image applies a gamma conversion and would change the pixel values.
  */
-final class ImageDecoder {
+public final class ImageDecoder {
     private ImageDecoder() {}
+
+    /** The image file as [channels, H, W] values in [0, 1] (an unlabelled example); errors name the file. */
+    public static Example read(Path file, int channels) {
+        if (channels != 1 && channels != 3) throw new IllegalArgumentException("ImageDecoder: channels must be 1 or 3, got " + channels);
+        return decode(file, channels, Example.UNLABELED);
+    }
 
     /** The image as an example [channels, H, W] with the given label; errors name the file. */
     static Example decode(Path file, int channels, int label) {

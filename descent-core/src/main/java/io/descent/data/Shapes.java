@@ -22,8 +22,8 @@ public final class Shapes implements Dataset {
             "circle", "square", "triangle", "cross", "ring", "horizontal-bar", "vertical-bar", "diamond", "x", "l-shape");
 
     private static final int SUPERSAMPLE = 3;
-    private static final int MAX_STROKES = 3;
-    private static final double STROKE_HALF_WIDTH = 0.5;
+    static final int MAX_STROKES = 3;
+    static final double STROKE_HALF_WIDTH = 0.5;
 
     private final int size;
     private final long seed;
@@ -70,7 +70,6 @@ public final class Shapes implements Dataset {
         double cx = margin + (s - 2 * margin) * rng.nextDouble();
         double cy = margin + (s - 2 * margin) * rng.nextDouble();
         double angle = Math.toRadians(-20 + 40 * rng.nextDouble());
-        double cos = Math.cos(angle), sin = Math.sin(angle);
         double ru = radius * (0.85 + 0.3 * rng.nextDouble()), rv = radius * (0.85 + 0.3 * rng.nextDouble());
         float[] background = new float[channels], foreground = new float[channels];
         float contrast = 0.35f + 0.35f * rng.nextFloat();
@@ -84,20 +83,11 @@ public final class Shapes implements Dataset {
         for (int k = 0; k < seg.length; k++) seg[k] = s * rng.nextDouble();
         float strokeLevel = 0.3f + 0.5f * rng.nextFloat();
         int plane = s * s;
-        float[] x = new float[channels * plane];
-        float step = 1f / SUPERSAMPLE;
+        float[] x = new float[channels * plane], cover = new float[plane];
+        render(label, cx, cy, angle, ru, rv, s, cover);
         for (int py = 0; py < s; py++) {
             for (int px = 0; px < s; px++) {
-                int hits = 0;
-                for (int sy = 0; sy < SUPERSAMPLE; sy++) {
-                    double dy = py + (sy + 0.5) * step - cy;
-                    for (int sx = 0; sx < SUPERSAMPLE; sx++) {
-                        double dx = px + (sx + 0.5) * step - cx;
-                        double u = (cos * dx + sin * dy) / ru, v = (-sin * dx + cos * dy) / rv;
-                        if (inside(label, u, v)) hits++;
-                    }
-                }
-                float coverage = hits / (float) (SUPERSAMPLE * SUPERSAMPLE);
+                float coverage = cover[py * s + px];
                 for (int k = 0; k < strokes && coverage == 0; k++) {
                     if (distanceToSegment(px + 0.5, py + 0.5, seg, 4 * k) <= STROKE_HALF_WIDTH) coverage = strokeLevel;
                 }
@@ -110,7 +100,41 @@ public final class Shapes implements Dataset {
         return new Example(x, new int[] {channels, s, s}, label);
     }
 
-    private static double distanceToSegment(double x, double y, double[] seg, int o) {
+    /**
+     * Draws shape {@code kind} centred at (cx, cy), turned by {@code angle} radians, with radii
+     * {@code ru} and {@code rv} along its own axes, into the {@code s}×{@code s} coverage map
+     * {@code cover} (the fraction of each pixel's SUPERSAMPLE² sample points inside the shape),
+     * and returns the tight box {x1, y1, x2, y2} of the sample cells inside (null when the shape
+     * misses every sample point).
+     */
+    static float[] render(int kind, double cx, double cy, double angle, double ru, double rv, int s, float[] cover) {
+        double cos = Math.cos(angle), sin = Math.sin(angle);
+        float step = 1f / SUPERSAMPLE;
+        float x1 = Float.POSITIVE_INFINITY, y1 = Float.POSITIVE_INFINITY, x2 = Float.NEGATIVE_INFINITY, y2 = Float.NEGATIVE_INFINITY;
+        for (int py = 0; py < s; py++) {
+            for (int px = 0; px < s; px++) {
+                int hits = 0;
+                for (int sy = 0; sy < SUPERSAMPLE; sy++) {
+                    double dy = py + (sy + 0.5) * step - cy;
+                    for (int sx = 0; sx < SUPERSAMPLE; sx++) {
+                        double dx = px + (sx + 0.5) * step - cx;
+                        double u = (cos * dx + sin * dy) / ru, v = (-sin * dx + cos * dy) / rv;
+                        if (inside(kind, u, v)) {
+                            hits++;
+                            x1 = Math.min(x1, px + sx * step);
+                            x2 = Math.max(x2, px + (sx + 1) * step);
+                            y1 = Math.min(y1, py + sy * step);
+                            y2 = Math.max(y2, py + (sy + 1) * step);
+                        }
+                    }
+                }
+                cover[py * s + px] = hits / (float) (SUPERSAMPLE * SUPERSAMPLE);
+            }
+        }
+        return x1 > x2 ? null : new float[] {x1, y1, x2, y2};
+    }
+
+    static double distanceToSegment(double x, double y, double[] seg, int o) {
         double ax = seg[o], ay = seg[o + 1], dx = seg[o + 2] - ax, dy = seg[o + 3] - ay;
         double len2 = dx * dx + dy * dy;
         double t = len2 == 0 ? 0 : Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / len2));

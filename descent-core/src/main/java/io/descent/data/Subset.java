@@ -41,7 +41,7 @@ public final class Subset implements Dataset {
         int[] mapped = new int[subsetIndices.length];
         for (int i = 0; i < mapped.length; i++) mapped[i] = indices[Dataset.checkIndex(this, subsetIndices[i])];
         Batch b = base.batch(mapped);
-        return b == null ? null : new Batch(b.inputs(), b.labels(), b.softTargets(), b.targets(), subsetIndices.clone());
+        return b == null ? null : new Batch(b.inputs(), b.labels(), b.softTargets(), b.targets(), subsetIndices.clone(), b.boxes());
     }
 
     @Override

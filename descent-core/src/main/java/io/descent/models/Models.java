@@ -7,7 +7,7 @@ import io.descent.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
 
-/** The model registry: torchvision names plus mlp, small-cnn, autoencoder, conv-autoencoder. */
+/** The model registry: torchvision names plus mlp, small-cnn, autoencoder, conv-autoencoder and the CenterNet detectors. */
 public final class Models {
     private Models() {}
 
@@ -34,7 +34,13 @@ public final class Models {
     public static final List<String> NAMES = List.of(
             "mlp", "small-cnn", "autoencoder", "conv-autoencoder",
             "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
-            "vgg11", "vgg13", "vgg16", "vgg19", "vgg11_bn", "vgg13_bn", "vgg16_bn", "vgg19_bn");
+            "vgg11", "vgg13", "vgg16", "vgg19", "vgg11_bn", "vgg13_bn", "vgg16_bn", "vgg19_bn",
+            "centernet-resnet18", "centernet-resnet34", "centernet-resnet50", "centernet-resnet101", "centernet-resnet152");
+
+    /** Whether {@code name} is a detector (its output is a {@link CenterNet}'s maps, its task detection). */
+    public static boolean isDetector(String name) {
+        return name.startsWith("centernet-");
+    }
 
     /**
      * Builds the model named {@code name} and loads {@code state} into it strictly (every
@@ -66,6 +72,9 @@ public final class Models {
             case "resnet101" -> ResNet.resnet101(c.numClasses(), c.inChannels(), c.stem(), rng);
             case "resnet152" -> ResNet.resnet152(c.numClasses(), c.inChannels(), c.stem(), rng);
             default -> {
+                if (isDetector(name) && name.substring("centernet-".length()).matches("resnet(18|34|50|101|152)")) {
+                    yield CenterNet.resnet(Integer.parseInt(name.substring("centernet-resnet".length())), c.numClasses(), c.inChannels(), c.stem(), rng);
+                }
                 if (name.startsWith("vgg")) {
                     boolean bn = name.endsWith("_bn");
                     String depth = bn ? name.substring(3, name.length() - 3) : name.substring(3);

@@ -80,6 +80,11 @@ public final class ResNet extends Module {
         return c;
     }
 
+    /** Output channels of a block per "planes": 4 for Bottleneck (50/101/152), 1 for BasicBlock. */
+    public int expansion() {
+        return bottleneck ? 4 : 1;
+    }
+
     /** The network up to (and including) global pooling, flattened: [N, features]. */
     public Tensor features(Tensor x) {
         return features(new Intermediates(x), x);

@@ -1,9 +1,15 @@
 package io.descent.train;
 
 import io.descent.data.Batch;
+import io.descent.detect.CenterNetDecoder;
+import io.descent.detect.CenterNetLoss;
+import io.descent.detect.CenterNetTargets;
+import io.descent.detect.Detections;
+import io.descent.detect.MeanAveragePrecision;
 import io.descent.ops.Losses;
 import io.descent.tensor.Tensor;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,9 +17,10 @@ import java.util.Map;
  * {@link Classification} uses cross-entropy (hard labels, or the batch's soft targets after
  * mixup/CutMix) and reports accuracy and top-k; {@link Reconstruction} uses MSE to the batch's
  * targets (the clean images when the inputs were corrupted: a denoising autoencoder) or to the
- * inputs themselves, and reports PSNR.
+ * inputs themselves, and reports PSNR; {@link Detection} trains a CenterNet detector on the
+ * batch's boxes and reports COCO's mean average precision.
  */
-public sealed interface Task permits Task.Classification, Task.Reconstruction {
+public sealed interface Task permits Task.Classification, Task.Reconstruction, Task.Detection {
     /** The loss of one micro-batch (mean over its examples). */
     Tensor loss(Tensor output, Batch batch);
 
@@ -111,6 +118,74 @@ public sealed interface Task permits Task.Classification, Task.Reconstruction {
                     Map<String, Double> m = new LinkedHashMap<>();
                     m.put(prefix + "loss", lossSum / Math.max(1, n));
                     m.put(prefix + "psnr", psnrSum / Math.max(1, n));
+                    return m;
+                }
+            };
+        }
+    }
+
+    /**
+     * Object detection with a {@link io.descent.models.CenterNet}: the loss is
+     * {@link CenterNetLoss} on targets encoded from the batch's boxes (the output grid's scale
+     * read off the input and output sizes); metrics are the loss, its heatmap term, and COCO's
+     * mAP@[.5:.95] and mAP@.5 ({@code map}, {@code map50}) of the decoded top-100 detections.
+     * CenterNet divides a batch's loss by the batch's objects, so the evaluation averages the
+     * batches weighted by their objects: the figure is the same for any batch size.
+     */
+    record Detection(int classes, CenterNetLoss loss, CenterNetDecoder decoder) implements Task {
+        public Detection {
+            if (classes < 1) throw new IllegalArgumentException("detection needs at least 1 class, got " + classes);
+            java.util.Objects.requireNonNull(loss, "loss");
+            java.util.Objects.requireNonNull(decoder, "decoder");
+        }
+
+        /** CenterNet's loss weights and evaluation decoding. */
+        public Detection(int classes) {
+            this(classes, new CenterNetLoss(), new CenterNetDecoder());
+        }
+
+        @Override
+        public Tensor loss(Tensor output, Batch batch) {
+            return loss.loss(output, targets(output, batch));
+        }
+
+        private CenterNetTargets targets(Tensor output, Batch batch) {
+            if (batch.boxes() == null) throw new IllegalArgumentException("detection: the batch has no boxes (a detection data set such as shapes-detection gives them)");
+            if (output.dim() != 4) throw new IllegalArgumentException("detection: the model must output maps [N, classes + 4, H, W] (a centernet-* model), got " + io.descent.tensor.Shape.str(output.shape()));
+            int[] in = batch.inputs().shape();
+            return CenterNetTargets.encode(batch.boxes(), classes, output.size(2), output.size(3),
+                    output.size(3) / (float) in[3], output.size(2) / (float) in[2]);
+        }
+
+        @Override
+        public Metrics metrics() {
+            return new Metrics() {
+                final MeanAveragePrecision map = new MeanAveragePrecision();
+                double lossSum, heatSum;
+                long weight, n;
+
+                @Override
+                public void add(Tensor output, Batch batch, double batchLoss) {
+                    int rows = output.size(0);
+                    CenterNetTargets t = targets(output, batch);
+                    int w = Math.max(1, t.objects()); // a batch without objects: its loss is not divided (CenterNet's case)
+                    heatSum += loss.terms(output, t).heatmap().item() * w;
+                    lossSum += batchLoss * w;
+                    weight += w;
+                    int[] in = batch.inputs().shape();
+                    List<Detections> found = decoder.decode(output, classes, in[2], in[3]);
+                    for (int i = 0; i < rows; i++) map.add(found.get(i), batch.boxes().get(i));
+                    n += rows;
+                }
+
+                @Override
+                public Map<String, Double> values(String prefix) {
+                    Map<String, Double> m = new LinkedHashMap<>();
+                    m.put(prefix + "loss", lossSum / Math.max(1, weight));
+                    m.put(prefix + "heatmap_loss", heatSum / Math.max(1, weight));
+                    MeanAveragePrecision.Result r = n == 0 ? null : map.compute();
+                    m.put(prefix + "map", r == null ? 0 : r.map());
+                    m.put(prefix + "map50", r == null ? 0 : r.map50());
                     return m;
                 }
             };

@@ -1,5 +1,6 @@
 package io.descent.transfer;
 
+import io.descent.models.CenterNet;
 import io.descent.models.ResNet;
 import io.descent.models.VGG;
 import io.descent.nn.MaxPool2d;
@@ -27,7 +28,8 @@ public final class LayerGroups {
     private LayerGroups() {}
 
     /**
-     * The default groups: ResNet {@code stem (conv1, bn1), layer1..layer4, head (fc)}; VGG one
+     * The default groups: ResNet {@code stem (conv1, bn1), layer1..layer4, head (fc)}; a CenterNet
+     * detector the same, its head being everything new on the backbone ({@code neck, head}); VGG one
      * group per conv block of {@code features} (ending at each max-pool), the classifier body,
      * then the head {@code classifier.6}; any other model one group per top-level child that
      * has parameters, the head last.
@@ -36,6 +38,10 @@ public final class LayerGroups {
         if (model instanceof ResNet) {
             return List.of(LayerGroup.of("stem", "conv1", "bn1"), LayerGroup.of("layer1", "layer1"), LayerGroup.of("layer2", "layer2"),
                     LayerGroup.of("layer3", "layer3"), LayerGroup.of("layer4", "layer4"), LayerGroup.of("head", Heads.path(model)));
+        }
+        if (model instanceof CenterNet) {
+            return List.of(LayerGroup.of("stem", "conv1", "bn1"), LayerGroup.of("layer1", "layer1"), LayerGroup.of("layer2", "layer2"),
+                    LayerGroup.of("layer3", "layer3"), LayerGroup.of("layer4", "layer4"), LayerGroup.of("head", "neck", "head"));
         }
         if (model instanceof VGG) return vgg(model);
         List<LayerGroup> out = new ArrayList<>();

@@ -27,7 +27,9 @@ public final class CenterCrop implements Transform {
     public Example apply(Example e, Rng rng) {
         int[] s = e.requireImage("CenterCrop");
         if (s[1] == height && s[2] == width) return e;
-        return e.withData(crop(e.data(), s[0], s[1], s[2], height, width), s[0], height, width);
+        int top = offset(s[1], height), left = offset(s[2], width);
+        return e.withImage(crop(e.data(), s[0], s[1], s[2], height, width), new int[] {s[0], height, width},
+                b -> b.affine(1, -left, 1, -top).clipped(width, height));
     }
 
     /** The central window of a [C, H, W] array (shared with image folders' resize-then-crop). */

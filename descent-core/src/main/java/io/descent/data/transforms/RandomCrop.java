@@ -39,6 +39,7 @@ public final class RandomCrop implements Transform {
         }
         int top = rng.nextInt(ph - height + 1) - padding;
         int left = rng.nextInt(pw - width + 1) - padding;
-        return e.withData(Cropping.crop(e.data(), s[0], s[1], s[2], top, left, height, width, fill), s[0], height, width);
+        return e.withImage(Cropping.crop(e.data(), s[0], s[1], s[2], top, left, height, width, fill), new int[] {s[0], height, width},
+                b -> b.affine(1, -left, 1, -top).clipped(width, height));
     }
 }

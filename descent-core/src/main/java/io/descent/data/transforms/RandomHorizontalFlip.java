@@ -27,6 +27,6 @@ public final class RandomHorizontalFlip implements Transform {
             int o = r * w;
             for (int i = 0; i < w; i++) y[o + i] = x[o + w - 1 - i];
         }
-        return e.withData(y, s);
+        return e.withImage(y, s, b -> b.flippedHorizontally(w));
     }
 }

@@ -46,7 +46,9 @@ public final class RandomResizedCrop implements Transform {
         int[] s = e.requireImage("RandomResizedCrop");
         int[] box = box(s[1], s[2], rng);
         float[] y = Resampling.resizedCrop(e.data(), s[0], s[1], s[2], box[0], box[1], box[2], box[3], height, width);
-        return e.withData(y, s[0], height, width);
+        // box = {top, left, h, w} of the source: x → (x − left)·width/w
+        float sx = width / (float) box[3], sy = height / (float) box[2];
+        return e.withImage(y, new int[] {s[0], height, width}, b -> b.affine(sx, -box[1] * sx, sy, -box[0] * sy).clipped(width, height));
     }
 
     /** {top, left, h, w} of the crop box for an {@code imgH × imgW} image. */

@@ -35,7 +35,9 @@ public final class Resize implements Transform {
         int[] s = e.requireImage("Resize");
         int[] out = outputSize(s[1], s[2]);
         if (out[0] == s[1] && out[1] == s[2]) return e;
-        return e.withData(Resampling.resize(e.data(), s[0], s[1], s[2], out[0], out[1]), s[0], out[0], out[1]);
+        float sy = out[0] / (float) s[1], sx = out[1] / (float) s[2];
+        return e.withImage(Resampling.resize(e.data(), s[0], s[1], s[2], out[0], out[1]), new int[] {s[0], out[0], out[1]},
+                b -> b.affine(sx, 0, sy, 0));
     }
 
     /** {height, width} after resizing an {@code h × w} image. */
