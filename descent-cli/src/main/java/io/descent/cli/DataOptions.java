@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** The data flags train, evaluate and lr-find share (see {@link DataSpec} for their meaning). */
 public final class DataOptions {
-    @Option(names = "--data", defaultValue = "shapes", paramLabel = "shapes|fashion-mnist|folder:PATH", description = "Data set (default ${DEFAULT-VALUE}).")
+    @Option(names = "--data", defaultValue = "shapes", paramLabel = "shapes|shapes-detection|fashion-mnist|folder:PATH", description = "Data set (default ${DEFAULT-VALUE}).")
     String data;
 
     @Option(names = "--classes", split = ",", paramLabel = "K,...", description = "Keep these classes, renumbered from 0 in the order given.")
@@ -21,6 +21,15 @@ public final class DataOptions {
 
     /** Opens the train/validation pair; image size and channels come from the model flags (0: the data's own). */
     TrainVal open(ModelOptions model, long seed) {
+        return open(model, seed, false);
+    }
+
+    /**
+     * As {@link #open(ModelOptions, long)}; for {@code detect}ion the built-in default
+     * {@code shapes} means its detection twin, {@code shapes-detection}.
+     */
+    TrainVal open(ModelOptions model, long seed, boolean detect) {
+        if (detect && data.equals("shapes")) data = "shapes-detection";
         int size = model.imageSize == null ? 0 : model.imageSize, channels = model.inChannels == null ? 0 : model.inChannels;
         return new DataSpec(data, classes, shots, size, channels, seed, 0.1, ImageFolder.OnUnreadable.FAIL).open();
     }

@@ -36,8 +36,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Weights: .safetensors or .pth/.pt. Several (comma- or space-separated, e.g. runs/X/snapshot-*.safetensors; one architecture): each is evaluated, then their ensemble (averaged class probabilities).")
     List<Path> weights;
 
-    @Option(names = "--task", defaultValue = "classify", paramLabel = "classify|reconstruct|denoise",
-            description = "Metrics to compute (default ${DEFAULT-VALUE}); denoise: of clean images rebuilt from corrupted ones, as train --task denoise validates.")
+    @Option(names = "--task", defaultValue = "classify", paramLabel = "classify|reconstruct|denoise|detect",
+            description = "Metrics to compute (default ${DEFAULT-VALUE}); denoise: of clean images rebuilt from corrupted ones, as train --task denoise validates; detect: COCO mAP of a centernet-* model's boxes.")
     String task;
 
     @Mixin
@@ -51,22 +51,30 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Task t = switch (task) {
-            case "classify" -> new Task.Classification();
-            case "reconstruct", "denoise" -> new Task.Reconstruction();
-            default -> throw new IllegalArgumentException("--task must be classify, reconstruct or denoise, got '" + task + "'");
-        };
+        if (!List.of("classify", "reconstruct", "denoise", "detect").contains(task)) {
+            throw new IllegalArgumentException("--task must be classify, reconstruct, denoise or detect, got '" + task + "'");
+        }
+        boolean detect = task.equals("detect");
+        TrainCommand.requireDetectorForDetection(modelOptions.model(null), detect);
         List<Transform> corruption = new ArrayList<>();
         noiseOptions.addCorruption(task, corruption);
         if (weights.size() > 1 && !task.equals("classify")) throw new IllegalArgumentException("an ensemble (several --weights) averages class probabilities: --task classify only");
         TrainVal tv = null;
         List<Module> models = new ArrayList<>();
+        int classes = 0;
         for (Path w : weights) {
             var state = Weights.read(w);
-            if (tv == null) tv = dataOptions.open(modelOptions.withInputFrom(state), 0); // the first file decides the input
+            if (tv == null) tv = dataOptions.open(modelOptions.withInputFrom(state), 0, detect); // the first file decides the input
             int[] shape = tv.val().get(0).shape();
-            models.add(Models.load(modelOptions.model(null), modelOptions.resolve(state, shape.length > 1 ? shape[1] : 0), state));
+            Models.Config config = modelOptions.resolve(state, shape.length > 1 ? shape[1] : 0);
+            classes = config.numClasses();
+            models.add(Models.load(modelOptions.model(null), config, state));
         }
+        Task t = switch (task) {
+            case "classify" -> new Task.Classification();
+            case "detect" -> new Task.Detection(classes);
+            default -> new Task.Reconstruction();
+        };
         try (DataLoader val = new DataLoader(tv.val(), LoaderOptions.DEFAULT.withBatchSize(batch).withNumWorkers(dataOptions.workers)
                 .withSeed(seed).withTransform(corruption.isEmpty() ? null : new Compose(corruption)))) {
             for (int i = 0; i < models.size(); i++) print(weights.get(i).toString(), tv, Trainer.evaluate(models.get(i), val, t, ""));

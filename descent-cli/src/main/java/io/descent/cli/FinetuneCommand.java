@@ -68,6 +68,10 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--weights", required = true, paramLabel = "FILE", description = "Pretrained weights: .safetensors (e.g. a run's best.safetensors) or torchvision .pth.")
     Path weights;
 
+    @Option(names = "--task", defaultValue = "classify", paramLabel = "classify|detect",
+            description = "classify (a new classifier head), or detect: a centernet-* detector whose backbone comes from --weights (a classifier's, e.g. torchvision's resnet18), with a new neck and heads (default ${DEFAULT-VALUE}).")
+    String taskName;
+
     @Option(names = "--strategy", defaultValue = "finetune", paramLabel = "features|finetune|discriminative|gradual", description = "Transfer strategy (default ${DEFAULT-VALUE}).")
     String strategy;
 
@@ -103,6 +107,9 @@ public final class FinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--epochs", defaultValue = "5", description = "Passes over the training data (default ${DEFAULT-VALUE}).")
     int epochs;
+
+    @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many optimizer updates (0: no limit; the schedule spans them).")
+    long maxSteps;
 
     @Option(names = "--batch", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
@@ -147,34 +154,46 @@ public final class FinetuneCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--strategy must be features, finetune, discriminative or gradual, got '" + strategy + "'");
         }
         if (!head.equals("linear") && !head.equals("mlp")) throw new IllegalArgumentException("--head must be linear or mlp, got '" + head + "'");
+        if (!taskName.equals("classify") && !taskName.equals("detect")) throw new IllegalArgumentException("--task must be classify or detect, got '" + taskName + "'");
+        boolean detect = taskName.equals("detect");
         String modelName = modelOptions.model(null);
+        TrainCommand.requireDetectorForDetection(modelName, detect);
         Map<String, Tensor> state = Weights.read(weights);
         // the pretrained layers decide the input: an ImageNet ResNet keeps its 7×7 stem on small
         // images, and grey images are repeated for a 3-channel first layer
         ModelOptions input = modelOptions.withInputFrom(state);
-        TrainVal tv = dataOptions.open(input, seed);
+        TrainVal tv = dataOptions.open(input, seed, detect);
         int[] shape = tv.train().get(0).shape();
         int numClasses = dataOptions.numClasses(tv);
-        if (numClasses < 2) throw new IllegalArgumentException("finetune needs at least 2 classes");
+        if (numClasses < 2 && !detect) throw new IllegalArgumentException("finetune needs at least 2 classes");
         Models.Config mc = input.forData(shape, numClasses, seed);
         Init.manualSeed(seed);
         Module model;
-        try (var skip = Init.skipRandom()) { // every value is loaded below, or is the head's, which is replaced
+        String headPath;
+        if (detect) {
+            // a detector's neck and heads start from their random initial values: built without skipping them
             model = Models.create(modelName, mc);
+            headPath = "head";
+            Weights.load(model, state, true, keepHead ? List.of("fc.") : List.of("fc.", "neck.", "head."));
+        } else {
+            try (var skip = Init.skipRandom()) { // every value is loaded below, or is the head's, which is replaced
+                model = Models.create(modelName, mc);
+            }
+            headPath = Heads.path(model);
+            Weights.load(model, state, true, keepHead ? List.of() : List.of(headPath + "."));
         }
-        String headPath = Heads.path(model);
-        Weights.load(model, state, true, keepHead ? List.of() : List.of(headPath + "."));
         state = null; // copied into the model: let the file's tensors go (vgg16: 528 MB)
         Rng rng = new Rng(seed * 0x9E3779B97F4A7C15L + 7);
-        if (!keepHead) {
+        if (!keepHead && !detect) {
             if (head.equals("mlp")) Heads.replaceMlp(model, hidden, numClasses, dropout, rng);
             else Heads.replaceLinear(model, numClasses, rng);
         }
         double hLr = headLr != null ? headLr : strategy.equals("features") ? lr : 10 * lr;
-        Task task = new Task.Classification(labelSmoothing, 5);
+        Task task = detect ? new Task.Detection(numClasses) : new Task.Classification(labelSmoothing, 5);
         // update-to-weight ratios are logged per optimizer group; gradual unfreezing adds groups
         // mid-run (new metrics columns), and few-shot runs evaluate before the first ratio, so off
-        TrainConfig config = TrainConfig.defaults().withEpochs(epochs).withRatioEverySteps(0);
+        if (maxSteps < 0) throw new IllegalArgumentException("--max-steps must be >= 0 (0: no limit), got " + maxSteps);
+        TrainConfig config = TrainConfig.defaults().withEpochs(epochs).withMaxSteps(maxSteps).withRatioEverySteps(0);
         String name = run != null ? run : modelName + "-" + strategy + "-" + System.currentTimeMillis() / 1000;
         Path dir = runsDir.resolve(name);
 
@@ -185,10 +204,14 @@ public final class FinetuneCommand implements Callable<Integer> {
             System.out.printf("descent finetune: %s from %s, strategy %s, on %s: %d train / %d val examples, %d classes; %s, head lr %.3g, %d thread(s)%n",
                     modelName, weights.getFileName(), strategy, dataOptions.data, tv.train().size(), tv.val().size(), numClasses, optimizer, hLr, Parallel.threads());
             long start = System.nanoTime();
-            Map<String, Double> last = strategy.equals("features")
+            // a detector's backbone gives maps at three scales, not one vector to cache: its features strategy trains neck and heads on the frozen backbone
+            Map<String, Double> last = strategy.equals("features") && !detect
                     ? features(model, headPath, hLr, task, config, train, val, runDir)
                     : fullModel(model, headPath, hLr, task, config, train, val, runDir);
             double secs = (System.nanoTime() - start) / 1e9;
+            if (task instanceof Task.Detection d) {
+                runDir.writeReport(DetectionReport.add(runDir.report("descent finetune: " + dir.getFileName()), model, d, val, tv.train().classes()).build());
+            }
             Weights.save(model, dir.resolve("model.safetensors"));
             StringBuilder sb = new StringBuilder();
             last.forEach((k, v) -> {
@@ -240,6 +263,11 @@ public final class FinetuneCommand implements Callable<Integer> {
         List<ParamGroup> pgs;
         double[] lrs;
         switch (strategy) {
+            case "features" -> { // a detector: everything but its new neck and heads frozen
+                Freezing.freezeAllButLast(model, groups, 1);
+                lrs = new double[n];
+                java.util.Arrays.fill(lrs, hLr);
+            }
             case "finetune" -> {
                 int k = unfreeze != null ? unfreeze : 1;
                 check(k, n);
@@ -287,7 +315,8 @@ public final class FinetuneCommand implements Callable<Integer> {
 
     /** The schedule as a multiplier of each group's own lr, so discriminative ratios hold. */
     private Scheduler scheduler(Optimizer opt, int batchesPerEpoch) {
-        Schedule[] built = scheduleFlags.build(schedule, (long) epochs * batchesPerEpoch, 1.0);
+        long steps = (long) epochs * batchesPerEpoch;
+        Schedule[] built = scheduleFlags.build(schedule, maxSteps > 0 ? Math.min(maxSteps, steps) : steps, 1.0);
         Scheduler s = new Scheduler(opt).scale("lr", built[0]);
         if (built[1] != null) s.set(Scheduler.momentumName(opt), built[1]);
         return s;

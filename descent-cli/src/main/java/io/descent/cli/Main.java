@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** The {@code descent} command: subcommands share --debug; errors are one line unless --debug. */
 @Command(name = "descent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Descent: train, fine-tune and transfer vision models on the JVM.",
-        subcommands = {TrainCommand.class, FinetuneCommand.class, ResumeCommand.class, EvaluateCommand.class, EncodeCommand.class, LrFindCommand.class, SearchCommand.class, ReportCommand.class, DemoCommand.class, InferCommand.class, ConvertCommand.class, ScheduleCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, FinetuneCommand.class, ResumeCommand.class, EvaluateCommand.class, DetectCommand.class, EncodeCommand.class, LrFindCommand.class, SearchCommand.class, ReportCommand.class, DemoCommand.class, InferCommand.class, ConvertCommand.class, ScheduleCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--debug", description = "Print stack traces on errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  */
 public final class ModelOptions {
     @Option(names = "--model", paramLabel = "NAME",
-            description = "Architecture: mlp, small-cnn, autoencoder, conv-autoencoder, resnet18..resnet152, vgg11..vgg19[_bn].")
+            description = "Architecture: mlp, small-cnn, autoencoder, conv-autoencoder, resnet18..resnet152, vgg11..vgg19[_bn], centernet-resnet18..centernet-resnet152 (detection).")
     String model;
 
     /** The model name, or {@code fallback} when --model was not given; null fallback makes it required. */
@@ -76,6 +76,8 @@ public final class ModelOptions {
         ModelOptions o = withInputFrom(weights);
         int classes = 10;
         for (Tensor t : weights.values()) if (t.dim() == 2) classes = t.size(0);
+        Tensor heatmap = weights.get("head.heatmap.2.bias"); // a CenterNet: one heatmap plane per class
+        if (heatmap != null) classes = heatmap.size(0);
         if (numClasses != null) classes = numClasses;
         int size = imageSize != null ? imageSize : imageSizeHint > 0 ? imageSizeHint : 28;
         return new Models.Config(classes, o.inChannels != null ? o.inChannels : 1, size, parseStem(o.stem), bottleneck, 0);
@@ -83,11 +85,14 @@ public final class ModelOptions {
 
     /**
      * The configuration for training on examples of {@code shape} ([C, H, W]) with
-     * {@code classes} classes: flags win; the stem defaults to small for images up to 64 px.
+     * {@code classes} classes: flags win; the stem defaults to small for images up to 64 px
+     * (a detector's to imagenet: its output grid is then 1/8 of the image, the small stem's 1/4
+     * costs ~16× the backbone's compute).
      */
     public Models.Config forData(int[] shape, int classes, long seed) {
         int size = shape.length > 1 ? shape[1] : 1;
-        ResNet.Stem s = parseStem(stem != null ? stem : size <= 64 ? "small" : "imagenet");
+        boolean small = size <= 64 && !(model != null && Models.isDetector(model));
+        ResNet.Stem s = parseStem(stem != null ? stem : small ? "small" : "imagenet");
         return new Models.Config(numClasses != null ? numClasses : classes, shape[0], size, s, bottleneck, seed);
     }
 

@@ -54,7 +54,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--task", defaultValue = "classify", paramLabel = "classify|reconstruct|denoise", description = "What to learn (default ${DEFAULT-VALUE}).")
+    @Option(names = "--task", defaultValue = "classify", paramLabel = "classify|reconstruct|denoise|detect",
+            description = "What to learn (default ${DEFAULT-VALUE}); detect: boxes with a centernet-* model (default centernet-resnet18 on shapes-detection).")
     String task;
 
     @Mixin
@@ -158,12 +159,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
+        if (!List.of("classify", "reconstruct", "denoise", "detect").contains(task)) {
+            throw new IllegalArgumentException("--task must be classify, reconstruct, denoise or detect, got '" + task + "'");
+        }
+        boolean detect = task.equals("detect");
+        if (detect && modelOptions.model == null) modelOptions.model = "centernet-resnet18";
         String modelName = modelOptions.model("small-cnn");
-        Task t = switch (task) {
-            case "classify" -> new Task.Classification(labelSmoothing, 5);
-            case "reconstruct", "denoise" -> new Task.Reconstruction();
-            default -> throw new IllegalArgumentException("--task must be classify, reconstruct or denoise, got '" + task + "'");
-        };
+        requireDetectorForDetection(modelName, detect);
         TrainConfig.NonFinite nan = switch (onNan) {
             case "halt" -> TrainConfig.NonFinite.HALT;
             case "skip" -> TrainConfig.NonFinite.SKIP;
@@ -171,9 +173,14 @@ public final class TrainCommand implements Callable<Integer> {
         };
         TrainConfig config = new TrainConfig(epochs, maxSteps, accumulate, clipNorm, clipValue, nan, 0, 50);
 
-        TrainVal tv = dataOptions.open(modelOptions, seed);
+        TrainVal tv = dataOptions.open(modelOptions, seed, detect);
         int[] shape = tv.train().get(0).shape();
         int numClasses = dataOptions.numClasses(tv);
+        Task t = switch (task) {
+            case "classify" -> new Task.Classification(labelSmoothing, 5);
+            case "detect" -> new Task.Detection(modelOptions.numClasses != null ? modelOptions.numClasses : numClasses);
+            default -> new Task.Reconstruction();
+        };
         String data = dataOptions.data;
         int workers = dataOptions.workers;
         if (t instanceof Task.Classification && numClasses < 2) throw new IllegalArgumentException("--task classify needs at least 2 classes");
@@ -225,6 +232,9 @@ public final class TrainCommand implements Callable<Integer> {
             long start = System.nanoTime();
             List<Map<String, Double>> rows = trainer.fit(train, val);
             if (t instanceof Task.Reconstruction) writeReconstructionReport(runDir, model, val, "descent train: " + dir.getFileName());
+            if (t instanceof Task.Detection d) {
+                runDir.writeReport(DetectionReport.add(runDir.report("descent train: " + dir.getFileName()), model, d, val, tv.train().classes()).build());
+            }
             runDir.close();
             double secs = (System.nanoTime() - start) / 1e9;
             Map<String, Double> last = rows.get(rows.size() - 1);
@@ -282,7 +292,14 @@ public final class TrainCommand implements Callable<Integer> {
         return ts.isEmpty() ? null : new Compose(ts);
     }
 
+    /** A detector learns boxes and only boxes: each refused without the other, naming the flag to change. */
+    static void requireDetectorForDetection(String modelName, boolean detect) {
+        if (detect && !Models.isDetector(modelName)) throw new IllegalArgumentException("--task detect needs a detector (centernet-resnet18 ... centernet-resnet152), got '" + modelName + "'");
+        if (!detect && Models.isDetector(modelName)) throw new IllegalArgumentException(modelName + " is a detector: add --task detect");
+    }
+
     private BatchTransform batchTransform(int numClasses) {
+        if (task.equals("detect") && (mixup != null || cutmix != null)) throw new IllegalArgumentException("--mixup and --cutmix mix class labels: not for --task detect");
         if (mixup != null && cutmix != null) throw new IllegalArgumentException("choose --mixup or --cutmix, not both");
         if (mixup != null) return new Mixup(mixup, numClasses);
         if (cutmix != null) return new CutMix(cutmix, numClasses);

@@ -1,0 +1,97 @@
+package io.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.descent.io.Weights;
+import io.descent.tensor.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --task detect} through train, evaluate and finetune, on the built-in shapes-detection data. */
+class DetectionCommandsTest {
+    @Test
+    void trainEvaluateAndReport(@TempDir Path dir) throws Exception {
+        Cli.Run r = Cli.run("train", "--task", "detect", "--max-steps", "3", "--batch", "8", "--image-size", "32",
+                "--runs-dir", dir.toString(), "--run", "det");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("descent train: centernet-resnet18"), r.out());
+        assertTrue(r.out().contains("on shapes-detection"), r.out());
+        Path run = dir.resolve("det");
+        String header = Files.readAllLines(run.resolve("metrics.csv")).get(0);
+        assertTrue(header.contains("val_loss,val_heatmap_loss,val_map,val_map50"), header);
+        String report = Files.readString(run.resolve("report.html"));
+        assertTrue(report.contains("Detections on validation images (circle #4e79a7"), "the report shows boxes drawn on validation images");
+        assertTrue(report.contains("true boxes") && report.contains("detected, score"));
+
+        Cli.Run e = Cli.run("evaluate", "--task", "detect", "--model", "centernet-resnet18", "--weights", run.resolve("best.safetensors").toString(),
+                "--image-size", "32");
+        assertEquals(0, e.code(), e.err());
+        String last = Files.readAllLines(run.resolve("metrics.csv")).getLast();
+        String[] cols = header.split(","), vals = last.split(",");
+        for (String metric : new String[] {"val_loss", "val_map", "val_map50"}) {
+            int i = java.util.Arrays.asList(cols).indexOf(metric);
+            String printed = String.format(java.util.Locale.ROOT, " %s %.4f", metric.substring(4), Double.parseDouble(vals[i]));
+            assertTrue(e.out().contains(printed), "evaluate reproduces the run's " + metric + ": " + printed + " in " + e.out());
+        }
+
+        // detect on an image file of another size: boxes in the file's pixels, and the image written with them drawn
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(48, 40, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        img.setRGB(10, 10, 0xffffff);
+        Path png = dir.resolve("photo.png");
+        javax.imageio.ImageIO.write(img, "png", png.toFile());
+        Cli.Run d = Cli.run("detect", "--weights", run.resolve("best.safetensors").toString(), "--image-size", "32", "--min-score", "0",
+                "--max-detections", "5", "--output", dir.resolve("drawn").toString(), png.toString());
+        assertEquals(0, d.code(), d.err());
+        List<String> lines = d.out().lines().toList();
+        assertEquals("image,class,name,score,x1,y1,x2,y2", lines.get(0));
+        assertEquals(6, lines.size(), d.out());
+        for (String line : lines.subList(1, 6)) {
+            String[] f = line.split(",");
+            assertEquals(png.toString(), f[0]);
+            assertTrue(io.descent.data.Shapes.CLASSES.contains(f[2]), "ten classes: the shapes' names " + line);
+            assertTrue(Double.parseDouble(f[6]) <= 48 && Double.parseDouble(f[7]) <= 40, "inside the 48x40 image: " + line);
+        }
+        java.awt.image.BufferedImage drawn = javax.imageio.ImageIO.read(dir.resolve("drawn").resolve("photo.png").toFile());
+        assertEquals(48, drawn.getWidth());
+        assertEquals(40, drawn.getHeight());
+    }
+
+    @Test
+    void finetuneADetectorOnAClassifiersBackbone(@TempDir Path dir) throws Exception {
+        Cli.Run c = Cli.run("train", "--model", "resnet18", "--stem", "imagenet", "--in-channels", "3", "--image-size", "32", "--max-steps", "2",
+                "--batch", "16", "--runs-dir", dir.toString(), "--run", "cls");
+        assertEquals(0, c.code(), c.err());
+        Path classifier = dir.resolve("cls").resolve("last.safetensors");
+        Cli.Run f = Cli.run("finetune", "--task", "detect", "--model", "centernet-resnet18", "--weights", classifier.toString(), "--strategy", "features",
+                "--max-steps", "3", "--batch", "8", "--image-size", "32", "--runs-dir", dir.toString(), "--run", "ft");
+        assertEquals(0, f.code(), f.err());
+        assertTrue(f.out().contains("layer groups (lr): stem"), f.out());
+        assertTrue(f.out().contains("trainable now: 20 of"), "the neck's 4 convs and the heads' 6, weights and biases: " + f.out());
+        Map<String, Tensor> before = Weights.read(classifier), after = Weights.read(dir.resolve("ft").resolve("model.safetensors"));
+        int backbone = 0;
+        for (var e : before.entrySet()) {
+            if (e.getKey().startsWith("fc.")) continue;
+            assertArrayEquals(e.getValue().data(), after.get(e.getKey()).data(), e.getKey() + " stays as the classifier left it (batch-norm statistics too)");
+            backbone++;
+        }
+        assertEquals(before.size() - 2, backbone);
+        assertTrue(after.containsKey("head.heatmap.2.bias") && !after.containsKey("fc.weight"));
+    }
+
+    @Test
+    void aDetectorAndTheDetectTaskGoTogether(@TempDir Path dir) {
+        Cli.Run a = Cli.run("train", "--task", "detect", "--model", "resnet18", "--runs-dir", dir.toString());
+        assertEquals(1, a.code());
+        assertEquals("descent: --task detect needs a detector (centernet-resnet18 ... centernet-resnet152), got 'resnet18'", a.err().strip());
+        Cli.Run b = Cli.run("train", "--model", "centernet-resnet18", "--runs-dir", dir.toString());
+        assertEquals("descent: centernet-resnet18 is a detector: add --task detect", b.err().strip());
+        Cli.Run m = Cli.run("train", "--task", "detect", "--mixup", "0.2", "--max-steps", "1", "--runs-dir", dir.toString());
+        assertEquals("descent: --mixup and --cutmix mix class labels: not for --task detect", m.err().strip());
+    }
+}
