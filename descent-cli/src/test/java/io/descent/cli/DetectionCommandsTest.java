@@ -28,6 +28,7 @@ class DetectionCommandsTest {
         String report = Files.readString(run.resolve("report.html"));
         assertTrue(report.contains("Detections on validation images (circle #4e79a7"), "the report shows boxes drawn on validation images");
         assertTrue(report.contains("true boxes") && report.contains("detected, score"));
+        assertTrue(report.contains(">Mean average precision<"), "val_map and val_map50 share one chart");
 
         Cli.Run e = Cli.run("evaluate", "--task", "detect", "--model", "centernet-resnet18", "--weights", run.resolve("best.safetensors").toString(),
                 "--image-size", "32");

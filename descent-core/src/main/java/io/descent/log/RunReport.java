@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>"Loss": tags containing {@code loss};
  *   <li>"Accuracy": {@code acc}, {@code accuracy}, {@code top1}, {@code top5_acc}, ...;
+ *   <li>"Mean average precision": a detector's {@code map}, {@code map50}, {@code map75};
  *   <li>"Learning rate": {@code lr}, {@code lr/group1}, {@code lr_head}, ...;
  *   <li>"Momentum": tags containing {@code momentum} or {@code beta1};
  *   <li>"Gradient norm": tags containing {@code grad_norm};
@@ -35,6 +36,7 @@ final class RunReport {
     private enum Family {
         LOSS("Loss", "loss", false),
         ACCURACY("Accuracy", "accuracy", false),
+        MAP("Mean average precision", "COCO mAP", false),
         LR("Learning rate", "learning rate", true),
         MOMENTUM("Momentum", "momentum", false),
         GRAD_NORM("Gradient norm", "global gradient L2 norm", true),
@@ -53,6 +55,7 @@ final class RunReport {
 
     private static final Pattern SPLIT_PREFIX = Pattern.compile("^(train|val|valid|validation|test|eval)[_/ .-]");
     private static final Pattern ACCURACY = Pattern.compile("acc|top-?\\d");
+    private static final Pattern MAP = Pattern.compile("^map(\\d+)?$");
     private static final Pattern LR = Pattern.compile("^lr($|[_/ .-])|[_/ .-]lr$|learning_rate");
     /** Two decades: from here on a log axis reads better than a linear one. */
     private static final double WIDE_RATIO = 100;
@@ -136,6 +139,7 @@ final class RunReport {
     private static Family family(String base) {
         if (base.contains("loss")) return Family.LOSS;
         if (ACCURACY.matcher(base).find()) return Family.ACCURACY;
+        if (MAP.matcher(base).matches()) return Family.MAP;
         if (LR.matcher(base).find()) return Family.LR;
         if (base.contains("momentum") || base.contains("beta1")) return Family.MOMENTUM;
         if (base.contains("grad_norm") || base.contains("gradnorm")) return Family.GRAD_NORM;
