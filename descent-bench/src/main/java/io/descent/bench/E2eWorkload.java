@@ -11,9 +11,10 @@ import java.util.Set;
  * One row of {@code descent bench e2e}: something both frameworks run the same way, whose
  * figure is images per second. W1–W3 ({@link Workload}) train on Fashion-MNIST; W4
  * ({@link ModelWorkload}) times whole ImageNet models on random images; W5
- * ({@link CheckpointWorkload}) times gradient checkpointing and measures the tape it saves.
+ * ({@link CheckpointWorkload}) times gradient checkpointing and measures the tape it saves; W6
+ * ({@link DetectionWorkload}) times a detector's training step.
  */
-public sealed interface E2eWorkload permits Workload, ModelWorkload, CheckpointWorkload {
+public sealed interface E2eWorkload permits Workload, ModelWorkload, CheckpointWorkload, DetectionWorkload {
     /** The row name, e.g. {@code W1} or {@code W4-resnet50-train}. */
     String name();
 
@@ -43,7 +44,7 @@ public sealed interface E2eWorkload permits Workload, ModelWorkload, CheckpointW
     }
 
     /**
-     * Parses {@code --workloads}: W1, W2, W3; W4 (its four rows); W5 (its three rows); or one
+     * Parses {@code --workloads}: W1, W2, W3; W4 (its four rows); W5 (its three rows); W6; or one
      * row by its name (e.g. {@code W4-vgg16-train}, {@code W5-seg4}). Case-insensitive; rows
      * keep the order given, each once.
      */
@@ -55,8 +56,10 @@ public sealed interface E2eWorkload permits Workload, ModelWorkload, CheckpointW
             for (Workload w : Workload.values()) if (w.name().equals(n)) rows.add(w);
             for (ModelWorkload w : ModelWorkload.all(sizes)) if (n.equals("W4") || w.name().toUpperCase(Locale.ROOT).equals(n)) rows.add(w);
             for (CheckpointWorkload w : CheckpointWorkload.all(sizes)) if (n.equals("W5") || w.name().toUpperCase(Locale.ROOT).equals(n)) rows.add(w);
+            DetectionWorkload detector = new DetectionWorkload(sizes);
+            if (n.equals("W6") || detector.name().toUpperCase(Locale.ROOT).equals(n)) rows.add(detector);
             if (rows.isEmpty()) {
-                throw new IllegalArgumentException("unknown workload '" + raw.trim() + "' (W1, W2, W3, W4, W5, or one row: "
+                throw new IllegalArgumentException("unknown workload '" + raw.trim() + "' (W1, W2, W3, W4, W5, W6, or one row: "
                         + String.join(", ", ModelWorkload.all(sizes).stream().map(E2eWorkload::name).toList()) + ", "
                         + String.join(", ", CheckpointWorkload.all(sizes).stream().map(E2eWorkload::name).toList()) + ")");
             }

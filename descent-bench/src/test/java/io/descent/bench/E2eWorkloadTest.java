@@ -28,8 +28,8 @@ class E2eWorkloadTest {
 
     @Test
     void unknownNamesSayWhatIsKnown() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> E2eWorkload.parse(List.of("W1", "W6"), E2eSizes.ISSUE8));
-        assertTrue(e.getMessage().startsWith("unknown workload 'W6' (W1, W2, W3, W4, W5, or one row: W4-resnet50-fwd"), e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> E2eWorkload.parse(List.of("W1", "W7"), E2eSizes.ISSUE8));
+        assertTrue(e.getMessage().startsWith("unknown workload 'W7' (W1, W2, W3, W4, W5, W6, or one row: W4-resnet50-fwd"), e.getMessage());
         assertTrue(e.getMessage().contains("W5-seg8"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> E2eWorkload.parse(List.of("W5-seg2"), E2eSizes.ISSUE8));
         assertThrows(IllegalArgumentException.class, () -> Workload.parse(List.of("W4")), "memory takes only the training workloads");
@@ -40,6 +40,8 @@ class E2eWorkloadTest {
         assertEquals(List.of("W4", "resnet50", "train", "2", "8", "224", "2", "5"), new ModelWorkload("resnet50", true, E2eSizes.ISSUE8).pytorchArgs(2, null));
         assertEquals(List.of("W4", "vgg16", "fwd", "1", "1", "64", "1", "1"), new ModelWorkload("vgg16", false, E2eSizes.TINY).pytorchArgs(1, null));
         assertEquals(List.of("W5", "4", "2", "32", "2048", "1024", "5"), new CheckpointWorkload(4, E2eSizes.ISSUE8).pytorchArgs(2, null));
+        assertEquals(List.of("W6", "2", "32", "2", "5"), new DetectionWorkload(E2eSizes.ISSUE8).pytorchArgs(2, null));
+        assertEquals(List.of("W6-centernet-resnet18-train"), names(E2eWorkload.parse(List.of("w6"), E2eSizes.ISSUE8)));
         assertEquals(List.of("W2", "2", "/data"), Workload.W2.pytorchArgs(2, java.nio.file.Path.of("/data")));
         assertEquals("pytorch_models.py", new CheckpointWorkload(0, E2eSizes.ISSUE8).pytorchScript());
         assertEquals("pytorch_e2e.py", Workload.W3.pytorchScript());

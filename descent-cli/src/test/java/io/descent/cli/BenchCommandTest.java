@@ -11,7 +11,7 @@ class BenchCommandTest {
     void unknownWorkloadsAreOneLineErrors() {
         Cli.Run e2e = Cli.run("bench", "e2e", "--workloads", "W1,W9");
         assertEquals(1, e2e.code());
-        assertTrue(e2e.err().startsWith("descent: unknown workload 'W9' (W1, W2, W3, W4, W5, or one row: W4-resnet50-fwd"), e2e.err());
+        assertTrue(e2e.err().startsWith("descent: unknown workload 'W9' (W1, W2, W3, W4, W5, W6, or one row: W4-resnet50-fwd"), e2e.err());
         Cli.Run memory = Cli.run("bench", "memory", "--workloads", "W4");
         assertEquals(1, memory.code());
         assertEquals("descent: bench memory: unknown workload 'W4' (W1, W2, W3)", memory.err().strip());
