@@ -55,6 +55,8 @@ public final class Main implements Runnable {
 
     static String oneLine(Throwable e) {
         String m = e.getMessage();
+        // an I/O exception wrapped without a message of its own: say what the cause says
+        if (e instanceof java.io.UncheckedIOException u && u.getCause() != null && String.valueOf(m).equals(u.getCause().toString())) return oneLine(u.getCause());
         // java.nio's file exceptions carry only the path as their message: say what happened to it
         String what = switch (e) {
             case java.nio.file.NoSuchFileException f -> "no such file: ";

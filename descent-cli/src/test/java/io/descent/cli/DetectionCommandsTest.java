@@ -86,6 +86,33 @@ class DetectionCommandsTest {
     }
 
     @Test
+    void trainsOnACocoFormatDataSet(@TempDir Path dir) throws Exception {
+        // 20 images 40x30, each a white square of 8-12 px with its box, category 7 ("square") or 9 ("bar")
+        Path images = Files.createDirectories(dir.resolve("images"));
+        StringBuilder imgs = new StringBuilder(), anns = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            int x = 2 + i, y = 3 + i % 10, s = 8 + i % 5;
+            for (int yy = y; yy < y + s; yy++) for (int xx = x; xx < x + s; xx++) img.setRGB(xx, yy, 0xffffff);
+            javax.imageio.ImageIO.write(img, "png", images.resolve("img" + i + ".png").toFile());
+            imgs.append(i > 0 ? "," : "").append(String.format("{\"id\": %d, \"file_name\": \"img%d.png\", \"width\": 40, \"height\": 30}", i + 1, i));
+            anns.append(i > 0 ? "," : "").append(String.format("{\"id\": %d, \"image_id\": %d, \"category_id\": %d, \"bbox\": [%d, %d, %d, %d], \"iscrowd\": 0}",
+                    i + 1, i + 1, i % 2 == 0 ? 7 : 9, x, y, s, s));
+        }
+        Path json = dir.resolve("train.json");
+        Files.writeString(json, "{\"images\": [" + imgs + "], \"annotations\": [" + anns + "], \"categories\": [{\"id\": 7, \"name\": \"square\"}, {\"id\": 9, \"name\": \"bar\"}]}");
+        Cli.Run r = Cli.run("train", "--task", "detect", "--data", "coco:" + json, "--image-size", "32", "--max-steps", "2", "--batch", "4",
+                "--runs-dir", dir.toString(), "--run", "coco");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("18 train / 2 val examples [3, 32, 32], 2 classes"), r.out());
+        assertTrue(Files.readString(dir.resolve("coco").resolve("report.html")).contains("square #4e79a7, bar #f28e2b"), "class names from the categories");
+        Cli.Run cls = Cli.run("train", "--data", "coco:" + json, "--runs-dir", dir.toString());
+        assertEquals("descent: --data coco:" + json + " holds boxes, not class labels: add --task detect", cls.err().strip());
+        Cli.Run missing = Cli.run("train", "--task", "detect", "--data", "coco:" + dir.resolve("nope.json"), "--runs-dir", dir.toString());
+        assertEquals("descent: no such file: " + dir.resolve("nope.json"), missing.err().strip());
+    }
+
+    @Test
     void aDetectorAndTheDetectTaskGoTogether(@TempDir Path dir) {
         Cli.Run a = Cli.run("train", "--task", "detect", "--model", "resnet18", "--runs-dir", dir.toString());
         assertEquals(1, a.code());
@@ -94,5 +121,7 @@ class DetectionCommandsTest {
         assertEquals("descent: centernet-resnet18 is a detector: add --task detect", b.err().strip());
         Cli.Run m = Cli.run("train", "--task", "detect", "--mixup", "0.2", "--max-steps", "1", "--runs-dir", dir.toString());
         assertEquals("descent: --mixup and --cutmix mix class labels: not for --task detect", m.err().strip());
+        Cli.Run f = Cli.run("train", "--task", "detect", "--data", "fashion-mnist", "--runs-dir", dir.toString());
+        assertEquals("descent: --data fashion-mnist has no boxes: --task detect needs shapes-detection or coco:FILE.json", f.err().strip());
     }
 }

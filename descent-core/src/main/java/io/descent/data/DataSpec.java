@@ -15,7 +15,9 @@ import java.util.Objects;
  *   <li>{@code --data}: {@code shapes} (built in, {@value #SHAPES_TRAIN} training and
  *       {@value #SHAPES_VAL} validation images of fixed content), {@code shapes-detection} (built
  *       in, {@value #DETECTION_TRAIN} training and {@value #DETECTION_VAL} validation images of
- *       1–4 shapes with their boxes, 64 px RGB by default: {@link ShapesDetection}), {@code fashion-mnist} (its
+ *       1–4 shapes with their boxes, 64 px RGB by default: {@link ShapesDetection}),
+ *       {@code coco:FILE.json} (a detection data set in COCO's format, split at random like a
+ *       folder: {@link CocoDetection}), {@code fashion-mnist} (its
  *       test set validates; see {@link FashionMnist} for where it is looked for), or
  *       {@code folder:PATH} (see {@link ImageFolder#trainVal});
  *   <li>{@code --classes 5,6,7}: keep those classes, renumbered 0, 1, 2 in that order;
@@ -39,11 +41,12 @@ public record DataSpec(String data, int[] classes, int shots, int imageSize, int
 
     public DataSpec {
         Objects.requireNonNull(data, "data");
-        if (!data.equals("shapes") && !data.equals("shapes-detection") && !data.equals("fashion-mnist") && !(data.startsWith("folder:") && data.length() > "folder:".length())) {
-            throw new IllegalArgumentException("--data must be shapes, shapes-detection, fashion-mnist or folder:PATH, got '" + data + "'");
+        if (!data.equals("shapes") && !data.equals("shapes-detection") && !data.equals("fashion-mnist") && !(data.startsWith("folder:") && data.length() > "folder:".length())
+                && !(data.startsWith("coco:") && data.length() > "coco:".length())) {
+            throw new IllegalArgumentException("--data must be shapes, shapes-detection, fashion-mnist, folder:PATH or coco:FILE.json, got '" + data + "'");
         }
-        if (data.equals("shapes-detection") && (classes != null || shots > 0)) {
-            throw new IllegalArgumentException("--classes and --shots select images by their class: shapes-detection's images hold several classes");
+        if (detection(data) && (classes != null || shots > 0)) {
+            throw new IllegalArgumentException("--classes and --shots select images by their class: " + data + "'s images hold several classes");
         }
         if (classes != null) {
             classes = classes.clone();
@@ -61,6 +64,11 @@ public record DataSpec(String data, int[] classes, int shots, int imageSize, int
         if (inChannels != 0 && inChannels != 1 && inChannels != 3) throw new IllegalArgumentException("--in-channels must be 1 or 3, got " + inChannels);
         if (!(valFraction > 0 && valFraction < 1)) throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + valFraction);
         Objects.requireNonNull(onUnreadable, "onUnreadable");
+    }
+
+    /** Whether {@code data} names a detection data set (examples with boxes, no labels). */
+    public static boolean detection(String data) {
+        return data.equals("shapes-detection") || data.startsWith("coco:");
     }
 
     /** {@code data} with every other flag at its default: all classes and examples, own size and channels, seed 0, 10% validation, fail on broken files. */
@@ -131,6 +139,15 @@ public record DataSpec(String data, int[] classes, int shots, int imageSize, int
             if (prep.isEmpty()) return fm;
             Compose t = new Compose(prep);
             return new TrainVal(new TransformedDataset(fm.train(), t, 0), new TransformedDataset(fm.val(), t, 0));
+        }
+        if (data.startsWith("coco:")) {
+            try {
+                Dataset all = CocoDetection.read(Path.of(data.substring("coco:".length())), imageSize, inChannels > 0 ? inChannels : 3);
+                List<Subset> parts = Splits.random(all, new double[] {1 - valFraction, valFraction}, seed);
+                return new TrainVal(parts.get(0), parts.get(1));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
         Path root = Path.of(data.substring("folder:".length()));
         ImageFolder.Options options = new ImageFolder.Options(imageSize, inChannels > 0 ? inChannels : 3, onUnreadable);
