@@ -43,7 +43,7 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--metric", defaultValue = "val_acc", description = "The score: a metrics.csv column, best over a trial's evaluations (default ${DEFAULT-VALUE}).")
     String metric;
 
-    @Option(names = "--mode", paramLabel = "max|min", description = "Whether a higher or lower score is better (default: min for a metric named *loss, else max).")
+    @Option(names = "--mode", paramLabel = "max|min", description = "Whether a higher or lower score is better (default: max for accuracies, PSNR and mAP, else min).")
     String mode;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the random trials' values (each trial trains with train's own --seed).")
@@ -64,7 +64,7 @@ public final class SearchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!command.equals("train") && !command.equals("finetune")) throw new IllegalArgumentException("--command must be train or finetune, got '" + command + "'");
         SearchSpace s = SearchSpace.parse(space);
-        boolean higher = mode == null ? !metric.endsWith("loss") : switch (mode) {
+        boolean higher = mode == null ? io.descent.train.EarlyStopping.higherIsBetter(metric) : switch (mode) {
             case "max" -> true;
             case "min" -> false;
             default -> throw new IllegalArgumentException("--mode must be max or min, got '" + mode + "'");

@@ -27,14 +27,21 @@ public final class EarlyStopping {
     }
 
     /**
-     * Parses {@code metric:patience} (e.g. {@code val_acc:5}); the mode is MAX for names with
-     * "acc", "psnr" or "top", else MIN.
+     * Whether a higher value of {@code metric} is better: accuracies ("acc", "top5"), PSNR and a
+     * detector's mean average precision ("map", "map50", with any split prefix); losses and
+     * anything else are better lower.
      */
+    public static boolean higherIsBetter(String metric) {
+        String m = metric.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("acc") || m.contains("psnr") || m.contains("top") || m.matches("(.*[_/])?map\\d*");
+    }
+
+    /** Parses {@code metric:patience} (e.g. {@code val_acc:5}); the mode is MAX where {@link #higherIsBetter}, else MIN. */
     public static EarlyStopping parse(String spec) {
         String[] p = spec.split(":");
         if (p.length < 1 || p.length > 3) throw new IllegalArgumentException("--early-stop must be METRIC[:PATIENCE[:MIN_DELTA]], got '" + spec + "'");
         String m = p[0].trim();
-        Mode mode = m.contains("acc") || m.contains("psnr") || m.contains("top") ? Mode.MAX : Mode.MIN;
+        Mode mode = higherIsBetter(m) ? Mode.MAX : Mode.MIN;
         try {
             int patience = p.length > 1 ? Integer.parseInt(p[1].trim()) : 5;
             double delta = p.length > 2 ? Double.parseDouble(p[2].trim()) : 0;

@@ -236,5 +236,8 @@ class TrainerTest {
         }
         assertFalse(new EarlyStopping("val_acc", EarlyStopping.Mode.MAX, 1, 0).shouldStop());
         assertEquals(EarlyStopping.Mode.MAX, EarlyStopping.parse("val_acc:5").mode());
+        for (String higher : new String[] {"val_acc", "ema_val_top5", "val_psnr", "val_map", "val_map50", "map"}) assertTrue(EarlyStopping.higherIsBetter(higher), higher);
+        for (String lower : new String[] {"val_loss", "val_heatmap_loss", "train_loss", "val_mape", "grad_norm"}) assertFalse(EarlyStopping.higherIsBetter(lower), lower);
+        assertEquals(EarlyStopping.Mode.MAX, EarlyStopping.parse("val_map:3").mode());
     }
 }
