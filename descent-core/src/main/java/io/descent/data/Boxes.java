@@ -21,13 +21,22 @@ public record Boxes(float[] xyxy, int[] labels) {
         }
         xyxy = xyxy.clone();
         labels = labels.clone();
+        requireValid("Boxes", xyxy, labels);
+    }
+
+    /**
+     * Refuses, naming {@code owner}, a box {@code i} (corners at {@code 4i..4i+3} of {@code xyxy},
+     * {@code labels.length} of them) with a non-finite coordinate, corners out of order or a
+     * negative class: the rules of every box, true or predicted.
+     */
+    public static void requireValid(String owner, float[] xyxy, int[] labels) {
         for (int i = 0; i < labels.length; i++) {
             float x1 = xyxy[4 * i], y1 = xyxy[4 * i + 1], x2 = xyxy[4 * i + 2], y2 = xyxy[4 * i + 3];
             if (!(Float.isFinite(x1) && Float.isFinite(y1) && Float.isFinite(x2) && Float.isFinite(y2))) {
-                throw new IllegalArgumentException("Boxes: box " + i + " has a non-finite coordinate " + Arrays.toString(box(xyxy, i)));
+                throw new IllegalArgumentException(owner + ": box " + i + " has a non-finite coordinate " + Arrays.toString(box(xyxy, i)));
             }
-            if (x2 < x1 || y2 < y1) throw new IllegalArgumentException("Boxes: box " + i + " " + Arrays.toString(box(xyxy, i)) + " is not x1 <= x2, y1 <= y2");
-            if (labels[i] < 0) throw new IllegalArgumentException("Boxes: box " + i + " has class " + labels[i] + " (must be >= 0)");
+            if (x2 < x1 || y2 < y1) throw new IllegalArgumentException(owner + ": box " + i + " " + Arrays.toString(box(xyxy, i)) + " is not x1 <= x2, y1 <= y2");
+            if (labels[i] < 0) throw new IllegalArgumentException(owner + ": box " + i + " has class " + labels[i] + " (must be >= 0)");
         }
     }
 

@@ -25,16 +25,9 @@ public record Detections(float[] xyxy, float[] scores, int[] labels) {
         xyxy = xyxy.clone();
         scores = scores.clone();
         labels = labels.clone();
+        io.descent.data.Boxes.requireValid("Detections", xyxy, labels);
         for (int i = 0; i < labels.length; i++) {
-            float x1 = xyxy[4 * i], y1 = xyxy[4 * i + 1], x2 = xyxy[4 * i + 2], y2 = xyxy[4 * i + 3];
-            if (!(Float.isFinite(x1) && Float.isFinite(y1) && Float.isFinite(x2) && Float.isFinite(y2))) {
-                throw new IllegalArgumentException("Detections: box " + i + " has a non-finite coordinate " + Arrays.toString(box(xyxy, i)));
-            }
-            if (x2 < x1 || y2 < y1) {
-                throw new IllegalArgumentException("Detections: box " + i + " " + Arrays.toString(box(xyxy, i)) + " is not x1 <= x2, y1 <= y2");
-            }
             if (!Float.isFinite(scores[i])) throw new IllegalArgumentException("Detections: box " + i + " has a non-finite score " + scores[i]);
-            if (labels[i] < 0) throw new IllegalArgumentException("Detections: box " + i + " has class " + labels[i] + " (must be >= 0)");
         }
     }
 
