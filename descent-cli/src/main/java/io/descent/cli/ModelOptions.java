@@ -41,7 +41,7 @@ public final class ModelOptions {
 
     /**
      * These flags, with {@code --in-channels} and {@code --stem}, when left out, read off a state
-     * dict: channels = dim 1 of its first 4-D (conv) weight, the small stem when
+     * dict: channels = dim 1 of its input layer's weight ({@link #firstConv}), the small stem when
      * {@code conv1.weight} is 3×3 and the ImageNet one when it is larger. Weights decide what the
      * data must look like: a data set opened with these options repeats grey images for a
      * 3-channel model.
@@ -55,16 +55,25 @@ public final class ModelOptions {
         o.stem = stem;
         o.bottleneck = bottleneck;
         if (o.inChannels == null) {
-            for (Tensor t : weights.values()) {
-                if (t.dim() == 4) {
-                    o.inChannels = t.size(1);
-                    break;
-                }
-            }
+            Tensor first = firstConv(weights);
+            if (first != null) o.inChannels = first.size(1);
         }
         Tensor c1 = weights.get("conv1.weight");
         if (o.stem == null && c1 != null && c1.dim() == 4) o.stem = c1.size(2) == 3 ? "small" : "imagenet";
         return o;
+    }
+
+    /** The registry's first layers: ResNet and CenterNet, VGG, the conv autoencoder, the small CNN. */
+    private static final java.util.List<String> FIRST_CONVS = java.util.List.of("conv1.weight", "features.0.weight", "encoder.0.weight", "0.weight");
+
+    /**
+     * The input layer's weight: the registry's first-layer names, else the first 4-D tensor in
+     * file order (a file written with sorted keys lists a conv autoencoder's decoder first).
+     */
+    static Tensor firstConv(Map<String, Tensor> weights) {
+        for (String k : FIRST_CONVS) if (weights.get(k) != null && weights.get(k).dim() == 4) return weights.get(k);
+        for (Tensor t : weights.values()) if (t.dim() == 4) return t;
+        return null;
     }
 
     /**

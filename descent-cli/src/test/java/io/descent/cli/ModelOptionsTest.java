@@ -1,0 +1,29 @@
+package io.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.descent.models.Models;
+import io.descent.models.ResNet;
+import io.descent.nn.init.Init;
+import io.descent.tensor.Tensor;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class ModelOptionsTest {
+    /** A state dict as a tool writing sorted keys stores it. */
+    private static Map<String, Tensor> sorted(String model, int channels) {
+        try (var skip = Init.skipRandom()) {
+            return new TreeMap<>(Models.create(model, new Models.Config(10, channels, 32, ResNet.Stem.SMALL, 32, 0)).stateDict());
+        }
+    }
+
+    @Test
+    void inputChannelsComeFromTheInputLayerWhateverTheKeyOrder() {
+        ModelOptions none = new ModelOptions();
+        for (String model : new String[] {"conv-autoencoder", "small-cnn", "resnet18", "vgg11", "centernet-resnet18"}) {
+            assertEquals(3, none.withInputFrom(sorted(model, 3)).inChannels, model + " (3 channels)");
+            assertEquals(1, none.withInputFrom(sorted(model, 1)).inChannels, model + " (1 channel)");
+        }
+    }
+}
