@@ -104,7 +104,7 @@ public final class TrainCommand implements Callable<Integer> {
     double clipValue;
 
     @Option(names = "--checkpoint-segments", defaultValue = "0", paramLabel = "S",
-            description = "Gradient checkpointing: keep only the inputs of S segments and recompute them in backward (0: off).")
+            description = "Gradient checkpointing: keep only the inputs of S segments and recompute them in backward (0: off; a detector, any S > 1: its four backbone stages).")
     int checkpointSegments;
 
     @Option(names = "--snapshots", description = "Save the weights after each update that ends a descent of the lr schedule (each cosine-restarts cycle) as snapshot-U.safetensors: a snapshot ensemble (descent evaluate --weights RUN/snapshot-*.safetensors).")
@@ -204,8 +204,11 @@ public final class TrainCommand implements Callable<Integer> {
             String name = run != null ? run : modelName + "-" + data.replace(':', '_').replace('/', '_') + "-" + System.currentTimeMillis() / 1000;
             Path dir = resumeFrom != null ? resumeFrom : runsDir.resolve(name);
             if (checkpointSegments < 0) throw new IllegalArgumentException("--checkpoint-segments must be >= 0, got " + checkpointSegments);
-            // checkpointing shares the model's parameters and names: only the forward pass changes
-            Module trained = checkpointSegments > 1 ? io.descent.train.Checkpointing.checkpointSequential(model, checkpointSegments) : model;
+            // checkpointing shares the model's parameters and names: only the forward pass changes.
+            // A detector's forward is no chain (the neck reads three stages): its four backbone stages are checkpointed instead.
+            Module trained = checkpointSegments <= 1 ? model
+                    : model instanceof io.descent.models.CenterNet ? io.descent.train.Checkpointing.apply(model, io.descent.train.Checkpointing.stages(model))
+                    : io.descent.train.Checkpointing.checkpointSequential(model, checkpointSegments);
             Trainer trainer = new Trainer(trained, opt, t, config).scheduler(scheduler).runDir(dir);
             if (ema != null) trainer.ema(new Ema(model, ema, true, 1));
             if (earlyStop != null) trainer.earlyStopping(EarlyStopping.parse(earlyStop));

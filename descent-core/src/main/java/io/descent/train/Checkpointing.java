@@ -40,10 +40,10 @@ public final class Checkpointing {
         return model;
     }
 
-    /** The stage paths worth checkpointing: a ResNet's layer1..layer4, a VGG's features and classifier. */
+    /** The stage paths worth checkpointing: a ResNet's (or a CenterNet's backbone's) layer1..layer4, a VGG's features and classifier. */
     public static List<String> stages(Module model) {
-        if (model instanceof ResNet) return List.of("layer1", "layer2", "layer3", "layer4");
+        if (model instanceof ResNet || model instanceof io.descent.models.CenterNet) return List.of("layer1", "layer2", "layer3", "layer4");
         if (model instanceof VGG) return List.of("features", "classifier");
-        throw new IllegalArgumentException("Checkpointing.stages: no known stages for a " + model.getClass().getSimpleName() + " (known: ResNet, VGG)");
+        throw new IllegalArgumentException("Checkpointing.stages: no known stages for a " + model.getClass().getSimpleName() + " (known: ResNet, VGG, CenterNet)");
     }
 }

@@ -80,6 +80,35 @@ class CheckpointGradientTest {
     }
 
     @Test
+    void centerNetBackboneStagesCheckpointedMatchBitForBitAndSaveLess() {
+        Models.Config cfg = new Models.Config(3, 3, 32, ResNet.Stem.IMAGENET, 32, 4);
+        Module plain = Models.create("centernet-resnet18", cfg);
+        Module ckpt = Checkpointing.apply(Models.create("centernet-resnet18", cfg), Checkpointing.stages(plain));
+        assertTrue(ckpt.get("layer2") instanceof Checkpointed);
+        assertEquals(plain.stateDict().keySet(), ckpt.stateDict().keySet());
+        Tensor x = Tensor.randn(new Rng(9), 2, 3, 32, 32);
+        var boxes = List.of(new io.descent.data.Boxes(new float[] {2, 3, 14, 20}, new int[] {1}),
+                new io.descent.data.Boxes(new float[] {10, 10, 30, 28, 0, 0, 8, 8}, new int[] {0, 2}));
+        io.descent.data.Batch b = new io.descent.data.Batch(x, new int[2], null, null, new int[2], boxes);
+        Task task = new Task.Detection(3);
+        long[] peaks = new long[2];
+        float[] losses = new float[2];
+        Module[] models = {plain, ckpt};
+        for (int i = 0; i < 2; i++) {
+            models[i].train();
+            io.descent.autograd.SavedTensors.resetPeak();
+            Tensor loss = task.loss(models[i].forward(x), b);
+            peaks[i] = io.descent.autograd.SavedTensors.peakBytes();
+            loss.backward();
+            losses[i] = loss.item();
+        }
+        assertEquals(losses[0], losses[1]);
+        assertSameGrads(plain, ckpt);
+        assertSameBuffers(plain, ckpt);
+        assertTrue(peaks[1] < peaks[0] * 0.6, "the tape keeps the stages' inputs only: " + peaks[1] + " vs " + peaks[0] + " bytes");
+    }
+
+    @Test
     void resnet18InSegmentsMatchesBitForBit() {
         Models.Config cfg = new Models.Config(10, 3, 16, ResNet.Stem.SMALL, 32, 4);
         Module plain = Models.create("resnet18", cfg);
