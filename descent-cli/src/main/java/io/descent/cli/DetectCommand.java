@@ -58,7 +58,7 @@ public final class DetectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String name = modelOptions.model("centernet-resnet18");
-        TrainCommand.requireDetectorForDetection(name, true);
+        TaskNames.requireDetectorForDetection(name, true);
         Map<String, Tensor> state = Weights.read(weights);
         int size = modelOptions.imageSize != null ? modelOptions.imageSize : 64;
         Models.Config cfg = modelOptions.resolve(state, size);

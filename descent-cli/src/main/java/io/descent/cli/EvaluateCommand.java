@@ -51,11 +51,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("classify", "reconstruct", "denoise", "detect").contains(task)) {
-            throw new IllegalArgumentException("--task must be classify, reconstruct, denoise or detect, got '" + task + "'");
-        }
-        boolean detect = task.equals("detect");
-        TrainCommand.requireDetectorForDetection(modelOptions.model(null), detect);
+        boolean detect = TaskNames.check(task);
+        TaskNames.requireDetectorForDetection(modelOptions.model(null), detect);
         List<Transform> corruption = new ArrayList<>();
         noiseOptions.addCorruption(task, corruption);
         if (weights.size() > 1 && !task.equals("classify")) throw new IllegalArgumentException("an ensemble (several --weights) averages class probabilities: --task classify only");
@@ -70,11 +67,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             classes = config.numClasses();
             models.add(Models.load(modelOptions.model(null), config, state));
         }
-        Task t = switch (task) {
-            case "classify" -> new Task.Classification();
-            case "detect" -> new Task.Detection(classes);
-            default -> new Task.Reconstruction();
-        };
+        Task t = TaskNames.of(task, classes, 0f);
         try (DataLoader val = new DataLoader(tv.val(), LoaderOptions.DEFAULT.withBatchSize(batch).withNumWorkers(dataOptions.workers)
                 .withSeed(seed).withTransform(corruption.isEmpty() ? null : new Compose(corruption)))) {
             for (int i = 0; i < models.size(); i++) print(weights.get(i).toString(), tv, Trainer.evaluate(models.get(i), val, t, ""));

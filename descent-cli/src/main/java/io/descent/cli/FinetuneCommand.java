@@ -157,7 +157,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         if (!taskName.equals("classify") && !taskName.equals("detect")) throw new IllegalArgumentException("--task must be classify or detect, got '" + taskName + "'");
         boolean detect = taskName.equals("detect");
         String modelName = modelOptions.model(null);
-        TrainCommand.requireDetectorForDetection(modelName, detect);
+        TaskNames.requireDetectorForDetection(modelName, detect);
         Map<String, Tensor> state = Weights.read(weights);
         // the pretrained layers decide the input: an ImageNet ResNet keeps its 7×7 stem on small
         // images, and grey images are repeated for a 3-channel first layer

@@ -33,6 +33,12 @@ public final class LrFindCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
+    @Option(names = "--task", defaultValue = "classify", paramLabel = "classify|reconstruct|denoise|detect", description = "What the model learns, as in train (default ${DEFAULT-VALUE}).")
+    String task;
+
+    @Mixin
+    NoiseOptions noiseOptions;
+
     @Option(names = "--optimizer", defaultValue = "adamw", description = "Optimizer (default ${DEFAULT-VALUE}).")
     String optimizer;
 
@@ -59,22 +65,29 @@ public final class LrFindCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainVal tv = dataOptions.open(modelOptions, seed);
+        boolean detect = TaskNames.check(task);
+        if (detect && modelOptions.model == null) modelOptions.model = "centernet-resnet18";
+        String name = modelOptions.model("small-cnn");
+        TaskNames.requireDetectorForDetection(name, detect);
+        TrainVal tv = dataOptions.open(modelOptions, seed, detect);
         int[] shape = tv.train().get(0).shape();
-        int classes = dataOptions.numClasses(tv);
+        int classes = modelOptions.numClasses != null ? modelOptions.numClasses : dataOptions.numClasses(tv);
         Models.Config cfg = modelOptions.forData(shape, classes, seed);
-        Module model = Models.create(modelOptions.model("small-cnn"), cfg);
+        Module model = Models.create(name, cfg);
         Optimizer opt = Optimizers.create(optimizer, List.of(new ParamGroup(model.namedParameters())), Optimizers.Settings.lr(startLr));
-        Task task = new Task.Classification();
+        Task learned = TaskNames.of(task, classes, 0f);
+        List<io.descent.data.Transform> corruption = new java.util.ArrayList<>();
+        noiseOptions.addCorruption(task, corruption);
         LrFinder.Result r;
-        try (DataLoader train = new DataLoader(tv.train(), LoaderOptions.DEFAULT.withBatchSize(batch).withShuffle(true).withSeed(seed).withNumWorkers(dataOptions.workers))) {
+        try (DataLoader train = new DataLoader(tv.train(), LoaderOptions.DEFAULT.withBatchSize(batch).withShuffle(true).withSeed(seed).withNumWorkers(dataOptions.workers)
+                .withTransform(corruption.isEmpty() ? null : new io.descent.data.transforms.Compose(corruption)))) {
             Iterator<Batch>[] it = new Iterator[] {train.epoch(0).iterator()};
             int[] epoch = {0};
             model.train();
             r = new LrFinder(opt, startLr, endLr, steps, LrFinder.Sweep.parse(sweep), 0.98, 4).run(lr -> {
                 if (!it[0].hasNext()) it[0] = train.epoch(++epoch[0]).iterator();
                 Batch b = it[0].next();
-                var loss = task.loss(model.forward(b.inputs()), b);
+                var loss = learned.loss(model.forward(b.inputs()), b);
                 loss.backward();
                 opt.step();
                 opt.zeroGrad();

@@ -159,13 +159,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
-        if (!List.of("classify", "reconstruct", "denoise", "detect").contains(task)) {
-            throw new IllegalArgumentException("--task must be classify, reconstruct, denoise or detect, got '" + task + "'");
-        }
-        boolean detect = task.equals("detect");
+        boolean detect = TaskNames.check(task);
         if (detect && modelOptions.model == null) modelOptions.model = "centernet-resnet18";
         String modelName = modelOptions.model("small-cnn");
-        requireDetectorForDetection(modelName, detect);
+        TaskNames.requireDetectorForDetection(modelName, detect);
         TrainConfig.NonFinite nan = switch (onNan) {
             case "halt" -> TrainConfig.NonFinite.HALT;
             case "skip" -> TrainConfig.NonFinite.SKIP;
@@ -176,11 +173,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainVal tv = dataOptions.open(modelOptions, seed, detect);
         int[] shape = tv.train().get(0).shape();
         int numClasses = dataOptions.numClasses(tv);
-        Task t = switch (task) {
-            case "classify" -> new Task.Classification(labelSmoothing, 5);
-            case "detect" -> new Task.Detection(modelOptions.numClasses != null ? modelOptions.numClasses : numClasses);
-            default -> new Task.Reconstruction();
-        };
+        Task t = TaskNames.of(task, modelOptions.numClasses != null ? modelOptions.numClasses : numClasses, labelSmoothing);
         String data = dataOptions.data;
         int workers = dataOptions.workers;
         if (t instanceof Task.Classification && numClasses < 2) throw new IllegalArgumentException("--task classify needs at least 2 classes");
@@ -293,12 +286,6 @@ public final class TrainCommand implements Callable<Integer> {
         List<Transform> ts = new ArrayList<>();
         noiseOptions.addCorruption(task, ts);
         return ts.isEmpty() ? null : new Compose(ts);
-    }
-
-    /** A detector learns boxes and only boxes: each refused without the other, naming the flag to change. */
-    static void requireDetectorForDetection(String modelName, boolean detect) {
-        if (detect && !Models.isDetector(modelName)) throw new IllegalArgumentException("--task detect needs a detector (centernet-resnet18 ... centernet-resnet152), got '" + modelName + "'");
-        if (!detect && Models.isDetector(modelName)) throw new IllegalArgumentException(modelName + " is a detector: add --task detect");
     }
 
     private BatchTransform batchTransform(int numClasses) {

@@ -1,0 +1,34 @@
+package io.descent.cli;
+
+import io.descent.models.Models;
+import io.descent.train.Task;
+import java.util.List;
+
+/** The {@code --task} names train, evaluate and lr-find share, and the {@link Task} each one means. */
+final class TaskNames {
+    static final List<String> ALL = List.of("classify", "reconstruct", "denoise", "detect");
+
+    private TaskNames() {}
+
+    /** Refuses a name outside {@link #ALL}; returns whether it is {@code detect}. */
+    static boolean check(String task) {
+        if (!ALL.contains(task)) throw new IllegalArgumentException("--task must be classify, reconstruct, denoise or detect, got '" + task + "'");
+        return task.equals("detect");
+    }
+
+    /** The task named {@code task} for {@code classes} classes (cross-entropy with {@code labelSmoothing}); denoise is a reconstruction of corrupted inputs. */
+    static Task of(String task, int classes, float labelSmoothing) {
+        return switch (task) {
+            case "classify" -> new Task.Classification(labelSmoothing, 5);
+            case "detect" -> new Task.Detection(classes);
+            case "reconstruct", "denoise" -> new Task.Reconstruction();
+            default -> throw new IllegalArgumentException("--task must be classify, reconstruct, denoise or detect, got '" + task + "'");
+        };
+    }
+
+    /** A detector learns boxes and only boxes: each refused without the other, naming the flag to change. */
+    static void requireDetectorForDetection(String modelName, boolean detect) {
+        if (detect && !Models.isDetector(modelName)) throw new IllegalArgumentException("--task detect needs a detector (centernet-resnet18 ... centernet-resnet152), got '" + modelName + "'");
+        if (!detect && Models.isDetector(modelName)) throw new IllegalArgumentException(modelName + " is a detector: add --task detect");
+    }
+}
