@@ -70,10 +70,27 @@ public final class EvaluateCommand implements Callable<Integer> {
         Task t = TaskNames.of(task, classes, 0f);
         try (DataLoader val = new DataLoader(tv.val(), LoaderOptions.DEFAULT.withBatchSize(batch).withNumWorkers(dataOptions.workers)
                 .withSeed(seed).withTransform(corruption.isEmpty() ? null : new Compose(corruption)))) {
-            for (int i = 0; i < models.size(); i++) print(weights.get(i).toString(), tv, Trainer.evaluate(models.get(i), val, t, ""));
+            for (int i = 0; i < models.size(); i++) {
+                if (t instanceof Task.Detection d) {
+                    Task.Detection.DetectionMetrics m = Trainer.evaluateInto(models.get(i), val, d, d.metrics());
+                    print(weights.get(i).toString(), tv, m.values(""));
+                    printPerClass(m.evaluation(), tv.val().classes());
+                } else {
+                    print(weights.get(i).toString(), tv, Trainer.evaluate(models.get(i), val, t, ""));
+                }
+            }
             if (models.size() > 1) print("ensemble of " + models.size(), tv, Trainer.evaluate(new Ensemble(models), val, t, ""));
         }
         return 0;
+    }
+
+    /** Each class's AP@[.5:.95] by name; classes without a true box in the data are marked so. */
+    private static void printPerClass(io.descent.detect.MeanAveragePrecision.Result r, List<String> names) {
+        if (r == null) return;
+        StringBuilder sb = new StringBuilder("AP@[.5:.95] per class:");
+        r.perClass().forEach((c, ap) -> sb.append(String.format(java.util.Locale.ROOT, " %s %s", c < names.size() ? names.get(c) : "class " + c,
+                ap < 0 ? "(no true box)" : String.format(java.util.Locale.ROOT, "%.4f", ap))));
+        System.out.println(sb);
     }
 
     private void print(String what, TrainVal tv, Map<String, Double> metrics) {

@@ -33,6 +33,7 @@ class DetectionCommandsTest {
         Cli.Run e = Cli.run("evaluate", "--task", "detect", "--model", "centernet-resnet18", "--weights", run.resolve("best.safetensors").toString(),
                 "--image-size", "32");
         assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("AP@[.5:.95] per class: circle "), e.out());
         String last = Files.readAllLines(run.resolve("metrics.csv")).getLast();
         String[] cols = header.split(","), vals = last.split(",");
         for (String metric : new String[] {"val_loss", "val_map", "val_map50"}) {

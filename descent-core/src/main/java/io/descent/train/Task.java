@@ -158,37 +158,45 @@ public sealed interface Task permits Task.Classification, Task.Reconstruction, T
         }
 
         @Override
-        public Metrics metrics() {
-            return new Metrics() {
-                final MeanAveragePrecision map = new MeanAveragePrecision();
-                double lossSum, heatSum;
-                long weight, n;
+        public DetectionMetrics metrics() {
+            return new DetectionMetrics();
+        }
 
-                @Override
-                public void add(Tensor output, Batch batch, double batchLoss) {
-                    int rows = output.size(0);
-                    CenterNetTargets t = targets(output, batch);
-                    int w = Math.max(1, t.objects()); // a batch without objects: its loss is not divided (CenterNet's case)
-                    heatSum += loss.terms(output, t).heatmap().item() * w;
-                    lossSum += batchLoss * w;
-                    weight += w;
-                    int[] in = batch.inputs().shape();
-                    List<Detections> found = decoder.decode(output, classes, in[2], in[3]);
-                    for (int i = 0; i < rows; i++) map.add(found.get(i), batch.boxes().get(i));
-                    n += rows;
-                }
+        /** The detection metrics, and the COCO evaluation behind them (per-class AP). */
+        public final class DetectionMetrics implements Metrics {
+            private final MeanAveragePrecision map = new MeanAveragePrecision();
+            private double lossSum, heatSum;
+            private long weight, n;
 
-                @Override
-                public Map<String, Double> values(String prefix) {
-                    Map<String, Double> m = new LinkedHashMap<>();
-                    m.put(prefix + "loss", lossSum / Math.max(1, weight));
-                    m.put(prefix + "heatmap_loss", heatSum / Math.max(1, weight));
-                    MeanAveragePrecision.Result r = n == 0 ? null : map.compute();
-                    m.put(prefix + "map", r == null ? 0 : r.map());
-                    m.put(prefix + "map50", r == null ? 0 : r.map50());
-                    return m;
-                }
-            };
+            /** COCO's evaluation of the detections added so far, null before any. */
+            public MeanAveragePrecision.Result evaluation() {
+                return n == 0 ? null : map.compute();
+            }
+
+            @Override
+            public void add(Tensor output, Batch batch, double batchLoss) {
+                int rows = output.size(0);
+                CenterNetTargets t = targets(output, batch);
+                int w = Math.max(1, t.objects()); // a batch without objects: its loss is not divided (CenterNet's case)
+                heatSum += loss.terms(output, t).heatmap().item() * w;
+                lossSum += batchLoss * w;
+                weight += w;
+                int[] in = batch.inputs().shape();
+                List<Detections> found = decoder.decode(output, classes, in[2], in[3]);
+                for (int i = 0; i < rows; i++) map.add(found.get(i), batch.boxes().get(i));
+                n += rows;
+            }
+
+            @Override
+            public Map<String, Double> values(String prefix) {
+                Map<String, Double> m = new LinkedHashMap<>();
+                m.put(prefix + "loss", lossSum / Math.max(1, weight));
+                m.put(prefix + "heatmap_loss", heatSum / Math.max(1, weight));
+                MeanAveragePrecision.Result r = evaluation();
+                m.put(prefix + "map", r == null ? 0 : r.map());
+                m.put(prefix + "map50", r == null ? 0 : r.map50());
+                return m;
+            }
         }
     }
 }

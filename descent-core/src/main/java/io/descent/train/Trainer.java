@@ -289,9 +289,13 @@ public final class Trainer {
 
     /** Loss and metrics of {@code model} over a loader, in eval mode under no-grad. */
     public static Map<String, Double> evaluate(Module model, DataLoader loader, Task task, String prefix) {
+        return evaluateInto(model, loader, task, task.metrics()).values(prefix);
+    }
+
+    /** Adds {@code model}'s outputs and losses over a loader to {@code m} (eval mode, no-grad) and returns it: for metrics beyond {@link Task.Metrics#values}. */
+    public static <M extends Task.Metrics> M evaluateInto(Module model, DataLoader loader, Task task, M m) {
         boolean wasTraining = model.isTraining();
         model.eval();
-        Task.Metrics m = task.metrics();
         try (var ng = GradMode.noGrad()) {
             for (Batch b : loader.epoch(0)) {
                 Tensor out = model.forward(b.inputs());
@@ -300,7 +304,7 @@ public final class Trainer {
         } finally {
             model.train(wasTraining);
         }
-        return m.values(prefix);
+        return m;
     }
 
     private static Map<String, Tensor> copy(Map<String, Tensor> state) {
