@@ -17,7 +17,8 @@ import java.util.Objects;
  *       in, {@value #DETECTION_TRAIN} training and {@value #DETECTION_VAL} validation images of
  *       1–4 shapes with their boxes, 64 px RGB by default: {@link ShapesDetection}),
  *       {@code coco:FILE.json} (a detection data set in COCO's format, split at random like a
- *       folder: {@link CocoDetection}), {@code fashion-mnist} (its
+ *       folder: {@link CocoDetection}; {@code coco:TRAIN.json,VAL.json} gives the validation set
+ *       its own file, as COCO's train2017 and val2017), {@code fashion-mnist} (its
  *       test set validates; see {@link FashionMnist} for where it is looked for), or
  *       {@code folder:PATH} (see {@link ImageFolder#trainVal});
  *   <li>{@code --classes 5,6,7}: keep those classes, renumbered 0, 1, 2 in that order;
@@ -142,8 +143,20 @@ public record DataSpec(String data, int[] classes, int shots, int imageSize, int
         }
         if (data.startsWith("coco:")) {
             try {
-                Dataset all = CocoDetection.read(Path.of(data.substring("coco:".length())), imageSize, inChannels > 0 ? inChannels : 3);
-                List<Subset> parts = Splits.random(all, new double[] {1 - valFraction, valFraction}, seed);
+                String[] files = data.substring("coco:".length()).split(",", -1);
+                if (files.length > 2 || Arrays.stream(files).anyMatch(String::isBlank)) {
+                    throw new IllegalArgumentException("--data coco: takes FILE.json or TRAIN.json,VAL.json, got '" + data + "'");
+                }
+                int c = inChannels > 0 ? inChannels : 3;
+                CocoDetection train = CocoDetection.read(Path.of(files[0]), imageSize, c);
+                if (files.length == 2) {
+                    CocoDetection val = CocoDetection.read(Path.of(files[1]), imageSize, c);
+                    if (!val.classes().equals(train.classes())) {
+                        throw new IllegalArgumentException("--data: " + files[1] + " has categories " + val.classes() + " but " + files[0] + " has " + train.classes());
+                    }
+                    return new TrainVal(train, val);
+                }
+                List<Subset> parts = Splits.random(train, new double[] {1 - valFraction, valFraction}, seed);
                 return new TrainVal(parts.get(0), parts.get(1));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);

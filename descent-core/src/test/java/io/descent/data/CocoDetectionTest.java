@@ -63,6 +63,22 @@ class CocoDetectionTest {
     }
 
     @Test
+    void aSecondFileIsTheValidationSet(@TempDir Path dir) throws IOException {
+        Path train = write(dir.resolve("t"), 32, 24), val = write(dir.resolve("v"), 32, 24);
+        TrainVal tv = DataSpec.of("coco:" + train + "," + val).open();
+        assertEquals(3, tv.train().size());
+        assertEquals(3, tv.val().size());
+        TrainVal split = DataSpec.of("coco:" + train).withValFraction(0.34).open();
+        assertEquals(2, split.train().size());
+        assertEquals(1, split.val().size());
+        Files.writeString(val, Files.readString(val).replace("\"bottle\"", "\"cup\""));
+        assertEquals("--data: " + val + " has categories [car, dog, cup] but " + train + " has [car, dog, bottle]",
+                assertThrows(IllegalArgumentException.class, () -> DataSpec.of("coco:" + train + "," + val).open()).getMessage());
+        assertEquals("--data coco: takes FILE.json or TRAIN.json,VAL.json, got 'coco:a.json,'",
+                assertThrows(IllegalArgumentException.class, () -> DataSpec.of("coco:a.json,").open()).getMessage());
+    }
+
+    @Test
     void badFilesAreRefusedBeforeAnyImageIsRead(@TempDir Path dir) throws IOException {
         Path file = write(dir, 32, 24);
         String good = Files.readString(file);
