@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** The data flags train, evaluate and lr-find share (see {@link DataSpec} for their meaning). */
 public final class DataOptions {
-    @Option(names = "--data", defaultValue = "shapes", paramLabel = "shapes|shapes-detection|fashion-mnist|folder:PATH|coco:FILE.json", description = "Data set (default ${DEFAULT-VALUE}).")
+    @Option(names = "--data", defaultValue = "shapes", paramLabel = "shapes|shapes-detection|fashion-mnist|folder:PATH|coco:FILE.json|voc:DIR", description = "Data set (default ${DEFAULT-VALUE}).")
     String data;
 
     @Option(names = "--classes", split = ",", paramLabel = "K,...", description = "Keep these classes, renumbered from 0 in the order given.")
@@ -30,7 +30,7 @@ public final class DataOptions {
      */
     TrainVal open(ModelOptions model, long seed, boolean detect) {
         if (detect && data.equals("shapes")) data = "shapes-detection";
-        if (detect && !DataSpec.detection(data)) throw new IllegalArgumentException("--data " + data + " has no boxes: --task detect needs shapes-detection or coco:FILE.json");
+        if (detect && !DataSpec.detection(data)) throw new IllegalArgumentException("--data " + data + " has no boxes: --task detect needs shapes-detection, coco:FILE.json or voc:DIR");
         if (!detect && DataSpec.detection(data)) throw new IllegalArgumentException("--data " + data + " holds boxes, not class labels: add --task detect");
         int size = model.imageSize == null ? 0 : model.imageSize, channels = model.inChannels == null ? 0 : model.inChannels;
         return new DataSpec(data, classes, shots, size, channels, seed, 0.1, ImageFolder.OnUnreadable.FAIL).open();

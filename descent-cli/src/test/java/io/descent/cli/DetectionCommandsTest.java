@@ -123,6 +123,6 @@ class DetectionCommandsTest {
         Cli.Run m = Cli.run("train", "--task", "detect", "--mixup", "0.2", "--max-steps", "1", "--runs-dir", dir.toString());
         assertEquals("descent: --mixup and --cutmix mix class labels: not for --task detect", m.err().strip());
         Cli.Run f = Cli.run("train", "--task", "detect", "--data", "fashion-mnist", "--runs-dir", dir.toString());
-        assertEquals("descent: --data fashion-mnist has no boxes: --task detect needs shapes-detection or coco:FILE.json", f.err().strip());
+        assertEquals("descent: --data fashion-mnist has no boxes: --task detect needs shapes-detection, coco:FILE.json or voc:DIR", f.err().strip());
     }
 }

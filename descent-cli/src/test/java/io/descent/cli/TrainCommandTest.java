@@ -98,7 +98,7 @@ class TrainCommandTest {
         assertEquals(1, r.code());
         assertEquals("descent: unknown optimizer 'adamx'; choose one of sgd, adagrad, rmsprop, adam, adamw, nadam, adamax, adadelta", r.err().strip());
         Cli.Run d = Cli.run("train", "--data", "imagenet", "--runs-dir", dir.toString());
-        assertEquals("descent: --data must be shapes, shapes-detection, fashion-mnist, folder:PATH or coco:FILE.json, got 'imagenet'", d.err().strip());
+        assertEquals("descent: --data must be shapes, shapes-detection, fashion-mnist, folder:PATH, coco:FILE.json or voc:DIR, got 'imagenet'", d.err().strip());
     }
 
     @Test

@@ -1,8 +1,6 @@
 package io.descent.data;
 
-import io.descent.data.transforms.Resize;
 import io.descent.io.Json;
-import io.descent.tensor.Rng;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A detection data set in COCO's format: an annotations JSON ({@code images} with {@code id},
+ * Reads a detection data set in COCO's format into {@link DetectionImages}: an annotations JSON ({@code images} with {@code id},
  * {@code file_name}, {@code width}, {@code height}; {@code annotations} with {@code image_id},
  * {@code category_id}, {@code bbox} [x, y, width, height] in pixels and {@code iscrowd};
  * {@code categories} with {@code id} and {@code name}) and its image files.
@@ -33,23 +31,11 @@ import java.util.TreeMap;
  * Everything is checked when the file is read, before any image is decoded: ids that do not
  * exist, boxes that are not four finite numbers, missing image files.
  */
-public final class CocoDetection implements Dataset {
-    private final Path[] files;
-    private final Boxes[] boxes;
-    private final List<String> classes;
-    private final int channels;
-    private final int imageSize;
-
-    private CocoDetection(Path[] files, Boxes[] boxes, List<String> classes, int channels, int imageSize) {
-        this.files = files;
-        this.boxes = boxes;
-        this.classes = classes;
-        this.channels = channels;
-        this.imageSize = imageSize;
-    }
+public final class CocoDetection {
+    private CocoDetection() {}
 
     /** Reads {@code annotations}; images decode as {@code channels} (1 or 3) and resize to {@code imageSize} (0: their own size). */
-    public static CocoDetection read(Path annotations, int imageSize, int channels) throws IOException {
+    public static DetectionImages read(Path annotations, int imageSize, int channels) throws IOException {
         if (channels != 1 && channels != 3) throw new IllegalArgumentException("CocoDetection: channels must be 1 or 3, got " + channels);
         if (imageSize < 0) throw new IllegalArgumentException("CocoDetection: imageSize must be >= 0, got " + imageSize);
         if (!Files.isRegularFile(annotations)) throw new java.nio.file.NoSuchFileException(annotations.toString());
@@ -115,7 +101,7 @@ public final class CocoDetection implements Dataset {
             }
             boxes[i] = new Boxes(xyxy, labels);
         }
-        return new CocoDetection(files.toArray(new Path[0]), boxes, List.copyOf(categories.values()), channels, imageSize);
+        return new DetectionImages(files.toArray(new Path[0]), boxes, List.copyOf(categories.values()), channels, imageSize);
     }
 
     /** The image file named {@code name}: beside the JSON, in images/ beside it, or in COCO's ../SPLIT/ (instances_SPLIT.json). */
@@ -126,33 +112,6 @@ public final class CocoDetection implements Dataset {
         if (stem.contains("_") && dir.getParent() != null) tried.add(dir.getParent().resolve(stem.substring(stem.lastIndexOf('_') + 1)).resolve(name));
         for (Path p : tried) if (Files.isRegularFile(p)) return p;
         throw new java.nio.file.NoSuchFileException(name, null, "image of " + annotations + " not found; looked for " + tried);
-    }
-
-    @Override
-    public int size() {
-        return files.length;
-    }
-
-    @Override
-    public int label(int index) {
-        Dataset.checkIndex(this, index);
-        return Example.UNLABELED;
-    }
-
-    @Override
-    public List<String> classes() {
-        return classes;
-    }
-
-    /** Image {@code index}'s boxes in the file's own pixels, without decoding it. */
-    public Boxes boxes(int index) {
-        return boxes[Dataset.checkIndex(this, index)];
-    }
-
-    @Override
-    public Example get(int index) {
-        Example e = ImageDecoder.decode(files[Dataset.checkIndex(this, index)], channels, Example.UNLABELED).withBoxes(boxes[index]);
-        return imageSize > 0 ? new Resize(imageSize, imageSize).apply(e, new Rng(0)) : e;
     }
 
     private static Map<String, Object> object(Object o, String where) {

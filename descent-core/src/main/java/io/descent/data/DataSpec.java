@@ -3,6 +3,7 @@ package io.descent.data;
 import io.descent.data.transforms.Compose;
 import io.descent.data.transforms.Grayscale;
 import io.descent.data.transforms.Resize;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +19,9 @@ import java.util.Objects;
  *       1–4 shapes with their boxes, 64 px RGB by default: {@link ShapesDetection}),
  *       {@code coco:FILE.json} (a detection data set in COCO's format, split at random like a
  *       folder: {@link CocoDetection}; {@code coco:TRAIN.json,VAL.json} gives the validation set
- *       its own file, as COCO's train2017 and val2017), {@code fashion-mnist} (its
+ *       its own file, as COCO's train2017 and val2017), {@code voc:ROOT} (Pascal VOC's layout:
+ *       {@link VocDetection}; the splits ImageSets/Main/train.txt and val.txt when both are there,
+ *       else trainval.txt or every annotation split at random), {@code fashion-mnist} (its
  *       test set validates; see {@link FashionMnist} for where it is looked for), or
  *       {@code folder:PATH} (see {@link ImageFolder#trainVal});
  *   <li>{@code --classes 5,6,7}: keep those classes, renumbered 0, 1, 2 in that order;
@@ -43,8 +46,8 @@ public record DataSpec(String data, int[] classes, int shots, int imageSize, int
     public DataSpec {
         Objects.requireNonNull(data, "data");
         if (!data.equals("shapes") && !data.equals("shapes-detection") && !data.equals("fashion-mnist") && !(data.startsWith("folder:") && data.length() > "folder:".length())
-                && !(data.startsWith("coco:") && data.length() > "coco:".length())) {
-            throw new IllegalArgumentException("--data must be shapes, shapes-detection, fashion-mnist, folder:PATH or coco:FILE.json, got '" + data + "'");
+                && !(data.startsWith("coco:") && data.length() > "coco:".length()) && !(data.startsWith("voc:") && data.length() > "voc:".length())) {
+            throw new IllegalArgumentException("--data must be shapes, shapes-detection, fashion-mnist, folder:PATH, coco:FILE.json or voc:DIR, got '" + data + "'");
         }
         if (detection(data) && (classes != null || shots > 0)) {
             throw new IllegalArgumentException("--classes and --shots select images by their class: " + data + "'s images hold several classes");
@@ -69,7 +72,7 @@ public record DataSpec(String data, int[] classes, int shots, int imageSize, int
 
     /** Whether {@code data} names a detection data set (examples with boxes, no labels). */
     public static boolean detection(String data) {
-        return data.equals("shapes-detection") || data.startsWith("coco:");
+        return data.equals("shapes-detection") || data.startsWith("coco:") || data.startsWith("voc:");
     }
 
     /** {@code data} with every other flag at its default: all classes and examples, own size and channels, seed 0, 10% validation, fail on broken files. */
@@ -148,15 +151,29 @@ public record DataSpec(String data, int[] classes, int shots, int imageSize, int
                     throw new IllegalArgumentException("--data coco: takes FILE.json or TRAIN.json,VAL.json, got '" + data + "'");
                 }
                 int c = inChannels > 0 ? inChannels : 3;
-                CocoDetection train = CocoDetection.read(Path.of(files[0]), imageSize, c);
+                DetectionImages train = CocoDetection.read(Path.of(files[0]), imageSize, c);
                 if (files.length == 2) {
-                    CocoDetection val = CocoDetection.read(Path.of(files[1]), imageSize, c);
+                    DetectionImages val = CocoDetection.read(Path.of(files[1]), imageSize, c);
                     if (!val.classes().equals(train.classes())) {
                         throw new IllegalArgumentException("--data: " + files[1] + " has categories " + val.classes() + " but " + files[0] + " has " + train.classes());
                     }
                     return new TrainVal(train, val);
                 }
                 List<Subset> parts = Splits.random(train, new double[] {1 - valFraction, valFraction}, seed);
+                return new TrainVal(parts.get(0), parts.get(1));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        if (data.startsWith("voc:")) {
+            try {
+                Path root = Path.of(data.substring("voc:".length())), sets = root.resolve("ImageSets").resolve("Main");
+                int c = inChannels > 0 ? inChannels : 3;
+                if (Files.isRegularFile(sets.resolve("train.txt")) && Files.isRegularFile(sets.resolve("val.txt"))) {
+                    return new TrainVal(VocDetection.read(root, "train", imageSize, c), VocDetection.read(root, "val", imageSize, c));
+                }
+                DetectionImages all = VocDetection.read(root, Files.isRegularFile(sets.resolve("trainval.txt")) ? "trainval" : null, imageSize, c);
+                List<Subset> parts = Splits.random(all, new double[] {1 - valFraction, valFraction}, seed);
                 return new TrainVal(parts.get(0), parts.get(1));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);

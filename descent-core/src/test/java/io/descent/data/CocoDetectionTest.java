@@ -42,7 +42,7 @@ class CocoDetectionTest {
 
     @Test
     void readsCocosLayoutIdsAndBoxes(@TempDir Path dir) throws IOException {
-        CocoDetection d = CocoDetection.read(write(dir, 32, 24), 0, 3);
+        DetectionImages d = CocoDetection.read(write(dir, 32, 24), 0, 3);
         assertEquals(3, d.size());
         assertEquals(List.of("car", "dog", "bottle"), d.classes(), "categories in id order: 3, 18, 44");
         assertEquals(new Boxes(new float[] {2, 4, 10, 12, 20.5f, 1.5f, 32, 4.5f}, new int[] {1, 0}), d.boxes(0), "xywh to xyxy, clipped to the image");
@@ -56,7 +56,7 @@ class CocoDetectionTest {
 
     @Test
     void resizingScalesTheBoxes(@TempDir Path dir) throws IOException {
-        CocoDetection d = CocoDetection.read(write(dir, 32, 24), 16, 1);
+        DetectionImages d = CocoDetection.read(write(dir, 32, 24), 16, 1);
         Example a = d.get(0);
         assertArrayEquals(new int[] {1, 16, 16}, a.shape());
         assertArrayEquals(new float[] {1, 4 * 16 / 24f, 5, 12 * 16 / 24f}, a.boxes().box(0), 1e-5f);

@@ -68,9 +68,9 @@ class DataSpecTest {
 
     @Test
     void badFlagsAreRefusedNamingTheFlag() {
-        assertEquals("--data must be shapes, shapes-detection, fashion-mnist, folder:PATH or coco:FILE.json, got 'mnist'",
+        assertEquals("--data must be shapes, shapes-detection, fashion-mnist, folder:PATH, coco:FILE.json or voc:DIR, got 'mnist'",
                 assertThrows(IllegalArgumentException.class, () -> DataSpec.of("mnist")).getMessage());
-        assertEquals("--data must be shapes, shapes-detection, fashion-mnist, folder:PATH or coco:FILE.json, got 'folder:'",
+        assertEquals("--data must be shapes, shapes-detection, fashion-mnist, folder:PATH, coco:FILE.json or voc:DIR, got 'folder:'",
                 assertThrows(IllegalArgumentException.class, () -> DataSpec.of("folder:")).getMessage());
         assertEquals("--classes lists 3 twice", assertThrows(IllegalArgumentException.class, () -> DataSpec.of("shapes").withClasses(3, 1, 3)).getMessage());
         assertEquals("--shots must be >= 0 (0 keeps every example), got -1", assertThrows(IllegalArgumentException.class, () -> DataSpec.of("shapes").withShots(-1)).getMessage());
