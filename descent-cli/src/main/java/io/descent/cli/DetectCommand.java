@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code descent detect}: a trained detector on image files. Each image is resized to the
- * model's input size (--image-size, default the size it was trained at: 64), the detections
+ * model's input size (--image-size; by default the size the weights file records it was
+ * trained at, else 64), the detections
  * are mapped back to the image's own pixels and printed as CSV
  * ({@code image,class,name,score,x1,y1,x2,y2}); with {@code --output DIR}, each image is also
  * written as a PNG with its boxes drawn.
@@ -57,6 +58,7 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        modelOptions.defaultsFrom(weights);
         String name = modelOptions.model("centernet-resnet18");
         TaskNames.requireDetectorForDetection(name, true);
         Map<String, Tensor> state = Weights.read(weights);

@@ -36,8 +36,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Weights: .safetensors or .pth/.pt. Several (comma- or space-separated, e.g. runs/X/snapshot-*.safetensors; one architecture): each is evaluated, then their ensemble (averaged class probabilities).")
     List<Path> weights;
 
-    @Option(names = "--task", defaultValue = "classify", paramLabel = "classify|reconstruct|denoise|detect",
-            description = "Metrics to compute (default ${DEFAULT-VALUE}); denoise: of clean images rebuilt from corrupted ones, as train --task denoise validates; detect: COCO mAP of a centernet-* model's boxes.")
+    @Option(names = "--task", paramLabel = "classify|reconstruct|denoise|detect",
+            description = "Metrics to compute (default: the task the weights file records, else classify); denoise: of clean images rebuilt from corrupted ones, as train --task denoise validates; detect: COCO mAP of a centernet-* model's boxes.")
     String task;
 
     @Mixin
@@ -51,6 +51,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String recorded = modelOptions.defaultsFrom(weights.get(0)); // files written by train and finetune name their model, size and task
+        if (task == null) task = recorded != null ? recorded : "classify";
         boolean detect = TaskNames.check(task);
         TaskNames.requireDetectorForDetection(modelOptions.model(null), detect);
         List<Transform> corruption = new ArrayList<>();

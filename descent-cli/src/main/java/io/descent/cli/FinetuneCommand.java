@@ -147,6 +147,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing run folder of the same name.")
     boolean overwrite;
 
+    /** What the weights files of this run record (model, input size, task). */
+    private Map<String, String> metadata = Map.of();
+
     @Override
     public Integer call() throws Exception {
         if (threads != null) Parallel.setThreads(threads);
@@ -167,6 +170,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         int numClasses = dataOptions.numClasses(tv);
         if (numClasses < 2 && !detect) throw new IllegalArgumentException("finetune needs at least 2 classes");
         Models.Config mc = input.forData(shape, numClasses, seed);
+        metadata = ModelOptions.metadata(modelName, mc, taskName);
         Init.manualSeed(seed);
         Module model;
         String headPath;
@@ -214,7 +218,7 @@ public final class FinetuneCommand implements Callable<Integer> {
             if (task instanceof Task.Detection d) {
                 runDir.writeReport(DetectionReport.add(runDir.report("descent finetune: " + dir.getFileName()), model, d, val, tv.train().classes()).build());
             }
-            Weights.save(model, dir.resolve("model.safetensors"));
+            Weights.save(model, dir.resolve("model.safetensors"), metadata);
             StringBuilder sb = new StringBuilder();
             last.forEach((k, v) -> {
                 if (k.startsWith("val_")) sb.append(String.format(" %s %.4f", k, v));
@@ -299,7 +303,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         for (int i = 0; i < n; i++) desc.append(String.format(" %s %.3g", groups.get(i).name(), lrs[i]));
         System.out.println(desc + "; trainable now: " + Freezing.trainable(model).size() + " of " + model.namedParameters().size() + " tensors");
         Optimizer opt = Optimizers.create(optimizer, pgs, settings());
-        Trainer trainer = new Trainer(model, opt, task, config).scheduler(scheduler(opt, train.numBatches())).runDir(runDir.path());
+        Trainer trainer = new Trainer(model, opt, task, config).scheduler(scheduler(opt, train.numBatches())).runDir(runDir.path()).weightsMetadata(metadata);
         if (gradual != null) trainer.callback(gradual);
         trainer.callback(new RunLogger(runDir, System.out, "descent finetune: " + runDir.path().getFileName(), batch, 10));
         List<Map<String, Double>> rows = trainer.fit(train, val);

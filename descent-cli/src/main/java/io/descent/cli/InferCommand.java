@@ -36,6 +36,7 @@ public final class InferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        modelOptions.defaultsFrom(weights);
         Map<String, Tensor> state = Weights.read(weights);
         Map<String, Tensor> in = Safetensors.read(input);
         Tensor x = in.get("x");

@@ -16,6 +16,33 @@ public final class ModelOptions {
             description = "Architecture: mlp, small-cnn, autoencoder, conv-autoencoder, resnet18..resnet152, vgg11..vgg19[_bn], centernet-resnet18..centernet-resnet152 (detection).")
     String model;
 
+    /** Weights-file metadata keys: what train and finetune record and later commands default from. */
+    static final String META_MODEL = "descent.model", META_TASK = "descent.task", META_IMAGE_SIZE = "descent.image_size";
+
+    /** What a weights file records of the run that wrote it ({@code __metadata__}, strings). */
+    static Map<String, String> metadata(String model, Models.Config c, String task) {
+        return Map.of(META_MODEL, model, META_TASK, task, META_IMAGE_SIZE, Integer.toString(c.imageSize()),
+                "descent.in_channels", Integer.toString(c.inChannels()), "descent.num_classes", Integer.toString(c.numClasses()),
+                "descent.stem", c.stem().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * Fills {@code --model} and {@code --image-size}, where left out, from what {@code weights}
+     * records (files written by train and finetune do); returns the task it records, or null.
+     */
+    String defaultsFrom(java.nio.file.Path weights) throws java.io.IOException {
+        Map<String, String> meta = io.descent.io.Weights.metadata(weights);
+        if (model == null) model = meta.get(META_MODEL);
+        if (imageSize == null && meta.containsKey(META_IMAGE_SIZE)) {
+            try {
+                imageSize = Integer.parseInt(meta.get(META_IMAGE_SIZE));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(weights + ": its metadata's image size '" + meta.get(META_IMAGE_SIZE) + "' is not a number");
+            }
+        }
+        return meta.get(META_TASK);
+    }
+
     /** The model name, or {@code fallback} when --model was not given; null fallback makes it required. */
     public String model(String fallback) {
         if (model != null) return model;

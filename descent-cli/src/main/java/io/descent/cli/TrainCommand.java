@@ -202,7 +202,8 @@ public final class TrainCommand implements Callable<Integer> {
             Module trained = checkpointSegments <= 1 ? model
                     : model instanceof io.descent.models.CenterNet ? io.descent.train.Checkpointing.apply(model, io.descent.train.Checkpointing.stages(model))
                     : io.descent.train.Checkpointing.checkpointSequential(model, checkpointSegments);
-            Trainer trainer = new Trainer(trained, opt, t, config).scheduler(scheduler).runDir(dir);
+            Trainer trainer = new Trainer(trained, opt, t, config).scheduler(scheduler).runDir(dir)
+                    .weightsMetadata(ModelOptions.metadata(modelName, mc, task));
             if (ema != null) trainer.ema(new Ema(model, ema, true, 1));
             if (earlyStop != null) trainer.earlyStopping(EarlyStopping.parse(earlyStop));
             Snapshots snapshotter = snapshots ? new Snapshots(built[0], steps, dir) : null;

@@ -30,8 +30,12 @@ class DetectionCommandsTest {
         assertTrue(report.contains("true boxes") && report.contains("detected, score"));
         assertTrue(report.contains(">Mean average precision<"), "val_map and val_map50 share one chart");
 
-        Cli.Run e = Cli.run("evaluate", "--task", "detect", "--model", "centernet-resnet18", "--weights", run.resolve("best.safetensors").toString(),
-                "--image-size", "32");
+        Map<String, String> meta = io.descent.io.Weights.metadata(run.resolve("best.safetensors"));
+        assertEquals("centernet-resnet18", meta.get("descent.model"));
+        assertEquals("detect", meta.get("descent.task"));
+        assertEquals("32", meta.get("descent.image_size"));
+        // model, task and image size come from the file
+        Cli.Run e = Cli.run("evaluate", "--weights", run.resolve("best.safetensors").toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("AP@[.5:.95] per class: circle "), e.out());
         String last = Files.readAllLines(run.resolve("metrics.csv")).getLast();
@@ -47,7 +51,7 @@ class DetectionCommandsTest {
         img.setRGB(10, 10, 0xffffff);
         Path png = dir.resolve("photo.png");
         javax.imageio.ImageIO.write(img, "png", png.toFile());
-        Cli.Run d = Cli.run("detect", "--weights", run.resolve("best.safetensors").toString(), "--image-size", "32", "--min-score", "0",
+        Cli.Run d = Cli.run("detect", "--weights", run.resolve("best.safetensors").toString(), "--min-score", "0",
                 "--max-detections", "5", "--output", dir.resolve("drawn").toString(), png.toString());
         assertEquals(0, d.code(), d.err());
         List<String> lines = d.out().lines().toList();

@@ -28,6 +28,18 @@ public final class Weights {
         Safetensors.write(path, model.stateDict());
     }
 
+    /** Writes a module's state dict as safetensors with {@code __metadata__}, atomically. */
+    public static void save(Module model, Path path, Map<String, String> metadata) throws IOException {
+        Safetensors.write(path, model.stateDict(), metadata);
+    }
+
+    /** A weights file's {@code __metadata__} (safetensors; empty for PyTorch files and files without it). */
+    public static Map<String, String> metadata(Path path) throws IOException {
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!name.endsWith(".safetensors") || !Files.isRegularFile(path)) return Map.of();
+        return Safetensors.readHeader(path).metadata();
+    }
+
     /**
      * Loads {@code path} into {@code model}. Entries whose names start with one of
      * {@code skipPrefixes} are dropped first (e.g. {@code "fc."} to keep a new head); with

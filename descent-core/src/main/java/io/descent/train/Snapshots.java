@@ -43,7 +43,7 @@ public final class Snapshots implements Callback {
         String number = String.format(Locale.ROOT, "%0" + Long.toString(updates).length() + "d", t.step());
         Path file = dir.resolve("snapshot-" + number + ".safetensors");
         try {
-            Weights.save(t.model(), file);
+            Weights.save(t.model(), file, t.weightsMetadata());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -34,6 +34,7 @@ public final class Trainer {
     private final Module model;
     private final Optimizer optimizer;
     private final Task task;
+    private Map<String, String> weightsMetadata = Map.of();
     private final TrainConfig config;
     private Scheduler scheduler;
     private ReduceLROnPlateau plateau;
@@ -92,6 +93,19 @@ public final class Trainer {
     public Trainer runDir(Path dir) {
         this.runDir = dir;
         return this;
+    }
+
+    /**
+     * Strings written into every weights file this trainer saves (safetensors' {@code __metadata__}):
+     * what a later command needs to rebuild the model from the file alone (its name, input size, task).
+     */
+    public Trainer weightsMetadata(Map<String, String> metadata) {
+        this.weightsMetadata = Map.copyOf(metadata);
+        return this;
+    }
+
+    public Map<String, String> weightsMetadata() {
+        return weightsMetadata;
     }
 
     public Trainer callback(Callback c) {
@@ -319,9 +333,9 @@ public final class Trainer {
         if (runDir == null) return;
         try {
             Files.createDirectories(runDir);
-            Safetensors.write(runDir.resolve("last.safetensors"), model.stateDict());
-            if (best) Safetensors.write(runDir.resolve("best.safetensors"), model.stateDict());
-            if (ema != null) Safetensors.write(runDir.resolve("ema.safetensors"), ema.stateDict());
+            Safetensors.write(runDir.resolve("last.safetensors"), model.stateDict(), weightsMetadata);
+            if (best) Safetensors.write(runDir.resolve("best.safetensors"), model.stateDict(), weightsMetadata);
+            if (ema != null) Safetensors.write(runDir.resolve("ema.safetensors"), ema.stateDict(), weightsMetadata);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write weights to " + runDir, e);
         }
