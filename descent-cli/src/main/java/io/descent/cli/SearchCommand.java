@@ -60,6 +60,24 @@ public final class SearchCommand implements Callable<Integer> {
 
     record Trial(int index, Map<String, String> values, double score) {}
 
+    /**
+     * Refuses, before any trial runs, a metric that the trials' task never logs: the task's
+     * validation metrics (from {@code --task} among the flags, classify when absent), with their
+     * {@code ema_} twins when {@code --ema} is given, and train_loss.
+     */
+    static void requireLogged(String metric, List<String> flags) {
+        String task = "classify";
+        for (int i = 0; i < flags.size(); i++) {
+            if (flags.get(i).equals("--task") && i + 1 < flags.size()) task = flags.get(i + 1);
+            else if (flags.get(i).startsWith("--task=")) task = flags.get(i).substring("--task=".length());
+        }
+        TaskNames.check(task);
+        java.util.Set<String> logged = new java.util.LinkedHashSet<>(List.of("train_loss"));
+        logged.addAll(TaskNames.of(task, 2, 0f).metrics().values("val_").keySet());
+        if (flags.stream().anyMatch(f -> f.equals("--ema") || f.startsWith("--ema="))) logged.addAll(TaskNames.of(task, 2, 0f).metrics().values("ema_val_").keySet());
+        if (!logged.contains(metric)) throw new IllegalArgumentException("--metric " + metric + " is not logged by --task " + task + " runs (logged: " + String.join(", ", logged) + ")");
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!command.equals("train") && !command.equals("finetune")) throw new IllegalArgumentException("--command must be train or finetune, got '" + command + "'");
@@ -77,6 +95,7 @@ public final class SearchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("the search names its trials' run folders: leave " + f + " out of the flags after -- (use the search's --run and --runs-dir)");
             }
         }
+        requireLogged(metric, trainFlags);
         List<Map<String, String>> configs = grid ? s.grid() : s.random(trials, seed);
         Path dir = runsDir.resolve(run != null ? run : "search-" + System.currentTimeMillis() / 1000);
         if (Files.exists(dir)) throw new IllegalArgumentException("search folder " + dir + " exists: choose another --run");

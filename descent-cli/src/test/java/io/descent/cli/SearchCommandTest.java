@@ -61,6 +61,11 @@ class SearchCommandTest {
         assertEquals("descent: a grid search needs a list of values for 'lr' (e.g. lr=A,B,C), not a range", range.err().strip());
         Cli.Run spec = Cli.run("search", "--space", "lr", "--runs-dir", dir.toString());
         assertEquals("descent: search parameter 'lr' is not NAME=SPEC (e.g. lr=log:1e-4:1e-1, batch=32,64)", spec.err().strip());
+        Cli.Run metric = run(dir, "--space", "lr=0.1,0.2", "--grid", "--metric", "val_map", "--", "--model", "mlp");
+        assertEquals("descent: --metric val_map is not logged by --task classify runs (logged: train_loss, val_loss, val_acc, val_top5)", metric.err().strip());
+        assertTrue(dir.toFile().list().length == 0, "refused before any trial ran");
+        Cli.Run ema = run(dir, "--space", "lr=0.1,0.2", "--grid", "--metric", "ema_val_psnr", "--", "--task", "reconstruct", "--model", "autoencoder");
+        assertTrue(ema.err().contains("logged: train_loss, val_loss, val_psnr)"), ema.err());
     }
 
     private static Cli.Run run(Path dir, String... args) {
