@@ -61,10 +61,9 @@ public final class DetectCommand implements Callable<Integer> {
         modelOptions.defaultsFrom(weights);
         String name = modelOptions.model("centernet-resnet18");
         TaskNames.requireDetectorForDetection(name, true);
-        Map<String, Tensor> state = Weights.read(weights);
         int size = modelOptions.imageSize != null ? modelOptions.imageSize : 64;
-        Models.Config cfg = modelOptions.resolve(state, size);
-        Module model = Models.load(name, cfg, state);
+        Models.Config cfg = modelOptions.resolve(Weights.shapes(weights), size);
+        Module model = Models.load(name, cfg, weights);
         model.eval();
         CenterNetDecoder decoder = new CenterNetDecoder(maxDetections, minScore);
         List<String> classNames = names != null ? names : cfg.numClasses() == io.descent.data.Shapes.CLASSES.size() ? io.descent.data.Shapes.CLASSES : List.of();

@@ -62,12 +62,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<Module> models = new ArrayList<>();
         int classes = 0;
         for (Path w : weights) {
-            var state = Weights.read(w);
-            if (tv == null) tv = dataOptions.open(modelOptions.withInputFrom(state), 0, detect); // the first file decides the input
+            var shapes = Weights.shapes(w); // a safetensors file's header: its tensors go straight into the model below
+            if (tv == null) tv = dataOptions.open(modelOptions.withInputFrom(shapes), 0, detect); // the first file decides the input
             int[] shape = tv.val().get(0).shape();
-            Models.Config config = modelOptions.resolve(state, shape.length > 1 ? shape[1] : 0);
+            Models.Config config = modelOptions.resolve(shapes, shape.length > 1 ? shape[1] : 0);
             classes = config.numClasses();
-            models.add(Models.load(modelOptions.model(null), config, state));
+            models.add(Models.load(modelOptions.model(null), config, w));
         }
         Task t = TaskNames.of(task, classes, 0f);
         try (DataLoader val = new DataLoader(tv.val(), LoaderOptions.DEFAULT.withBatchSize(batch).withNumWorkers(dataOptions.workers)

@@ -164,7 +164,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         Map<String, Tensor> state = Weights.read(weights);
         // the pretrained layers decide the input: an ImageNet ResNet keeps its 7×7 stem on small
         // images, and grey images are repeated for a 3-channel first layer
-        ModelOptions input = modelOptions.withInputFrom(state);
+        ModelOptions input = modelOptions.withInputFrom(Weights.shapesOf(state));
         TrainVal tv = dataOptions.open(input, seed, detect);
         int[] shape = tv.train().get(0).shape();
         int numClasses = dataOptions.numClasses(tv);

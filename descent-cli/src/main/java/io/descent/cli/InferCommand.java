@@ -37,13 +37,12 @@ public final class InferCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         modelOptions.defaultsFrom(weights);
-        Map<String, Tensor> state = Weights.read(weights);
         Map<String, Tensor> in = Safetensors.read(input);
         Tensor x = in.get("x");
         if (x == null) throw new IllegalArgumentException(input + " has no tensor under key 'x' (keys: " + in.keySet() + ")");
-        Models.Config cfg = modelOptions.resolve(state, x.dim() == 4 ? x.size(2) : 0);
+        Models.Config cfg = modelOptions.resolve(Weights.shapes(weights), x.dim() == 4 ? x.size(2) : 0);
         String name = modelOptions.model(null);
-        Module model = Models.load(name, cfg, state);
+        Module model = Models.load(name, cfg, weights);
         model.eval();
         Tensor y;
         try (var ng = GradMode.noGrad()) {

@@ -50,7 +50,14 @@ public final class Main implements Runnable {
             System.err.println("descent: " + oneLine(e));
             return 2;
         }
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) { // an Error, which picocli's handler does not see: one line, and what to change
+            if (debug) throw e;
+            System.err.printf("descent: out of memory (%s; the heap may grow to %d MB): give the JVM more with DESCENT_JAVA_OPTS=-Xmx<size>, or lower --batch%n",
+                    e.getMessage(), Runtime.getRuntime().maxMemory() >> 20);
+            return 1;
+        }
     }
 
     static String oneLine(Throwable e) {

@@ -2,7 +2,6 @@ package io.descent.cli;
 
 import io.descent.models.Models;
 import io.descent.models.ResNet;
-import io.descent.tensor.Tensor;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -73,7 +72,7 @@ public final class ModelOptions {
      * data must look like: a data set opened with these options repeats grey images for a
      * 3-channel model.
      */
-    public ModelOptions withInputFrom(Map<String, Tensor> weights) {
+    public ModelOptions withInputFrom(Map<String, int[]> weights) {
         ModelOptions o = new ModelOptions();
         o.model = model;
         o.numClasses = numClasses;
@@ -82,11 +81,11 @@ public final class ModelOptions {
         o.stem = stem;
         o.bottleneck = bottleneck;
         if (o.inChannels == null) {
-            Tensor first = firstConv(weights);
-            if (first != null) o.inChannels = first.size(1);
+            int[] first = firstConv(weights);
+            if (first != null) o.inChannels = first[1];
         }
-        Tensor c1 = weights.get("conv1.weight");
-        if (o.stem == null && c1 != null && c1.dim() == 4) o.stem = c1.size(2) == 3 ? "small" : "imagenet";
+        int[] c1 = weights.get("conv1.weight");
+        if (o.stem == null && c1 != null && c1.length == 4) o.stem = c1[2] == 3 ? "small" : "imagenet";
         return o;
     }
 
@@ -97,9 +96,9 @@ public final class ModelOptions {
      * The input layer's weight: the registry's first-layer names, else the first 4-D tensor in
      * file order (a file written with sorted keys lists a conv autoencoder's decoder first).
      */
-    static Tensor firstConv(Map<String, Tensor> weights) {
-        for (String k : FIRST_CONVS) if (weights.get(k) != null && weights.get(k).dim() == 4) return weights.get(k);
-        for (Tensor t : weights.values()) if (t.dim() == 4) return t;
+    static int[] firstConv(Map<String, int[]> weights) {
+        for (String k : FIRST_CONVS) if (weights.get(k) != null && weights.get(k).length == 4) return weights.get(k);
+        for (int[] s : weights.values()) if (s.length == 4) return s;
         return null;
     }
 
@@ -108,12 +107,12 @@ public final class ModelOptions {
      * its last 2-D weight, when the flags leave them out; else 10 classes, 1 channel, the
      * ImageNet stem, and {@code imageSizeHint} (the input's) or 28 px.
      */
-    public Models.Config resolve(Map<String, Tensor> weights, int imageSizeHint) {
+    public Models.Config resolve(Map<String, int[]> weights, int imageSizeHint) {
         ModelOptions o = withInputFrom(weights);
         int classes = 10;
-        for (Tensor t : weights.values()) if (t.dim() == 2) classes = t.size(0);
-        Tensor heatmap = weights.get("head.heatmap.2.bias"); // a CenterNet: one heatmap plane per class
-        if (heatmap != null) classes = heatmap.size(0);
+        for (int[] s : weights.values()) if (s.length == 2) classes = s[0];
+        int[] heatmap = weights.get("head.heatmap.2.bias"); // a CenterNet: one heatmap plane per class
+        if (heatmap != null) classes = heatmap[0];
         if (numClasses != null) classes = numClasses;
         int size = imageSize != null ? imageSize : imageSizeHint > 0 ? imageSizeHint : 28;
         return new Models.Config(classes, o.inChannels != null ? o.inChannels : 1, size, parseStem(o.stem), bottleneck, 0);

@@ -39,17 +39,45 @@ public final class Safetensors {
 
     /** All tensors of a file, in header order, converted to float32. */
     public static LinkedHashMap<String, Tensor> read(Path path) throws IOException {
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        read(path, e -> {
+            Tensor t = Tensor.wrap(new float[e.numel()], e.shape());
+            out.put(e.name(), t);
+            return t.data();
+        });
+        return out;
+    }
+
+    /**
+     * Reads each tensor of the file that {@code targets} holds under its name straight into that
+     * tensor's array, converted to float32, without an array of its own: loading weights then
+     * needs the model's memory only, not the model's and the file's. The caller has checked that
+     * every shape matches ({@code Module.requireLoadable}); a mismatch here is refused.
+     */
+    public static void readInto(Path path, Map<String, Tensor> targets) throws IOException {
+        read(path, e -> {
+            Tensor t = targets.get(e.name());
+            if (t == null) return null;
+            if (!java.util.Arrays.equals(t.shape(), e.shape())) {
+                throw new IllegalArgumentException(path + ": '" + e.name() + "' is " + io.descent.tensor.Shape.str(e.shape()) + ", its target " + io.descent.tensor.Shape.str(t.shape()));
+            }
+            return t.data();
+        });
+    }
+
+    /** Reads every entry into the array {@code destination} gives for it (null: skip the entry). */
+    private static void read(Path path, Function<SafetensorsHeader.Entry, float[]> destination) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long dataStart = dataStart(ch, path);
             SafetensorsHeader header = header(ch, path, dataStart);
-            LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
             ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, ch.size() - dataStart)).order(ByteOrder.LITTLE_ENDIAN);
             for (SafetensorsHeader.Entry e : header.entries()) {
-                float[] data = new float[e.numel()];
+                float[] data = destination.apply(e);
+                if (data == null) continue;
                 long at = dataStart + e.begin();
                 int perChunk = CHUNK / e.dtype().size();
-                for (int done = 0; done < data.length; ) {
-                    int n = Math.min(perChunk, data.length - done);
+                for (int done = 0; done < e.numel(); ) {
+                    int n = Math.min(perChunk, e.numel() - done);
                     chunk.clear().limit(n * e.dtype().size());
                     readFully(ch, chunk, at, path);
                     chunk.flip();
@@ -57,9 +85,7 @@ public final class Safetensors {
                     at += (long) n * e.dtype().size();
                     done += n;
                 }
-                out.put(e.name(), Tensor.wrap(data, e.shape()));
             }
-            return out;
         }
     }
 

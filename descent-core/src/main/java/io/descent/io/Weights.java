@@ -33,6 +33,44 @@ public final class Weights {
         Safetensors.write(path, model.stateDict(), metadata);
     }
 
+    /**
+     * The shape of each tensor of a weights file, by name in file order: a safetensors file's
+     * header alone (no tensor is read), a PyTorch file read whole.
+     */
+    public static LinkedHashMap<String, int[]> shapes(Path path) throws IOException {
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".safetensors") && Files.isRegularFile(path)) {
+            LinkedHashMap<String, int[]> out = new LinkedHashMap<>();
+            for (SafetensorsHeader.Entry e : Safetensors.readHeader(path).entries()) out.put(e.name(), e.shape());
+            return out;
+        }
+        return shapesOf(read(path));
+    }
+
+    /** The shape of each tensor of a state dict, by name in its order. */
+    public static LinkedHashMap<String, int[]> shapesOf(Map<String, Tensor> state) {
+        LinkedHashMap<String, int[]> out = new LinkedHashMap<>();
+        state.forEach((k, t) -> out.put(k, t.shape()));
+        return out;
+    }
+
+    /**
+     * Loads {@code path} into {@code model} strictly (every key, every shape). A safetensors file
+     * is checked by its header, then read straight into the model's own arrays, so loading needs
+     * no second copy of the weights (vgg16: 528 MB less at the peak); a PyTorch file is read, then
+     * copied.
+     */
+    public static void loadInto(Module model, Path path) throws IOException {
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!name.endsWith(".safetensors")) {
+            load(model, path, true, List.of());
+            return;
+        }
+        if (!Files.isRegularFile(path)) throw new IOException("weights file not found: " + path);
+        model.requireLoadable(shapes(path), true);
+        Safetensors.readInto(path, model.stateDict());
+    }
+
     /** A weights file's {@code __metadata__} (safetensors; empty for PyTorch files and files without it). */
     public static Map<String, String> metadata(Path path) throws IOException {
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);

@@ -57,6 +57,20 @@ public final class Models {
         return m;
     }
 
+    /**
+     * {@link #load(String, Config, Map)} from a weights file: built under
+     * {@link Init#skipRandom()}, then loaded strictly; a safetensors file goes straight into the
+     * model's arrays ({@link io.descent.io.Weights#loadInto}), never held twice.
+     */
+    public static Module load(String name, Config c, java.nio.file.Path weights) throws java.io.IOException {
+        Module m;
+        try (var skip = Init.skipRandom()) {
+            m = create(name, c);
+        }
+        io.descent.io.Weights.loadInto(m, weights);
+        return m;
+    }
+
     /** Builds the model named {@code name}; unknown names are refused with the list of known ones. */
     public static Module create(String name, Config c) {
         Rng rng = new Rng(c.seed());

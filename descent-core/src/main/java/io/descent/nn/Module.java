@@ -194,18 +194,35 @@ public abstract class Module {
      */
     public final void loadStateDict(Map<String, Tensor> state, boolean strict) {
         LinkedHashMap<String, Tensor> own = stateDict();
-        List<String> problems = new ArrayList<>();
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        state.forEach((k, t) -> shapes.put(k, t.shape()));
+        requireLoadable(shapes, strict);
         for (var e : own.entrySet()) {
             Tensor src = state.get(e.getKey());
+            if (src != null) System.arraycopy(src.data(), 0, e.getValue().data(), 0, src.numel());
+        }
+    }
+
+    /**
+     * Refuses, as {@link #loadStateDict} does before copying anything, a state of these
+     * {@code shapes} (by key): missing and unexpected keys when {@code strict}, and any present
+     * key whose shape differs; the error names the key and both shapes (the first six problems,
+     * and how many more). Lets a loader check a file's header before reading its data.
+     */
+    public final void requireLoadable(Map<String, int[]> shapes, boolean strict) {
+        LinkedHashMap<String, Tensor> own = stateDict();
+        List<String> problems = new ArrayList<>();
+        for (var e : own.entrySet()) {
+            int[] src = shapes.get(e.getKey());
             if (src == null) {
                 if (strict) problems.add("missing key '" + e.getKey() + "'");
-            } else if (!Arrays.equals(src.shape(), e.getValue().shape())) {
-                problems.add("size mismatch for '" + e.getKey() + "': checkpoint has " + Shape.str(src.shape())
+            } else if (!Arrays.equals(src, e.getValue().shape())) {
+                problems.add("size mismatch for '" + e.getKey() + "': checkpoint has " + Shape.str(src)
                         + ", model has " + Shape.str(e.getValue().shape()));
             }
         }
         if (strict) {
-            Set<String> unexpected = new LinkedHashSet<>(state.keySet());
+            Set<String> unexpected = new LinkedHashSet<>(shapes.keySet());
             unexpected.removeAll(own.keySet());
             for (String k : unexpected) problems.add("unexpected key '" + k + "'");
         }
@@ -215,10 +232,6 @@ public abstract class Module {
             String more = problems.size() > shown ? "; and " + (problems.size() - shown) + " more" : "";
             throw new IllegalArgumentException("loadStateDict into " + getClass().getSimpleName() + ": "
                     + String.join("; ", problems.subList(0, shown)) + more);
-        }
-        for (var e : own.entrySet()) {
-            Tensor src = state.get(e.getKey());
-            if (src != null) System.arraycopy(src.data(), 0, e.getValue().data(), 0, src.numel());
         }
     }
 

@@ -47,6 +47,28 @@ class WeightsTest {
     }
 
     @Test
+    void loadingInPlaceReadsTheFileIntoTheModelsArraysAndRefusesAMismatchFirst(@TempDir Path dir) throws Exception {
+        Module a = Models.create("resnet18", new Models.Config(5, 1, 28, ResNet.Stem.SMALL, 16, 1));
+        a.stateDict().get("bn1.num_batches_tracked").data()[0] = 7;
+        Path file = dir.resolve("r18.safetensors");
+        Weights.save(a, file, Map.of("descent.model", "resnet18"));
+        Module b = Models.create("resnet18", new Models.Config(5, 1, 28, ResNet.Stem.SMALL, 16, 2));
+        float[] arrayBefore = b.stateDict().get("conv1.weight").data();
+        Weights.loadInto(b, file);
+        assertTrue(arrayBefore == b.stateDict().get("conv1.weight").data(), "the model keeps its own arrays");
+        for (var e : a.stateDict().entrySet()) assertArrayEquals(e.getValue().data(), b.stateDict().get(e.getKey()).data(), e.getKey());
+        org.junit.jupiter.api.Assertions.assertEquals(Map.of("descent.model", "resnet18"), Weights.metadata(file));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {5, 512}, Weights.shapes(file).get("fc.weight"));
+
+        Module c = Models.create("resnet18", new Models.Config(3, 1, 28, ResNet.Stem.SMALL, 16, 3));
+        float[] before = c.stateDict().get("conv1.weight").toArray();
+        var e = assertThrows(IllegalArgumentException.class, () -> Weights.loadInto(c, file));
+        org.junit.jupiter.api.Assertions.assertEquals("loadStateDict into ResNet: size mismatch for 'fc.weight': checkpoint has [5, 512], model has [3, 512]; "
+                + "size mismatch for 'fc.bias': checkpoint has [5], model has [3]", e.getMessage());
+        assertArrayEquals(before, c.stateDict().get("conv1.weight").data(), "nothing read into the model");
+    }
+
+    @Test
     void headCanBeSkippedWhenLoadingIntoANewTask(@TempDir Path dir) throws Exception {
         Module src = Models.create("small-cnn", new Models.Config(10, 1, 12, ResNet.Stem.SMALL, 16, 1));
         Module dst = Models.create("small-cnn", new Models.Config(5, 1, 12, ResNet.Stem.SMALL, 16, 2));
