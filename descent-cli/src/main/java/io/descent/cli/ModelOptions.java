@@ -66,8 +66,8 @@ public final class ModelOptions {
     int bottleneck;
 
     /**
-     * These flags, with {@code --in-channels} and {@code --stem}, when left out, read off a state
-     * dict: channels = dim 1 of its input layer's weight ({@link #firstConv}), the small stem when
+     * These flags, with {@code --in-channels} and {@code --stem}, when left out, read off the
+     * tensor shapes of a weights file ({@code Weights.shapes}): channels = dim 1 of its input layer's weight ({@link #firstConv}), the small stem when
      * {@code conv1.weight} is 3×3 and the ImageNet one when it is larger. Weights decide what the
      * data must look like: a data set opened with these options repeats grey images for a
      * 3-channel model.
