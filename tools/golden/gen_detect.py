@@ -19,14 +19,18 @@ detect_map.safetensors (io.descent.detect.MeanAveragePrecisionTest), per case <c
   <c>.images [1]                     number of images (ids 1..n in COCO, in this order)
   <c>.gt_boxes [G, 4], <c>.gt_labels [G], <c>.gt_image [G]       ground truth, xyxy
   <c>.dt_boxes [D, 4], <c>.dt_scores [D], <c>.dt_labels [D], <c>.dt_image [D]   detections
-  <c>.stats [3]                      COCOeval stats[0:3]: AP@[.5:.95], AP50, AP75 (area all, 100 dets)
+  <c>.stats [7]                      COCOeval stats[0], ..., stats[5], stats[8]: AP@[.5:.95], AP50,
+                                     AP75 (area all), AP_S, AP_M, AP_L (AP@[.5:.95] of areas small
+                                     [0, 32^2], medium [32^2, 96^2], large [96^2, 1e5^2]), AR@100
+                                     (area all); all at maxDets 100, -1 where COCOeval gives -1
   <c>.per_class [C]                  per class 0..C-1: mean of eval['precision'][:, :, k, 0, 2]
                                      over entries > -1, or -1 where there are none
   Doubles are stored as float pairs: <key> (the float nearest) and <key>_lo (the float nearest
   the remainder), so the Java test can compare to ~1e-14, not float32's ~1e-7.
 Boxes within an image are listed in the order COCO gets them (annotation ids follow it); classes
 are COCO category ids minus 1 (COCO ids start at 1: a detection matched to a ground-truth id 0
-would count as unmatched in COCOeval).
+would count as unmatched in COCOeval). A ground truth's COCO `area` is its w*h, as loadRes sets it
+for detections, so the area ranges treat both alike (the Java side has no area field).
 """
 import contextlib
 import io
@@ -99,7 +103,7 @@ def hi_lo(values):
 
 
 def coco_eval(images, gt, dt, classes):
-    """COCOeval (bbox, area all, 100 dets) of float32 xyxy boxes; returns stats[0:3] and per-class AP."""
+    """COCOeval (bbox, 100 dets) of float32 xyxy boxes; returns stats[0:6] + [stats[8]] and per-class AP (area all)."""
     def bbox(b):
         x1, y1, x2, y2 = (float(v) for v in b)
         return [x1, y1, x2 - x1, y2 - y1]
@@ -120,13 +124,15 @@ def coco_eval(images, gt, dt, classes):
         e.evaluate()
         e.accumulate()
         e.summarize()
-    assert list(e.params.maxDets) == [1, 10, 100] and e.params.areaRngLbl[0] == "all"
+    assert list(e.params.maxDets) == [1, 10, 100]
+    assert e.params.areaRngLbl == ["all", "small", "medium", "large"]
+    assert e.params.areaRng == [[0, 1e10], [0, 32 ** 2], [32 ** 2, 96 ** 2], [96 ** 2, 1e10]]
     precision = e.eval["precision"][:, :, :, 0, 2]  # [T, R, K] at area all, maxDets 100
     per_class = []
     for k in range(classes):
         p = precision[:, :, k]
         per_class.append(float(np.mean(p[p > -1])) if (p > -1).any() else -1.0)
-    return [float(s) for s in e.stats[:3]], per_class
+    return [float(s) for s in e.stats[:6]] + [float(e.stats[8])], per_class
 
 
 def jitter_box(rng, b, sigma):
@@ -141,13 +147,40 @@ def random_box(rng, size=200, lo=8, hi=80):
     return np.array([x, y, x + w, y + h])
 
 
+def varied_box(rng, size=300):
+    """A box of side sqrt(w*h) log-uniform in [8, 200] px (aspect 1/2 to 2) inside a size x size
+    image: about 43% small (below 32^2 px^2), 34% medium and 23% large (above 96^2)."""
+    side = np.exp(rng.uniform(np.log(8), np.log(200)))
+    aspect = np.exp(rng.uniform(np.log(0.5), np.log(2)))
+    w, h = min(side * np.sqrt(aspect), size - 1), min(side / np.sqrt(aspect), size - 1)
+    x, y = rng.uniform(0, size - w), rng.uniform(0, size - h)
+    return np.array([x, y, x + w, y + h])
+
+
+def bound_box(rng):
+    """An integer box at or near an area bound, piled into a 40 px corner (boxes overlap): exactly
+    32x32, 16x64, 96x96 or 64x144 (areas 32^2 and 96^2, in both ranges they close), or each side
+    within a few px of 32 or 96."""
+    x, y = rng.integers(0, 40, 2)
+    exact = [(32, 32), (16, 64), (96, 96), (64, 144)]
+    if rng.uniform() < 0.4:
+        w, h = exact[rng.integers(0, len(exact))]
+    else:
+        s = 32 if rng.uniform() < 0.5 else 96
+        w, h = rng.integers(s - 4, s + 5, 2)
+    return np.array([x, y, x + w, y + h], dtype=float)
+
+
 def synthetic(seed, images, gt_classes, detected, fp_classes, max_gt, missed=0.2, dup=0.2, fp_max=3,
-              score=lambda rng: rng.uniform(), grid=None, crowd=None, flood=None, twins=0.0):
-    """A fake data set: per image up to max_gt random ground truths of gt_classes; detections are
-    the ground truths of the `detected` classes jittered (some missed, some found twice) with random
-    scores, plus up to fp_max random false positives of fp_classes, shuffled within the image.
+              score=lambda rng: rng.uniform(), grid=None, crowd=None, flood=None, twins=0.0,
+              box=None, fp_box=random_box):
+    """A fake data set: per image up to max_gt random ground truths of gt_classes (from `box` when
+    given); detections are the ground truths of the `detected` classes jittered (some missed, some
+    found twice) with random scores, plus up to fp_max false positives of fp_classes from `fp_box`,
+    shuffled within the image.
     On a grid, a ground truth has with probability `twins` a twin of its class shifted by half its
-    width, and a detection a quarter width over, at IoU 0.6 from both (COCOeval takes the later)."""
+    width, and a detection a quarter width over, at IoU 0.6 from both (COCOeval takes the later);
+    detections of grid boxes are shifted by whole steps of grid // 2 px (1 px on a grid of 1)."""
     rng = np.random.default_rng(seed)
     gt = {"image": [], "labels": [], "boxes": []}
     dt = {"image": [], "labels": [], "boxes": [], "scores": []}
@@ -155,7 +188,9 @@ def synthetic(seed, images, gt_classes, detected, fp_classes, max_gt, missed=0.2
         n = rng.integers(0, max_gt + 1)
         boxes = []
         for _ in range(n):
-            if crowd:  # boxes piled up in one corner: many overlaps
+            if box:
+                boxes.append(box(rng))
+            elif crowd:  # boxes piled up in one corner: many overlaps
                 boxes.append(random_box(rng, size=crowd, lo=10, hi=30))
             elif grid:  # integer boxes on a grid: exact IoUs, equal IoUs
                 x, y = rng.integers(0, 20, 2) * grid
@@ -186,7 +221,7 @@ def synthetic(seed, images, gt_classes, detected, fp_classes, max_gt, missed=0.2
                     d = jitter_box(rng, b, rng.uniform(0.01, 0.25))
                 dets.append((l, d, score(rng)))
         for _ in range(rng.integers(0, fp_max + 1)):
-            dets.append((int(rng.choice(fp_classes)), random_box(rng), score(rng) * 0.7))
+            dets.append((int(rng.choice(fp_classes)), fp_box(rng), score(rng) * 0.7))
         if flood is not None and img == flood:  # more than maxDets detections of one class
             for _ in range(150):
                 dets.append((0, random_box(rng, size=crowd or 200), score(rng)))
@@ -221,9 +256,10 @@ def map_case(out, name, images, classes, gt, dt):
 
 def map_fixture():
     out = {}
-    # 20 images, 5 classes: 0-2 detected, 3 has ground truth but no detection, 4 has false positives only
+    # 20 images of 300x300 px, 5 classes: 0-2 detected, 3 has ground truth but no detection, 4
+    # has false positives only; boxes (and false positives) of every size, small, medium and large
     map_case(out, "main", 20, 5, *synthetic(1, 20, gt_classes=[0, 1, 2, 3], detected=[0, 1, 2],
-                                            fp_classes=[0, 1, 2, 4], max_gt=6))
+                                            fp_classes=[0, 1, 2, 4], max_gt=6, box=varied_box, fp_box=varied_box))
     # boxes piled into 60x60 px (ground truths overlap each other), 2 classes, and one image with
     # 150 extra detections of class 0: more than the 100 that maxDets keeps
     map_case(out, "crowded", 6, 2, *synthetic(2, 6, gt_classes=[0, 1], detected=[0, 1], fp_classes=[0, 1],
@@ -233,6 +269,12 @@ def map_fixture():
     map_case(out, "ties", 12, 3, *synthetic(3, 12, gt_classes=[0, 1, 2], detected=[0, 1, 2], fp_classes=[0, 1, 2],
                                              max_gt=8, dup=0.4, twins=0.3, grid=4,
                                              score=lambda rng: rng.integers(1, 10) / 10))
+    # integer boxes at and near the area bounds 32^2 and 96^2, overlapping: detections 1 px off
+    # cross the bounds, ground truths in range and ignored ones compete for a detection, and
+    # ground truths of area exactly 32^2 or 96^2 count in both ranges
+    map_case(out, "bounds", 10, 2, *synthetic(4, 10, gt_classes=[0, 1], detected=[0, 1], fp_classes=[0, 1],
+                                              max_gt=8, missed=0.15, dup=0.3, grid=1, box=bound_box,
+                                              fp_box=bound_box, score=lambda rng: rng.integers(1, 20) / 20))
     return out
 
 

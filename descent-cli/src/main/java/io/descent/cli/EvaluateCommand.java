@@ -93,6 +93,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         r.perClass().forEach((c, ap) -> sb.append(String.format(java.util.Locale.ROOT, " %s %s", c < names.size() ? names.get(c) : "class " + c,
                 ap < 0 ? "(no true box)" : String.format(java.util.Locale.ROOT, "%.4f", ap))));
         System.out.println(sb);
+        // COCOeval's AP_S, AP_M, AP_L and AR@100, "n/a" for its −1 (no true box in the range)
+        java.util.function.DoubleFunction<String> coco = v -> v < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.4f", v);
+        System.out.println(String.format(java.util.Locale.ROOT, "COCO: AP_S %s AP_M %s AP_L %s AR@100 %s",
+                coco.apply(r.mapSmall()), coco.apply(r.mapMedium()), coco.apply(r.mapLarge()), coco.apply(r.mar100())));
     }
 
     private void print(String what, TrainVal tv, Map<String, Double> metrics) {

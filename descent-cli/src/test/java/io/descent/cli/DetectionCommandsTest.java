@@ -38,6 +38,7 @@ class DetectionCommandsTest {
         Cli.Run e = Cli.run("evaluate", "--weights", run.resolve("best.safetensors").toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("AP@[.5:.95] per class: circle "), e.out());
+        assertTrue(e.out().contains("COCO: AP_S "), e.out());
         String last = Files.readAllLines(run.resolve("metrics.csv")).getLast();
         String[] cols = header.split(","), vals = last.split(",");
         for (String metric : new String[] {"val_loss", "val_map", "val_map50"}) {

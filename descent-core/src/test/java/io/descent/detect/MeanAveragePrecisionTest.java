@@ -25,6 +25,14 @@ class MeanAveragePrecisionTest {
         assertEquals(map75, r.map75(), EPS, "map75");
     }
 
+    /** COCOeval's AP_S, AP_M, AP_L and AR@100. */
+    private static void assertAreas(double small, double medium, double large, double mar100, MeanAveragePrecision.Result r) {
+        assertEquals(small, r.mapSmall(), EPS, "mapSmall");
+        assertEquals(medium, r.mapMedium(), EPS, "mapMedium");
+        assertEquals(large, r.mapLarge(), EPS, "mapLarge");
+        assertEquals(mar100, r.mar100(), EPS, "mar100");
+    }
+
     /** Same classes, and each AP within EPS (a precision of 1 is tp / (tp + 2⁻⁵²) = 1 − 2⁻⁵² in COCOeval). */
     private static void assertPerClass(Map<Integer, Double> expected, MeanAveragePrecision.Result r) {
         assertEquals(new TreeSet<>(expected.keySet()), r.perClass().keySet());
@@ -42,6 +50,7 @@ class MeanAveragePrecisionTest {
         assertEquals(3, m.images());
         MeanAveragePrecision.Result r = m.compute();
         assertResult(1, 1, 1, r);
+        assertAreas(1, -1, -1, 1, r); // every box is small (area <= 32²): no medium or large ground truth
         assertPerClass(Map.of(0, 1.0, 1, 1.0, 2, 1.0), r);
     }
 
@@ -51,6 +60,7 @@ class MeanAveragePrecisionTest {
         m.add(Detections.empty(), new Boxes(new float[] {0, 0, 10, 10, 20, 20, 30, 40}, new int[] {0, 1}));
         MeanAveragePrecision.Result r = m.compute();
         assertResult(0, 0, 0, r);
+        assertAreas(0, -1, -1, 0, r);
         assertPerClass(Map.of(0, 0.0, 1, 0.0), r);
     }
 
@@ -127,10 +137,76 @@ class MeanAveragePrecisionTest {
     void withoutAnyGroundTruthEveryFigureIsMinusOne() {
         MeanAveragePrecision m = new MeanAveragePrecision();
         assertResult(-1, -1, -1, m.compute());
+        assertAreas(-1, -1, -1, -1, m.compute());
         m.add(dets(new float[] {0, 0, 1, 1}, new float[] {0.5f}, 3), Boxes.empty());
         MeanAveragePrecision.Result r = m.compute();
         assertResult(-1, -1, -1, r);
+        assertAreas(-1, -1, -1, -1, r);
         assertPerClass(Map.of(3, -1.0), r);
+    }
+
+    @Test
+    void areaRangesSplitTheBoxesBySize() {
+        // a small truth (10×10) found, a large one (100×100 = 10000 >= 96²) missed: AP_S 1, AP_L 0
+        // (the small one's detection matches a truth ignored there: neither TP nor FP), no
+        // medium truth (−1); in area "all" recall 1/2 with precision 1, so 51 of 101 points read 1
+        MeanAveragePrecision m = new MeanAveragePrecision();
+        Boxes truth = new Boxes(new float[] {0, 0, 10, 10, 100, 100, 200, 200}, new int[] {0, 0});
+        m.add(dets(new float[] {0, 0, 10, 10}, new float[] {0.9f}, 0), truth);
+        MeanAveragePrecision.Result r = m.compute();
+        assertResult(51.0 / 101, 51.0 / 101, 51.0 / 101, r);
+        assertAreas(1, -1, 0, 0.5, r);
+        assertPerClass(Map.of(0, 51.0 / 101), r); // per class: area "all"
+    }
+
+    @Test
+    void aDetectionIsIgnoredInARangeThatHoldsNeitherItNorItsMatch() {
+        // the truths of the case above, both found, and a false positive X ranked first, large
+        // (110×110) and far from both. Small: X unmatched and outside the range, the large
+        // truth's detection matched to a truth ignored there: both ignored, AP_S 1. Large: X a
+        // false positive, the small truth's detection ignored, then a TP: precision 1/2 throughout.
+        // All: FP, TP, TP: precision [0, 1/2, 2/3] → 2/3 at every point.
+        MeanAveragePrecision m = new MeanAveragePrecision();
+        Boxes truth = new Boxes(new float[] {0, 0, 10, 10, 100, 100, 200, 200}, new int[] {0, 0});
+        m.add(dets(new float[] {150, 0, 260, 110, 0, 0, 10, 10, 100, 100, 200, 200}, new float[] {0.95f, 0.9f, 0.8f}, 0, 0, 0), truth);
+        MeanAveragePrecision.Result r = m.compute();
+        double twoThirds = 2 / (3 + Math.ulp(1.0)), half = 1 / (2 + Math.ulp(1.0));
+        assertResult(twoThirds, twoThirds, twoThirds, r);
+        assertAreas(1, -1, half, 1, r);
+    }
+
+    @Test
+    void aDetectionTakesATruthInRangeBeforeAnIgnoredOneAndBoundsBelongToBothRanges() {
+        // class 0: truths M (40×40, medium) and S (30×30, small); detection D is exactly 32×32
+        // (area 32² = 1024: small and medium), IoU 0.64 with M and 0.879 with S.
+        // Medium (S ignored): D takes M while 0.64 >= t (t = 0.50..0.60), though S fits better
+        // (COCOeval stops at the first ignored truth once it has a match in range); for t =
+        // 0.65..0.85 D takes S and is ignored; at 0.90 and 0.95 it is unmatched, in range: FP.
+        // AP 3/10. Small (M ignored): D takes S up to 0.85, then an FP: AP 8/10.
+        // All: D takes S (the larger IoU) up to 0.85, recall 1/2: 8 × 51/101 / 10; AR 8 × 1/2 / 10.
+        // class 1: one truth exactly 32×32, found: AP 1 in small, medium and all.
+        MeanAveragePrecision m = new MeanAveragePrecision();
+        Boxes truth = new Boxes(new float[] {0, 0, 40, 40, 0, 0, 30, 30, 100, 100, 132, 132}, new int[] {0, 0, 1});
+        m.add(dets(new float[] {0, 0, 32, 32, 100, 100, 132, 132}, new float[] {0.9f, 0.5f}, 0, 1), truth);
+        MeanAveragePrecision.Result r = m.compute();
+        double class0 = 8 * 51.0 / 101 / 10;
+        assertResult((class0 + 1) / 2, (51.0 / 101 + 1) / 2, (51.0 / 101 + 1) / 2, r);
+        assertAreas((0.8 + 1) / 2, (0.3 + 1) / 2, -1, (0.4 + 1) / 2, r);
+        assertPerClass(Map.of(0, class0, 1, 1.0), r);
+    }
+
+    @Test
+    void aBoxOver1e5SquaredIsInNoRangeNotEvenAll() {
+        // COCOeval's "all" is [0, 1e5²]: a 2e5 × 2e5 truth is ignored there, and its detection with it
+        MeanAveragePrecision m = new MeanAveragePrecision();
+        Boxes huge = new Boxes(new float[] {0, 0, 200000, 200000}, new int[] {0});
+        m.add(dets(huge.xyxy(), new float[] {0.9f}, 0), huge);
+        MeanAveragePrecision.Result r = m.compute();
+        assertResult(-1, -1, -1, r);
+        assertAreas(-1, -1, -1, -1, r);
+        assertPerClass(Map.of(0, -1.0), r);
+        assertEquals(1e10, MeanAveragePrecision.AREA_RANGES[0][1]);
+        assertEquals(1e10, MeanAveragePrecision.AREA_RANGES[3][1]);
     }
 
     @Test
@@ -233,15 +309,20 @@ class MeanAveragePrecisionTest {
     @Test
     void agreesWithCocoEval() {
         String[] cases = GOLDEN.keySet().stream().filter(k -> k.endsWith(".stats")).map(k -> k.substring(0, k.length() - 6)).sorted().toArray(String[]::new);
-        assertEquals("[crowded, main, ties]", Arrays.toString(cases));
+        assertEquals("[bounds, crowded, main, ties]", Arrays.toString(cases));
         for (String c : cases) {
             MeanAveragePrecision m = metric(c);
             MeanAveragePrecision.Result r = m.compute();
             double[] stats = doubles(c + ".stats"), perClass = doubles(c + ".per_class");
+            assertEquals(7, stats.length, c + ": stats[0..5] and stats[8]");
             // the fixture holds each value to ~1e-14; the sums here run in another order than numpy's
             assertEquals(stats[0], r.map(), EPS, c + " AP@[.5:.95]");
             assertEquals(stats[1], r.map50(), EPS, c + " AP50");
             assertEquals(stats[2], r.map75(), EPS, c + " AP75");
+            assertEquals(stats[3], r.mapSmall(), EPS, c + " AP_S");
+            assertEquals(stats[4], r.mapMedium(), EPS, c + " AP_M");
+            assertEquals(stats[5], r.mapLarge(), EPS, c + " AP_L");
+            assertEquals(stats[6], r.mar100(), EPS, c + " AR@100");
             for (int k = 0; k < perClass.length; k++) {
                 double ap = r.perClass().getOrDefault(k, -1.0);
                 assertEquals(perClass[k], ap, EPS, c + " class " + k);
