@@ -197,11 +197,8 @@ public final class TrainCommand implements Callable<Integer> {
             String name = run != null ? run : modelName + "-" + data.replace(':', '_').replace('/', '_') + "-" + System.currentTimeMillis() / 1000;
             Path dir = resumeFrom != null ? resumeFrom : runsDir.resolve(name);
             if (checkpointSegments < 0) throw new IllegalArgumentException("--checkpoint-segments must be >= 0, got " + checkpointSegments);
-            // checkpointing shares the model's parameters and names: only the forward pass changes.
-            // A detector's forward is no chain (the neck reads three stages): its four backbone stages are checkpointed instead.
-            Module trained = checkpointSegments <= 1 ? model
-                    : model instanceof io.descent.models.CenterNet ? io.descent.train.Checkpointing.apply(model, io.descent.train.Checkpointing.stages(model))
-                    : io.descent.train.Checkpointing.checkpointSequential(model, checkpointSegments);
+            // checkpointing shares the model's parameters and names: only the forward pass changes
+            Module trained = io.descent.train.Checkpointing.checkpoint(model, checkpointSegments);
             Trainer trainer = new Trainer(trained, opt, t, config).scheduler(scheduler).runDir(dir)
                     .weightsMetadata(ModelOptions.metadata(modelName, mc, task));
             if (ema != null) trainer.ema(new Ema(model, ema, true, 1));

@@ -40,6 +40,17 @@ public final class Checkpointing {
         return model;
     }
 
+    /**
+     * What {@code --checkpoint-segments S} asks of a model: cut into S segments where its forward
+     * pass is a chain ({@link #checkpointSequential}), else — a detector, whose neck reads three
+     * stages' outputs — its {@link #stages} checkpointed in place. S ≤ 1 leaves it as it is.
+     */
+    public static Module checkpoint(Module model, int segments) {
+        if (segments <= 1) return model;
+        if (model instanceof io.descent.models.CenterNet) return apply(model, stages(model));
+        return checkpointSequential(model, segments);
+    }
+
     /** The stage paths worth checkpointing: a ResNet's (or a CenterNet's backbone's) layer1..layer4, a VGG's features and classifier. */
     public static List<String> stages(Module model) {
         if (model instanceof ResNet || model instanceof io.descent.models.CenterNet) return List.of("layer1", "layer2", "layer3", "layer4");
