@@ -5,6 +5,7 @@ import io.descent.data.LoaderOptions;
 import io.descent.data.TrainVal;
 import io.descent.data.Transform;
 import io.descent.data.transforms.Compose;
+import io.descent.ensemble.DetectorEnsemble;
 import io.descent.ensemble.Ensemble;
 import io.descent.io.Weights;
 import io.descent.models.Models;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code descent evaluate}: loss and metrics of saved weights on a data set's validation (test)
- * split; given several weights files, of each and of their probability-averaging ensemble.
+ * split; given several weights files, of each and of their ensemble (classifiers: averaged class
+ * probabilities; detectors: averaged heatmap probabilities and box maps).
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Print the metrics of saved weights on the validation/test split (of each, and of their ensemble, given several).")
 public final class EvaluateCommand implements Callable<Integer> {
@@ -33,7 +35,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     DataOptions dataOptions;
 
     @Option(names = "--weights", required = true, split = ",", arity = "1..*", paramLabel = "FILE",
-            description = "Weights: .safetensors or .pth/.pt. Several (comma- or space-separated, e.g. runs/X/snapshot-*.safetensors; one architecture): each is evaluated, then their ensemble (averaged class probabilities).")
+            description = "Weights: .safetensors or .pth/.pt. Several (comma- or space-separated, e.g. runs/X/snapshot-*.safetensors; one architecture): each is evaluated, then their ensemble (averaged class probabilities; detectors: averaged heatmaps and box maps).")
     List<Path> weights;
 
     @Option(names = "--task", paramLabel = "classify|reconstruct|denoise|detect",
@@ -57,7 +59,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         TaskNames.requireDetectorForDetection(modelOptions.model(null), detect);
         List<Transform> corruption = new ArrayList<>();
         noiseOptions.addCorruption(task, corruption);
-        if (weights.size() > 1 && !task.equals("classify")) throw new IllegalArgumentException("an ensemble (several --weights) averages class probabilities: --task classify only");
+        if (weights.size() > 1 && !task.equals("classify") && !detect) throw new IllegalArgumentException("an ensemble (several --weights) averages class probabilities or detectors' maps: --task classify or detect");
         TrainVal tv = null;
         List<Module> models = new ArrayList<>();
         int classes = 0;
@@ -72,18 +74,24 @@ public final class EvaluateCommand implements Callable<Integer> {
         Task t = TaskNames.of(task, classes, 0f);
         try (DataLoader val = new DataLoader(tv.val(), LoaderOptions.DEFAULT.withBatchSize(batch).withNumWorkers(dataOptions.workers)
                 .withSeed(seed).withTransform(corruption.isEmpty() ? null : new Compose(corruption)))) {
-            for (int i = 0; i < models.size(); i++) {
-                if (t instanceof Task.Detection d) {
-                    Task.Detection.DetectionMetrics m = Trainer.evaluateInto(models.get(i), val, d, d.metrics());
-                    print(weights.get(i).toString(), tv, m.values(""));
-                    printPerClass(m.evaluation(), tv.val().classes());
-                } else {
-                    print(weights.get(i).toString(), tv, Trainer.evaluate(models.get(i), val, t, ""));
-                }
+            for (int i = 0; i < models.size(); i++) evaluate(weights.get(i).toString(), models.get(i), t, val, tv);
+            if (models.size() > 1) {
+                Module ensemble = t instanceof Task.Detection ? new DetectorEnsemble(models, classes) : new Ensemble(models);
+                evaluate("ensemble of " + models.size(), ensemble, t, val, tv);
             }
-            if (models.size() > 1) print("ensemble of " + models.size(), tv, Trainer.evaluate(new Ensemble(models), val, t, ""));
         }
         return 0;
+    }
+
+    /** Prints one model's metrics; a detector's with each class's AP and COCO's size figures. */
+    private void evaluate(String what, Module model, Task t, DataLoader val, TrainVal tv) {
+        if (t instanceof Task.Detection d) {
+            Task.Detection.DetectionMetrics m = Trainer.evaluateInto(model, val, d, d.metrics());
+            print(what, tv, m.values(""));
+            printPerClass(m.evaluation(), tv.val().classes());
+        } else {
+            print(what, tv, Trainer.evaluate(model, val, t, ""));
+        }
     }
 
     /** Each class's AP@[.5:.95] by name; classes without a true box in the data are marked so. */

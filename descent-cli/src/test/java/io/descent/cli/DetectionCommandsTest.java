@@ -47,6 +47,10 @@ class DetectionCommandsTest {
             assertTrue(e.out().contains(printed), "evaluate reproduces the run's " + metric + ": " + printed + " in " + e.out());
         }
 
+        Cli.Run ens = Cli.run("evaluate", "--weights", run.resolve("best.safetensors") + "," + run.resolve("last.safetensors"));
+        assertEquals(0, ens.code(), ens.err());
+        assertTrue(ens.out().contains("ensemble of 2 on shapes-detection (1000 examples): loss "), "two detectors' averaged maps: " + ens.out());
+
         // detect on an image file of another size: boxes in the file's pixels, and the image written with them drawn
         java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(48, 40, java.awt.image.BufferedImage.TYPE_INT_RGB);
         img.setRGB(10, 10, 0xffffff);

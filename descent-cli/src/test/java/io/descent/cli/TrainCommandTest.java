@@ -55,7 +55,7 @@ class TrainCommandTest {
         double l0 = loss(lines.get(0)), l1 = loss(lines.get(1)), le = loss(lines.get(2));
         assertTrue(le <= (l0 + l1) / 2 + 1e-4, e.out());
         Cli.Run bad = Cli.run("evaluate", "--model", "mlp", "--weights", files[0] + "," + files[1], "--task", "reconstruct");
-        assertEquals("descent: an ensemble (several --weights) averages class probabilities: --task classify only", bad.err().strip());
+        assertEquals("descent: an ensemble (several --weights) averages class probabilities or detectors' maps: --task classify or detect", bad.err().strip());
     }
 
     @Test
