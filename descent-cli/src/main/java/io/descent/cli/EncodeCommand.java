@@ -56,12 +56,11 @@ public final class EncodeCommand implements Callable<Integer> {
             case "val" -> tv.val();
             default -> throw new IllegalArgumentException("--split must be train or val, got '" + split + "'");
         };
-        var state = Weights.read(weights);
         int[] shape = data.get(0).shape();
         Models.Config cfg = modelOptions.forData(shape, 10, 0);
         Module m = Models.create(modelOptions.model(null), cfg);
         if (!(m instanceof Autoencoder ae)) throw new IllegalArgumentException("encode needs an autoencoder model (autoencoder, conv-autoencoder), got " + modelOptions.model(null));
-        ae.loadStateDict(state, true);
+        Weights.load(ae, weights);
         ae.eval();
         List<float[]> codes = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();

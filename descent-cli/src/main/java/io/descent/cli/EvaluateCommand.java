@@ -64,7 +64,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<Module> models = new ArrayList<>();
         int classes = 0;
         for (Path w : weights) {
-            var shapes = Weights.shapes(w); // a safetensors file's header: its tensors go straight into the model below
+            var shapes = Weights.shapes(w); // what describes the tensors: they go straight into the model below
             if (tv == null) tv = dataOptions.open(modelOptions.withInputFrom(shapes), 0, detect); // the first file decides the input
             int[] shape = tv.val().get(0).shape();
             Models.Config config = modelOptions.resolve(shapes, shape.length > 1 ? shape[1] : 0);

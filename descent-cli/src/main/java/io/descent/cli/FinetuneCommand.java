@@ -161,10 +161,9 @@ public final class FinetuneCommand implements Callable<Integer> {
         boolean detect = taskName.equals("detect");
         String modelName = modelOptions.model(null);
         TaskNames.requireDetectorForDetection(modelName, detect);
-        Map<String, Tensor> state = Weights.read(weights);
         // the pretrained layers decide the input: an ImageNet ResNet keeps its 7×7 stem on small
         // images, and grey images are repeated for a 3-channel first layer
-        ModelOptions input = modelOptions.withInputFrom(Weights.shapesOf(state));
+        ModelOptions input = modelOptions.withInputFrom(Weights.shapes(weights));
         TrainVal tv = dataOptions.open(input, seed, detect);
         int[] shape = tv.train().get(0).shape();
         int numClasses = dataOptions.numClasses(tv);
@@ -178,15 +177,14 @@ public final class FinetuneCommand implements Callable<Integer> {
             // a detector's neck and heads start from their random initial values: built without skipping them
             model = Models.create(modelName, mc);
             headPath = "head";
-            Weights.load(model, state, true, keepHead ? List.of("fc.") : List.of("fc.", "neck.", "head."));
+            Weights.load(model, weights, true, keepHead ? List.of("fc.") : List.of("fc.", "neck.", "head."));
         } else {
             try (var skip = Init.skipRandom()) { // every value is loaded below, or is the head's, which is replaced
                 model = Models.create(modelName, mc);
             }
             headPath = Heads.path(model);
-            Weights.load(model, state, true, keepHead ? List.of() : List.of(headPath + "."));
+            Weights.load(model, weights, true, keepHead ? List.of() : List.of(headPath + "."));
         }
-        state = null; // copied into the model: let the file's tensors go (vgg16: 528 MB)
         Rng rng = new Rng(seed * 0x9E3779B97F4A7C15L + 7);
         if (!keepHead && !detect) {
             if (head.equals("mlp")) Heads.replaceMlp(model, hidden, numClasses, dropout, rng);

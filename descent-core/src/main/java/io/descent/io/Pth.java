@@ -55,6 +55,8 @@ public final class Pth {
     static final int MAX_DEPTH = 100;
     static final int VIEW_AMPLIFICATION = 4;
     static final int VIEW_SLACK = 1 << 20;
+    /** Bytes a contiguous view is streamed through when read into a model's array. */
+    static final int CHUNK = 1 << 20;
     /** Keys under which checkpoints conventionally keep the model's state_dict, in order of preference. */
     static final List<String> STATE_DICT_KEYS = List.of("state_dict", "model_state_dict", "model", "module", "net");
 
@@ -80,6 +82,32 @@ public final class Pth {
     public static LinkedHashMap<String, Tensor> readStateDict(Path path) throws IOException {
         try (Archive a = Archive.open(path)) {
             return a.stateDict(findStateDict(a.root, path));
+        }
+    }
+
+    /**
+     * The shape of each tensor of the state_dict {@link #readStateDict(Path)} finds, by key in
+     * the file's order, with every view checked against its storage; no storage is read.
+     */
+    public static LinkedHashMap<String, int[]> shapes(Path path) throws IOException {
+        try (Archive a = Archive.open(path)) {
+            LinkedHashMap<String, int[]> out = new LinkedHashMap<>();
+            a.views(findStateDict(a.root, path)).forEach((k, r) -> out.put(k, Sizes.toInts(r.size())));
+            return out;
+        }
+    }
+
+    /**
+     * Reads each tensor of the state_dict {@link #readStateDict(Path)} finds that {@code targets}
+     * holds under its key straight into that tensor's array, converted to float32: a contiguous
+     * view streams from its zip entry through a bounded buffer, so loading a model needs the
+     * model's memory only, not the model's and the file's (vgg16: 528 MB). Keys without a target
+     * are skipped. The caller has checked the shapes ({@code Module.requireLoadable}); a
+     * mismatch here is refused before anything is read.
+     */
+    public static void readInto(Path path, Map<String, Tensor> targets) throws IOException {
+        try (Archive a = Archive.open(path)) {
+            a.readInto(a.views(findStateDict(a.root, path)), targets);
         }
     }
 
@@ -262,9 +290,61 @@ public final class Pth {
             Map<TensorRef, Tensor> tensors = new IdentityHashMap<>();
             for (Map.Entry<StorageRef, List<TensorRef>> e : byStorage.entrySet()) {
                 ByteBuffer data = readStorage(e.getKey());
-                for (TensorRef r : e.getValue()) tensors.put(r, gather(r, numel.get(r), data));
+                for (TensorRef r : e.getValue()) {
+                    float[] out = new float[numel.get(r)];
+                    gather(r, out, data);
+                    tensors.put(r, Tensor.wrap(out, Sizes.toInts(r.size())));
+                }
             }
             return convert(o, (r, key) -> tensors.get(r));
+        }
+
+        /** A state_dict's views by key, each checked against its storage (a refusal names the key). */
+        LinkedHashMap<String, TensorRef> views(Object dict) throws WeightsFormatException {
+            LinkedHashMap<String, TensorRef> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) dict).entrySet()) {
+                String key = (String) e.getKey();
+                TensorRef r = (TensorRef) e.getValue();
+                r.checkedNumel(path + ": tensor " + quote(key));
+                out.put(key, r);
+            }
+            return out;
+        }
+
+        void readInto(Map<String, TensorRef> views, Map<String, Tensor> targets) throws IOException {
+            for (Map.Entry<String, TensorRef> e : views.entrySet()) {
+                Tensor t = targets.get(e.getKey());
+                if (t != null && !java.util.Arrays.equals(t.shape(), Sizes.toInts(e.getValue().size()))) {
+                    throw new IllegalArgumentException(path + ": " + quote(e.getKey()) + " is " + io.descent.tensor.Shape.str(Sizes.toInts(e.getValue().size()))
+                            + ", its target " + io.descent.tensor.Shape.str(t.shape()));
+                }
+            }
+            for (Map.Entry<String, TensorRef> e : views.entrySet()) {
+                Tensor t = targets.get(e.getKey());
+                if (t == null || t.numel() == 0) continue;
+                TensorRef r = e.getValue();
+                if (isContiguous(Sizes.toInts(r.size()), r.stride())) stream(r, t.data());
+                else gather(r, t.data(), readStorage(r.storage()));
+            }
+        }
+
+        /** A contiguous view's elements, read from its storage entry {@value #CHUNK} bytes at a time. */
+        private void stream(TensorRef r, float[] out) throws IOException {
+            DType dtype = r.storage().dtype();
+            ZipEntry e = storageEntry(r.storage());
+            ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, (long) out.length * dtype.size())).order(ByteOrder.LITTLE_ENDIAN);
+            int perChunk = chunk.capacity() / dtype.size();
+            try (InputStream in = zip.getInputStream(e)) {
+                in.skipNBytes(r.offset() * dtype.size());
+                for (int done = 0; done < out.length; ) {
+                    int n = Math.min(perChunk, out.length - done), bytes = n * dtype.size();
+                    if (in.readNBytes(chunk.array(), 0, bytes) != bytes) throw new WeightsFormatException(path + ": storage entry " + clip(e.getName()) + " is truncated");
+                    dtype.decode(chunk.clear().limit(bytes), out, done, n);
+                    done += n;
+                }
+            } catch (ZipException | java.io.EOFException ex) {
+                throw new WeightsFormatException(path + ": cannot read " + clip(e.getName()) + ": " + ex.getMessage(), ex);
+            }
         }
 
         private ByteBuffer readStorage(StorageRef s) throws IOException {
@@ -318,16 +398,15 @@ public final class Pth {
             return out;
         }
 
-        /** The view's elements in row-major order, converted to float32. */
-        private static Tensor gather(TensorRef r, int numel, ByteBuffer storage) {
+        /** The view's elements in row-major order, converted to float32, into {@code out}. */
+        private static void gather(TensorRef r, float[] out, ByteBuffer storage) {
             DType dtype = r.storage().dtype();
             int es = dtype.size();
             int[] size = Sizes.toInts(r.size());
             long[] stride = r.stride();
-            float[] out = new float[numel];
             if (isContiguous(size, stride)) {
                 dtype.decode(storage.duplicate().order(ByteOrder.LITTLE_ENDIAN).position((int) (r.offset() * es)), out, 0, out.length);
-                return Tensor.wrap(out, size);
+                return;
             }
             int[] idx = new int[size.length];
             long pos = r.offset();
@@ -340,7 +419,6 @@ public final class Pth {
                     idx[d] = 0;
                 }
             }
-            return Tensor.wrap(out, size);
         }
 
         private static boolean isContiguous(int[] size, long[] stride) {

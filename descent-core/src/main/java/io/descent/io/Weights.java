@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** Model weights on disk: reads safetensors or PyTorch .pth/.pt by extension, and loads them into a module by name. */
 public final class Weights {
@@ -16,10 +17,15 @@ public final class Weights {
 
     /** The state dict stored in {@code path} (.safetensors, or .pth/.pt written by torch.save). */
     public static LinkedHashMap<String, Tensor> read(Path path) throws IOException {
+        return isSafetensors(path) ? Safetensors.read(path) : Pth.readStateDict(path);
+    }
+
+    /** Whether {@code path} is an existing safetensors file (true) or PyTorch file (false); anything else is refused. */
+    private static boolean isSafetensors(Path path) throws IOException {
         if (!Files.isRegularFile(path)) throw new IOException("weights file not found: " + path);
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".safetensors")) return Safetensors.read(path);
-        if (name.endsWith(".pth") || name.endsWith(".pt") || name.endsWith(".bin")) return Pth.readStateDict(path);
+        if (name.endsWith(".safetensors")) return true;
+        if (name.endsWith(".pth") || name.endsWith(".pt") || name.endsWith(".bin")) return false;
         throw new IOException("unknown weights format for " + path + ": expected .safetensors, .pth or .pt");
     }
 
@@ -34,17 +40,14 @@ public final class Weights {
     }
 
     /**
-     * The shape of each tensor of a weights file, by name in file order: a safetensors file's
-     * header alone (no tensor is read), a PyTorch file read whole.
+     * The shape of each tensor of a weights file, by name in file order, read from what describes
+     * the tensors (a safetensors header, a PyTorch file's pickle); no tensor is read.
      */
     public static LinkedHashMap<String, int[]> shapes(Path path) throws IOException {
-        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".safetensors") && Files.isRegularFile(path)) {
-            LinkedHashMap<String, int[]> out = new LinkedHashMap<>();
-            for (SafetensorsHeader.Entry e : Safetensors.readHeader(path).entries()) out.put(e.name(), e.shape());
-            return out;
-        }
-        return shapesOf(read(path));
+        if (!isSafetensors(path)) return Pth.shapes(path);
+        LinkedHashMap<String, int[]> out = new LinkedHashMap<>();
+        for (SafetensorsHeader.Entry e : Safetensors.readHeader(path).entries()) out.put(e.name(), e.shape());
+        return out;
     }
 
     /** The shape of each tensor of a state dict, by name in its order. */
@@ -52,23 +55,6 @@ public final class Weights {
         LinkedHashMap<String, int[]> out = new LinkedHashMap<>();
         state.forEach((k, t) -> out.put(k, t.shape()));
         return out;
-    }
-
-    /**
-     * Loads {@code path} into {@code model} strictly (every key, every shape). A safetensors file
-     * is checked by its header, then read straight into the model's own arrays, so loading needs
-     * no second copy of the weights (vgg16: 528 MB less at the peak); a PyTorch file is read, then
-     * copied.
-     */
-    public static void loadInto(Module model, Path path) throws IOException {
-        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!name.endsWith(".safetensors")) {
-            load(model, path, true, List.of());
-            return;
-        }
-        if (!Files.isRegularFile(path)) throw new IOException("weights file not found: " + path);
-        model.requireLoadable(shapes(path), true);
-        Safetensors.readInto(path, model.stateDict());
     }
 
     /** A weights file's {@code __metadata__} (safetensors; empty for PyTorch files and files without it). */
@@ -79,29 +65,33 @@ public final class Weights {
     }
 
     /**
-     * Loads {@code path} into {@code model}. Entries whose names start with one of
-     * {@code skipPrefixes} are dropped first (e.g. {@code "fc."} to keep a new head); with
-     * {@code strict}, every other key must match the model exactly.
+     * Loads {@code path} into {@code model} strictly (every key, every shape): the file is checked
+     * by what describes its tensors, then each tensor is read straight into the model's own array,
+     * so loading needs no second copy of the weights (vgg16: 528 MB less at the peak).
      */
-    public static void load(Module model, Path path, boolean strict, List<String> skipPrefixes) throws IOException {
-        load(model, read(path), strict, skipPrefixes);
-    }
-
-    /** {@link #load(Module, Path, boolean, List)} from a state dict already read. */
-    public static void load(Module model, Map<String, Tensor> state, boolean strict, List<String> skipPrefixes) {
-        if (!skipPrefixes.isEmpty()) {
-            state = new LinkedHashMap<>(state);
-            state.keySet().removeIf(k -> skipPrefixes.stream().anyMatch(k::startsWith));
-            if (strict) {
-                // the model's own entries under the skipped prefixes are expected to be absent
-                Map<String, Tensor> own = model.stateDict();
-                for (String k : own.keySet()) if (skipPrefixes.stream().anyMatch(k::startsWith)) state.put(k, own.get(k));
-            }
-        }
-        model.loadStateDict(state, strict);
-    }
-
     public static void load(Module model, Path path) throws IOException {
         load(model, path, true, List.of());
+    }
+
+    /**
+     * {@link #load(Module, Path)} without the file's entries whose names start with one of
+     * {@code skipPrefixes} (e.g. {@code "fc."} to keep a new head: the model's entries under them
+     * keep their values); with {@code strict}, every other key must match the model exactly,
+     * without it only the shapes of the keys both have. Nothing is read into the model unless
+     * the file passes these checks (the messages of {@link Module#loadStateDict}).
+     */
+    public static void load(Module model, Path path, boolean strict, List<String> skipPrefixes) throws IOException {
+        boolean safetensors = isSafetensors(path);
+        Predicate<String> skipped = k -> skipPrefixes.stream().anyMatch(k::startsWith);
+        LinkedHashMap<String, int[]> shapes = shapes(path);
+        shapes.keySet().removeIf(skipped);
+        LinkedHashMap<String, Tensor> targets = model.stateDict();
+        targets.forEach((k, t) -> {
+            if (skipped.test(k)) shapes.put(k, t.shape()); // expected absent from the file: they stay as they are
+        });
+        model.requireLoadable(shapes, strict);
+        targets.keySet().removeIf(skipped);
+        if (safetensors) Safetensors.readInto(path, targets);
+        else Pth.readInto(path, targets);
     }
 }

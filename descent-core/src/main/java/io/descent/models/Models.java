@@ -59,15 +59,15 @@ public final class Models {
 
     /**
      * {@link #load(String, Config, Map)} from a weights file: built under
-     * {@link Init#skipRandom()}, then loaded strictly; a safetensors file goes straight into the
-     * model's arrays ({@link io.descent.io.Weights#loadInto}), never held twice.
+     * {@link Init#skipRandom()}, then loaded strictly, the file's tensors read straight into the
+     * model's arrays ({@link io.descent.io.Weights#load(Module, java.nio.file.Path)}), never held twice.
      */
     public static Module load(String name, Config c, java.nio.file.Path weights) throws java.io.IOException {
         Module m;
         try (var skip = Init.skipRandom()) {
             m = create(name, c);
         }
-        io.descent.io.Weights.loadInto(m, weights);
+        io.descent.io.Weights.load(m, weights);
         return m;
     }
 

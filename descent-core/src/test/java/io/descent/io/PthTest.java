@@ -73,6 +73,41 @@ class PthTest {
         assertEquals("'epoch' is not a dict of tensors", refusal(p, () -> Pth.readStateDict(p, "epoch")));
     }
 
+    @Test
+    void readsInPlaceWhatReadStateDictReads() throws IOException {
+        for (String name : List.of("bn_state.pth", "views.pth", "dtypes.pth", "proto4.pth", "checkpoint.pth")) {
+            Path p = Fixtures.copy(name, dir);
+            LinkedHashMap<String, Tensor> expected = Pth.readStateDict(p);
+            LinkedHashMap<String, int[]> shapes = Pth.shapes(p);
+            assertEquals(List.copyOf(expected.keySet()), List.copyOf(shapes.keySet()), name);
+            LinkedHashMap<String, Tensor> targets = new LinkedHashMap<>();
+            shapes.forEach((k, shape) -> targets.put(k, Tensor.full(Float.NaN, shape)));
+            Map<String, float[]> arrays = new LinkedHashMap<>();
+            targets.forEach((k, t) -> arrays.put(k, t.data()));
+            Pth.readInto(p, targets);
+            assertSameTensors(expected, targets);
+            targets.forEach((k, t) -> assertTrue(arrays.get(k) == t.data(), name + " " + k + " keeps its array"));
+        }
+    }
+
+    @Test
+    void streamsAContiguousViewThroughSeveralChunksFromItsOffset() throws IOException {
+        int n = Pth.CHUNK / 4 * 2 + 1000, offset = 37; // two whole chunks and a part, starting mid-storage
+        float[] stored = new float[n + offset];
+        for (int i = 0; i < stored.length; i++) stored[i] = i * 0.5f - 3;
+        Path p = TorchZip.stateDict("w", "FloatStorage", "0", stored.length, offset, new long[] {n / 8, 8}, new long[] {8, 1})
+                .floats("0", stored).write(dir.resolve("long.pth"));
+        Tensor target = Tensor.zeros(n / 8, 8);
+        Pth.readInto(p, Map.of("w", target, "absent", Tensor.zeros(3)));
+        assertArrayEquals(Arrays.copyOfRange(stored, offset, offset + n), target.data());
+        assertArrayEquals(new int[] {n / 8, 8}, Pth.shapes(p).get("w"));
+
+        Tensor wrong = Tensor.zeros(8, n / 8);
+        var e = assertThrows(IllegalArgumentException.class, () -> Pth.readInto(p, Map.of("w", wrong)));
+        assertEquals(p + ": 'w' is [" + n / 8 + ", 8], its target [8, " + n / 8 + "]", e.getMessage());
+        assertArrayEquals(new float[wrong.numel()], wrong.data(), "nothing read");
+    }
+
     // ---------------------------------------------------------------- hostile files
 
     private interface Read {
@@ -134,6 +169,9 @@ class PthTest {
         Path p = TorchZip.stateDict("w", "FloatStorage", "0", 4, 1, new long[] {2, 2}, new long[] {2, 1})
                 .floats("0", 1, 2, 3, 4).write(dir.resolve("past.pth"));
         assertEquals("tensor 'w': size [2, 2], stride [2, 1] and offset 1 reach element 4 but storage '0' holds 4", refusal(p));
+        assertEquals("tensor 'w': size [2, 2], stride [2, 1] and offset 1 reach element 4 but storage '0' holds 4", refusal(p, () -> Pth.shapes(p)));
+        assertEquals("tensor 'w': size [2, 2], stride [2, 1] and offset 1 reach element 4 but storage '0' holds 4",
+                refusal(p, () -> { Pth.readInto(p, Map.of("w", Tensor.zeros(2, 2))); return null; }));
         Path huge = TorchZip.stateDict("w", "FloatStorage", "0", 4, 0, new long[] {1L << 31, 1L << 31}, new long[] {1, 1})
                 .floats("0", 1, 2, 3, 4).write(dir.resolve("huge.pth"));
         assertEquals("tensor 'w': dimension 2147483648 of shape [2147483648, 2147483648] exceeds 2147483639", refusal(huge));

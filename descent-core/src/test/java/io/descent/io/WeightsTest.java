@@ -23,14 +23,26 @@ class WeightsTest {
     }
 
     @Test
-    void torchSavedSmallCnnGivesPyTorchsLogits() throws Exception {
+    void torchSavedSmallCnnLoadsInPlaceGivesPyTorchsLogitsAndKeepsANewHead() throws Exception {
         Module m = Models.create("small-cnn", new Models.Config(10, 1, 12, ResNet.Stem.SMALL, 16, 0));
+        float[] conv = m.stateDict().get("0.weight").data();
         Weights.load(m, resource("small_cnn12.pth"));
+        assertTrue(conv == m.stateDict().get("0.weight").data(), "the model keeps its own arrays");
         Map<String, Tensor> f = Golden.load("small_cnn12_logits");
         m.eval();
         try (var ng = GradMode.noGrad()) {
             Golden.assertClose("logits", Golden.get(f, "logits"), m.forward(Golden.get(f, "x")), 1e-5, 1e-4);
         }
+
+        Module five = Models.create("small-cnn", new Models.Config(5, 1, 12, ResNet.Stem.SMALL, 16, 2));
+        float[] head = five.stateDict().get("9.weight").toArray(), body = five.stateDict().get("0.weight").toArray();
+        var e = assertThrows(IllegalArgumentException.class, () -> Weights.load(five, resource("small_cnn12.pth")));
+        assertTrue(e.getMessage().contains("size mismatch for '9.weight': checkpoint has [10, 128], model has [5, 128]"), e.getMessage());
+        assertArrayEquals(body, five.stateDict().get("0.weight").data(), "nothing read before the refusal");
+        Weights.load(five, resource("small_cnn12.pth"), true, List.of("9."));
+        assertArrayEquals(m.stateDict().get("0.weight").data(), five.stateDict().get("0.weight").data());
+        assertArrayEquals(head, five.stateDict().get("9.weight").data(), "the new head keeps its own weights");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {10, 128}, Weights.shapes(resource("small_cnn12.pth")).get("9.weight"));
     }
 
     @Test
@@ -54,7 +66,7 @@ class WeightsTest {
         Weights.save(a, file, Map.of("descent.model", "resnet18"));
         Module b = Models.create("resnet18", new Models.Config(5, 1, 28, ResNet.Stem.SMALL, 16, 2));
         float[] arrayBefore = b.stateDict().get("conv1.weight").data();
-        Weights.loadInto(b, file);
+        Weights.load(b, file);
         assertTrue(arrayBefore == b.stateDict().get("conv1.weight").data(), "the model keeps its own arrays");
         for (var e : a.stateDict().entrySet()) assertArrayEquals(e.getValue().data(), b.stateDict().get(e.getKey()).data(), e.getKey());
         org.junit.jupiter.api.Assertions.assertEquals(Map.of("descent.model", "resnet18"), Weights.metadata(file));
@@ -62,7 +74,7 @@ class WeightsTest {
 
         Module c = Models.create("resnet18", new Models.Config(3, 1, 28, ResNet.Stem.SMALL, 16, 3));
         float[] before = c.stateDict().get("conv1.weight").toArray();
-        var e = assertThrows(IllegalArgumentException.class, () -> Weights.loadInto(c, file));
+        var e = assertThrows(IllegalArgumentException.class, () -> Weights.load(c, file));
         org.junit.jupiter.api.Assertions.assertEquals("loadStateDict into ResNet: size mismatch for 'fc.weight': checkpoint has [5, 512], model has [3, 512]; "
                 + "size mismatch for 'fc.bias': checkpoint has [5], model has [3]", e.getMessage());
         assertArrayEquals(before, c.stateDict().get("conv1.weight").data(), "nothing read into the model");
@@ -80,5 +92,13 @@ class WeightsTest {
         Weights.load(dst, file, true, List.of("9."));
         assertArrayEquals(src.stateDict().get("0.weight").data(), dst.stateDict().get("0.weight").data());
         assertArrayEquals(head, dst.stateDict().get("9.weight").data(), "the new head keeps its own weights");
+
+        Module part = Models.create("small-cnn", new Models.Config(5, 1, 12, ResNet.Stem.SMALL, 16, 3));
+        Path first = dir.resolve("first.safetensors");
+        Safetensors.write(first, Map.of("0.weight", src.stateDict().get("0.weight"), "extra", Tensor.zeros(2)));
+        var missing = assertThrows(IllegalArgumentException.class, () -> Weights.load(part, first));
+        assertTrue(missing.getMessage().startsWith("loadStateDict into SmallCnn: missing key '0.bias'"), missing.getMessage());
+        Weights.load(part, first, false, List.of());
+        assertArrayEquals(src.stateDict().get("0.weight").data(), part.stateDict().get("0.weight").data(), "not strict: the keys both have");
     }
 }
