@@ -67,6 +67,19 @@ class FinetuneCommandTest {
         assertArrayEquals(imagenet.stateDict().get("conv1.weight").toArray(), after.get("conv1.weight").toArray(), 0f, "the frozen stem");
     }
 
+    /** A torch.save'd state dict (PyTorch's own file) loads in place around a new head. */
+    @Test
+    void torchSavedWeightsFinetuneWithANewHead(@TempDir Path dir) throws Exception {
+        Path pth = Cli.CORE_RESOURCES.resolve("golden").resolve("small_cnn12.pth");
+        Cli.Run f = Cli.run("finetune", "--model", "small-cnn", "--weights", pth.toString(), "--strategy", "finetune", "--image-size", "12",
+                "--classes", "0,1,2", "--shots", "8", "--epochs", "1", "--batch", "8", "--runs-dir", dir.toString(), "--run", "pth");
+        assertEquals(0, f.code(), f.err());
+        Map<String, Tensor> torch = Weights.read(pth), after = Safetensors.read(dir.resolve("pth").resolve("model.safetensors"));
+        assertArrayEquals(new int[] {3, 128}, after.get("9.weight").shape());
+        assertArrayEquals(torch.get("0.weight").toArray(), after.get("0.weight").toArray(), 0f, "the frozen first conv is PyTorch's");
+        assertTrue(!java.util.Arrays.equals(torch.get("7.weight").toArray(), after.get("7.weight").toArray()), "the last hidden layer trained");
+    }
+
     @Test
     void badStrategyIsAOneLineError(@TempDir Path dir) {
         Cli.Run r = Cli.run("finetune", "--model", "small-cnn", "--weights", "x.safetensors", "--strategy", "all", "--runs-dir", dir.toString());
