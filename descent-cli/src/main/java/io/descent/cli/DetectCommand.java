@@ -58,11 +58,13 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        var shapes = Weights.shapes(weights);
+        TaskNames.requireDetectorWeights(weights, shapes);
         modelOptions.defaultsFrom(weights);
         String name = modelOptions.model("centernet-resnet18");
         TaskNames.requireDetectorForDetection(name, true);
         int size = modelOptions.imageSize != null ? modelOptions.imageSize : 64;
-        Models.Config cfg = modelOptions.resolve(Weights.shapes(weights), size);
+        Models.Config cfg = modelOptions.resolve(shapes, size);
         Module model = Models.load(name, cfg, weights);
         model.eval();
         CenterNetDecoder decoder = new CenterNetDecoder(maxDetections, minScore);

@@ -56,6 +56,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         String recorded = modelOptions.defaultsFrom(weights.get(0)); // files written by train and finetune name their model, size and task
         if (task == null) task = recorded != null ? recorded : "classify";
         boolean detect = TaskNames.check(task);
+        if (detect) for (Path w : weights) TaskNames.requireDetectorWeights(w, Weights.shapes(w)); // before the model name, which may be the file's
         TaskNames.requireDetectorForDetection(modelOptions.model(null), detect);
         List<Transform> corruption = new ArrayList<>();
         noiseOptions.addCorruption(task, corruption);

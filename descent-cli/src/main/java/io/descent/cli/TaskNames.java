@@ -26,6 +26,17 @@ final class TaskNames {
         };
     }
 
+    /**
+     * Refuses weights without a detector's heads (a classifier's, most likely) before a model is
+     * built, saying how such weights are used for detection instead.
+     */
+    static void requireDetectorWeights(java.nio.file.Path weights, java.util.Map<String, int[]> shapes) {
+        if (shapes.keySet().stream().noneMatch(k -> k.startsWith("head.heatmap."))) {
+            throw new IllegalArgumentException(weights + " holds no detector (no head.heatmap.* tensors); a classifier's weights are a detector's backbone:"
+                    + " descent finetune --task detect --weights " + weights);
+        }
+    }
+
     /** A detector learns boxes and only boxes: each refused without the other, naming the flag to change. */
     static void requireDetectorForDetection(String modelName, boolean detect) {
         if (detect && !Models.isDetector(modelName)) throw new IllegalArgumentException("--task detect needs a detector (centernet-resnet18 ... centernet-resnet152), got '" + modelName + "'");
