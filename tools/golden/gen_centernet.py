@@ -18,6 +18,7 @@ weights (which the Java test recomputes, so no weights are stored): the input "x
 in float64 "ref" and in float32 "torch32".
 """
 import math
+import os
 
 import numpy as np
 import torch
@@ -157,28 +158,55 @@ def main():
 
 
 class CenterNetModel(torch.nn.Module):
-    """Descent's centernet-resnet18 (models/CenterNet.java): resnet18 trunk, FPN-style neck to stride 8, three heads."""
+    """Descent's centernet-resnet18 (models/CenterNet.java): resnet18 trunk, torchvision's FPN down to stride 4, three heads."""
 
-    def __init__(self, classes):
+    def __init__(self, classes, norm_layer=None):
         super().__init__()
         import torchvision
-        r = torchvision.models.resnet18()
+        r = torchvision.models.resnet18(norm_layer=norm_layer)
         for name in ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4"]:
             setattr(self, name, getattr(r, name))
+        conv = lambda i, o, k: torch.nn.Sequential(torch.nn.Conv2d(i, o, k, padding=k // 2))
         self.neck = torch.nn.ModuleDict({
-            "lateral": torch.nn.Sequential(*[torch.nn.Conv2d(512 >> k, 128, 1) for k in range(3)]),
-            "smooth": torch.nn.Conv2d(128, 128, 3, padding=1)})
+            "inner_blocks": torch.nn.ModuleDict({str(l): conv(64 << l, 128, 1) for l in range(4)}),
+            "layer_blocks": torch.nn.ModuleDict({"0": conv(128, 128, 3)})})
         head = lambda out: torch.nn.Sequential(torch.nn.Conv2d(128, 64, 3, padding=1), torch.nn.ReLU(), torch.nn.Conv2d(64, out, 1))
         self.head = torch.nn.ModuleDict({"heatmap": head(classes), "size": head(2), "offset": head(2)})
 
-    def forward(self, x):
+    def stages(self, x):
         y = self.maxpool(self.relu(self.bn1(self.conv1(x))))
-        c1 = self.layer1(y); c2 = self.layer2(c1); c3 = self.layer3(c2); c4 = self.layer4(c3)
-        p = self.neck["lateral"][0](c4)
-        for k, c in ((1, c3), (2, c2)):
-            p = self.neck["lateral"][k](c) + F.interpolate(p, size=c.shape[2:], mode="nearest")
-        p = F.relu(self.neck["smooth"](p))
+        out = []
+        for layer in (self.layer1, self.layer2, self.layer3, self.layer4):
+            y = layer(y)
+            out.append(y)
+        return out
+
+    def pyramid(self, x):
+        """torchvision's FeaturePyramidNetwork.forward, its finest level only."""
+        c = self.stages(x)
+        inner = self.neck["inner_blocks"]
+        p = inner["3"](c[3])
+        for l in (2, 1, 0):
+            lateral = inner[str(l)](c[l])
+            p = lateral + F.interpolate(p, size=lateral.shape[-2:], mode="nearest")
+        return self.neck["layer_blocks"]["0"](p)
+
+    def forward(self, x):
+        p = self.pyramid(x)
         return torch.cat([self.head[h](p) for h in ("heatmap", "size", "offset")], dim=1)
+
+
+def check_against_torchvision_fpn(m, x):
+    """The twin's pyramid is torchvision's FeaturePyramidNetwork's level '0' on the same weights."""
+    from torchvision.ops import FeaturePyramidNetwork
+    fpn = FeaturePyramidNetwork([64, 128, 256, 512], 128).double()
+    state = {f"inner_blocks.{l}.0.{p}": getattr(m.neck["inner_blocks"][str(l)][0], p) for l in range(4) for p in ("weight", "bias")}
+    state.update({f"layer_blocks.0.0.{p}": getattr(m.neck["layer_blocks"]["0"][0], p) for p in ("weight", "bias")})
+    fpn.load_state_dict(state, strict=False)  # layer_blocks 1-3 feed the coarser levels, not level '0'
+    with torch.no_grad():
+        c = m.stages(x)
+        want = fpn({str(l): c[l] for l in range(4)})["0"]
+        assert torch.equal(want, m.pyramid(x)), "the twin's pyramid differs from torchvision's FPN"
 
 
 def model_fixture():
@@ -190,9 +218,55 @@ def model_fixture():
     with torch.no_grad():
         torch32 = m(x)
         ref = m.double()(x.double())
+    check_against_torchvision_fpn(m, x.double())
     write("model_centernet", {"x": x, "ref": ref, "torch32": torch32})
+
+
+def write_keys(name, state):
+    """The names and shapes of a state dict, in its order, one 'name d0,d1,...' per line."""
+    from golden import ROOT
+    path = os.path.join(ROOT, name + ".txt")
+    with open(path, "w") as f:
+        for k, v in state.items():
+            f.write(k + " " + ",".join(str(d) for d in v.shape) + "\n")
+    print("wrote", os.path.relpath(path), f"({len(state)} keys)")
+
+
+def torchvision_detection_fixture():
+    """A torchvision detection backbone (resnet18 with frozen batch norm, as torchvision's
+    pretrained detectors have, and a 128-channel FPN on layers 1-4) under the names of its
+    detectors' state dicts: gen_models.py's formula weights in that key order, the input "x" and
+    the FPN's finest level in float64 "ref" and float32 "torch32"; its key list beside it. And the
+    key list of fasterrcnn_resnet50_fpn as torchvision's COCO weights hold it (frozen batch norm,
+    no num_batches_tracked), to check that every backbone and FPN key has a place in
+    centernet-resnet50."""
+    import torchvision
+    from torchvision.models.detection.backbone_utils import BackboneWithFPN, _resnet_fpn_extractor
+    from torchvision.ops.misc import FrozenBatchNorm2d
+    from gen_models import formula_weights
+
+    class Detector(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            r = torchvision.models.resnet18(norm_layer=FrozenBatchNorm2d)
+            self.backbone = BackboneWithFPN(r, {f"layer{l}": str(l - 1) for l in range(1, 5)}, [64, 128, 256, 512], 128)
+
+    d = Detector()
+    formula_weights(d)
+    d.eval()
+    x = torch.rand(1, 3, 32, 40, generator=torch.Generator().manual_seed(6))
+    with torch.no_grad():
+        torch32 = d.backbone(x)["0"]
+        ref = d.double().backbone(x.double())["0"]
+    write("torchvision_fpn", {"x": x, "ref": ref, "torch32": torch32})
+    write_keys("torchvision_fpn_keys", d.state_dict())
+
+    r50 = torchvision.models.resnet50(norm_layer=FrozenBatchNorm2d)
+    frcnn = torchvision.models.detection.FasterRCNN(_resnet_fpn_extractor(r50, 3), num_classes=91)
+    write_keys("fasterrcnn_resnet50_fpn_keys", frcnn.state_dict())
 
 
 if __name__ == "__main__":
     main()
     model_fixture()
+    torchvision_detection_fixture()

@@ -33,7 +33,7 @@ public record DetectionWorkload(E2eSizes sizes) implements E2eWorkload {
 
     @Override
     public String description() {
-        return String.format(Locale.ROOT, "centernet-resnet18 (ImageNet stem, stride 8), %d px, batch %d, %d classes: forward + CenterNet loss + backward + AdamW 1e-3 step; median of %d after %d warm-up",
+        return String.format(Locale.ROOT, "centernet-resnet18 (ImageNet stem, FPN to stride 4), %d px, batch %d, %d classes: forward + CenterNet loss + backward + AdamW 1e-3 step; median of %d after %d warm-up",
                 IMAGE, batch(), CLASSES, sizes.modelIters(), sizes.modelWarmups());
     }
 

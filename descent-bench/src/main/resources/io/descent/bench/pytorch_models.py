@@ -23,8 +23,8 @@ requires grad, so with SEGMENTS > 1 the input does (one extra input-gradient GEM
 1 of about 96).
 
 W6: Descent's centernet-resnet18 (models/CenterNet.java) built on torchvision's resnet18: the
-trunk, a top-down neck (1x1 laterals from layer4, layer3, layer2 to 128 channels, nearest
-upsampling, a 3x3 conv + ReLU) and three heads (3x3 conv 64 + ReLU + 1x1: 10 classes, size,
+trunk, torchvision's FPN down to stride 4 (1x1 laterals from layer4 to layer1 to 128 channels,
+nearest upsampling, the 3x3 output conv of the finest level) and three heads (3x3 conv 64 + ReLU + 1x1: 10 classes, size,
 offset); 64 px seeded random images, the boxes of DetectionWorkload.boxes, CenterNet's targets
 (Gaussian heatmaps, sizes and offsets at the centres) built once before timing, its loss
 (focal heatmap term + 0.1 x L1 size + L1 offset), backward, AdamW lr 1e-3 (weight decay 0.01).
@@ -149,18 +149,22 @@ class CenterNet(nn.Module):
         r = torchvision.models.resnet18()
         for name in ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4"]:
             setattr(self, name, getattr(r, name))
-        self.lateral = nn.ModuleList([nn.Conv2d(512 >> k, 128, 1) for k in range(3)])
-        self.smooth = nn.Conv2d(128, 128, 3, padding=1)
+        self.inner = nn.ModuleList([nn.Conv2d(64 << l, 128, 1) for l in range(4)])
+        self.layer = nn.Conv2d(128, 128, 3, padding=1)
         head = lambda out: nn.Sequential(nn.Conv2d(128, 64, 3, padding=1), nn.ReLU(), nn.Conv2d(64, out, 1))
         self.heads = nn.ModuleList([head(classes), head(2), head(2)])
 
     def forward(self, x):
         y = self.maxpool(self.relu(self.bn1(self.conv1(x))))
-        c1 = self.layer1(y); c2 = self.layer2(c1); c3 = self.layer3(c2); c4 = self.layer4(c3)
-        p = self.lateral[0](c4)
-        for k, c in ((1, c3), (2, c2)):
-            p = self.lateral[k](c) + F.interpolate(p, size=c.shape[2:], mode="nearest")
-        p = F.relu(self.smooth(p))
+        c = []
+        for layer in (self.layer1, self.layer2, self.layer3, self.layer4):
+            y = layer(y)
+            c.append(y)
+        p = self.inner[3](c[3])
+        for l in (2, 1, 0):
+            lateral = self.inner[l](c[l])
+            p = lateral + F.interpolate(p, size=lateral.shape[2:], mode="nearest")
+        p = self.layer(p)
         return torch.cat([h(p) for h in self.heads], dim=1)
 
 
@@ -226,7 +230,7 @@ def w6(batch, warmups, iters, classes=10, image=64):
     model = CenterNet(classes)
     model.train()
     x = torch.randn(batch, 3, image, image)
-    hm, reg, mask, objects = w6_targets(w6_boxes(batch, image, classes), classes, image // 8, 8)
+    hm, reg, mask, objects = w6_targets(w6_boxes(batch, image, classes), classes, image // 4, 4)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
 
     def work():

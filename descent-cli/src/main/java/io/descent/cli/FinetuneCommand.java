@@ -7,6 +7,7 @@ import io.descent.data.TrainVal;
 import io.descent.io.Weights;
 import io.descent.kernels.Parallel;
 import io.descent.log.RunDirectory;
+import io.descent.models.CenterNet;
 import io.descent.models.Models;
 import io.descent.nn.Module;
 import io.descent.nn.init.Init;
@@ -163,7 +164,10 @@ public final class FinetuneCommand implements Callable<Integer> {
         TaskNames.requireDetectorForDetection(modelName, detect);
         // the pretrained layers decide the input: an ImageNet ResNet keeps its 7×7 stem on small
         // images, and grey images are repeated for a 3-channel first layer
-        ModelOptions input = modelOptions.withInputFrom(Weights.shapes(weights));
+        var shapes = Weights.shapes(weights);
+        // a torchvision detector's state dict (fasterrcnn_resnet50_fpn's COCO weights): its backbone and pyramid, renamed
+        boolean torchvisionDetector = detect && CenterNet.isTorchvisionDetection(shapes.keySet());
+        ModelOptions input = modelOptions.withInputFrom(torchvisionDetector ? CenterNet.backboneShapes(shapes) : shapes);
         TrainVal tv = dataOptions.open(input, seed, detect);
         int[] shape = tv.train().get(0).shape();
         int numClasses = dataOptions.numClasses(tv);
@@ -177,7 +181,11 @@ public final class FinetuneCommand implements Callable<Integer> {
             // a detector's neck and heads start from their random initial values: built without skipping them
             model = Models.create(modelName, mc);
             headPath = "head";
-            Weights.load(model, weights, true, keepHead ? List.of("fc.") : List.of("fc.", "neck.", "head."));
+            if (torchvisionDetector) {
+                Weights.load(model, weights, true, ((CenterNet) model)::torchvisionName, k -> k.startsWith("head.") || k.endsWith("num_batches_tracked"));
+            } else {
+                Weights.load(model, weights, true, keepHead ? List.of("fc.") : List.of("fc.", "neck.", "head."));
+            }
         } else {
             try (var skip = Init.skipRandom()) { // every value is loaded below, or is the head's, which is replaced
                 model = Models.create(modelName, mc);

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.descent.io.Weights;
+import io.descent.models.Models;
+import io.descent.models.ResNet;
+import io.descent.nn.Module;
 import io.descent.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +86,7 @@ class DetectionCommandsTest {
                 "--max-steps", "3", "--batch", "8", "--image-size", "32", "--runs-dir", dir.toString(), "--run", "ft");
         assertEquals(0, f.code(), f.err());
         assertTrue(f.out().contains("layer groups (lr): stem"), f.out());
-        assertTrue(f.out().contains("trainable now: 20 of"), "the neck's 4 convs and the heads' 6, weights and biases: " + f.out());
+        assertTrue(f.out().contains("trainable now: 22 of"), "the pyramid's 5 convs and the heads' 6, weights and biases: " + f.out());
         Map<String, Tensor> before = Weights.read(classifier), after = Weights.read(dir.resolve("ft").resolve("model.safetensors"));
         int backbone = 0;
         for (var e : before.entrySet()) {
@@ -97,6 +100,29 @@ class DetectionCommandsTest {
                 + " descent finetune --task detect --weights " + classifier;
         assertEquals(noDetector, Cli.run("detect", "--weights", classifier.toString(), classifier.toString()).err().strip());
         assertEquals(noDetector, Cli.run("evaluate", "--task", "detect", "--weights", classifier.toString()).err().strip());
+    }
+
+    /** A torchvision detector's state dict (backbone.body.*, backbone.fpn.*, rpn.*): its backbone and pyramid are the detector's start. */
+    @Test
+    void finetuneADetectorOnATorchvisionDetectorsBackboneAndPyramid(@TempDir Path dir) throws Exception {
+        Module donor = Models.create("centernet-resnet18", new Models.Config(91, 3, 64, ResNet.Stem.IMAGENET, 32, 4));
+        Map<String, Tensor> torchvision = new java.util.LinkedHashMap<>();
+        donor.stateDict().forEach((k, t) -> {
+            if (k.startsWith("neck.")) torchvision.put("backbone.fpn." + k.substring(5), t);
+            else if (!k.startsWith("head.") && !k.endsWith("num_batches_tracked")) torchvision.put("backbone.body." + k, t);
+        });
+        torchvision.put("backbone.fpn.layer_blocks.1.0.weight", Tensor.zeros(128, 128, 3, 3)); // a coarser level's output conv
+        torchvision.put("rpn.head.conv.0.0.weight", Tensor.zeros(128, 128, 3, 3));
+        Path file = dir.resolve("fasterrcnn.safetensors");
+        io.descent.io.Safetensors.write(file, torchvision);
+        Cli.Run f = Cli.run("finetune", "--task", "detect", "--model", "centernet-resnet18", "--weights", file.toString(), "--strategy", "features",
+                "--max-steps", "2", "--batch", "8", "--runs-dir", dir.toString(), "--run", "tv");
+        assertEquals(0, f.code(), f.err());
+        Map<String, Tensor> after = Weights.read(dir.resolve("tv").resolve("model.safetensors"));
+        for (String k : List.of("conv1.weight", "layer4.1.bn2.running_var", "layer2.0.downsample.0.weight")) {
+            assertArrayEquals(torchvision.get("backbone.body." + k).data(), after.get(k).data(), k + " is the file's and frozen");
+        }
+        assertArrayEquals(new int[] {10, 64, 1, 1}, after.get("head.heatmap.2.weight").shape(), "a new head for the data's 10 classes");
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /** Model weights on disk: reads safetensors or PyTorch .pth/.pt by extension, and loads them into a module by name. */
@@ -81,16 +82,34 @@ public final class Weights {
      * the file passes these checks (the messages of {@link Module#loadStateDict}).
      */
     public static void load(Module model, Path path, boolean strict, List<String> skipPrefixes) throws IOException {
-        boolean safetensors = isSafetensors(path);
         Predicate<String> skipped = k -> skipPrefixes.stream().anyMatch(k::startsWith);
-        LinkedHashMap<String, int[]> shapes = shapes(path);
-        shapes.keySet().removeIf(skipped);
-        LinkedHashMap<String, Tensor> targets = model.stateDict();
-        targets.forEach((k, t) -> {
-            if (skipped.test(k)) shapes.put(k, t.shape()); // expected absent from the file: they stay as they are
+        load(model, path, strict, k -> skipped.test(k) ? null : k, skipped);
+    }
+
+    /**
+     * Loads {@code path} into {@code model} under other names: each of the file's keys goes
+     * through {@code rename} to the model's name for it (null: not loaded), e.g. a torchvision
+     * detector's {@code backbone.body.conv1.weight} to {@code conv1.weight}. With {@code strict},
+     * every renamed key must be the model's and every model key the file's, except those
+     * {@code mayBeAbsent} accepts (they keep their values: a new head, or statistics the file does
+     * not keep); shapes must match either way. As {@link #load(Module, Path)}, the checks come
+     * first and the tensors go straight into the model's arrays.
+     */
+    public static void load(Module model, Path path, boolean strict, Function<String, String> rename, Predicate<String> mayBeAbsent)
+            throws IOException {
+        boolean safetensors = isSafetensors(path);
+        LinkedHashMap<String, int[]> shapes = new LinkedHashMap<>();
+        LinkedHashMap<String, Tensor> own = model.stateDict(), targets = new LinkedHashMap<>();
+        shapes(path).forEach((fileKey, shape) -> {
+            String k = rename.apply(fileKey);
+            if (k == null) return;
+            if (shapes.put(k, shape) != null) throw new IllegalArgumentException(path + ": two tensors load into '" + k + "'");
+            if (own.containsKey(k)) targets.put(fileKey, own.get(k));
+        });
+        own.forEach((k, t) -> {
+            if (!shapes.containsKey(k) && mayBeAbsent.test(k)) shapes.put(k, t.shape()); // stays as it is
         });
         model.requireLoadable(shapes, strict);
-        targets.keySet().removeIf(skipped);
         if (safetensors) Safetensors.readInto(path, targets);
         else Pth.readInto(path, targets);
     }

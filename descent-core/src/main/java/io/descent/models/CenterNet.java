@@ -7,7 +7,6 @@ import io.descent.nn.Module;
 import io.descent.nn.ModuleDict;
 import io.descent.nn.Sequential;
 import io.descent.nn.init.Init;
-import io.descent.ops.Activations;
 import io.descent.ops.ShapeOps;
 import io.descent.ops.Upsample;
 import io.descent.tensor.Rng;
@@ -26,46 +25,57 @@ import java.util.List;
  *   <li>the backbone is torchvision's ResNet without {@code avgpool} and {@code fc}, under its own
  *       names ({@code conv1, bn1, layer1..layer4}), so that an ImageNet ResNet's state dict loads
  *       into it as it is (its {@code fc.*} left over): a pretrained backbone;</li>
- *   <li>{@code neck}: a top-down path as in FPN (Lin et al., 2017): a 1×1 conv
- *       {@code neck.lateral.K} from layer4 (K = 0) down to the output stage to {@value #NECK}
- *       channels, each coarser map upsampled (nearest) to the next one's size and added to its
- *       lateral, then a 3×3 {@code neck.smooth} conv and ReLU. The output stage is layer2
- *       (stride 8) with the ImageNet stem, layer3 (stride 4) with the small one;</li>
+ *   <li>{@code neck}: torchvision's {@code FeaturePyramidNetwork} (Lin et al., 2017) down to the
+ *       stage at stride 4, CenterNet's output stride R: a 1×1 conv
+ *       {@code neck.inner_blocks.K.0} on each stage from layer4 down to it (K = 0..3 for
+ *       layer1..layer4), each coarser sum upsampled (nearest) to the next stage's size and added
+ *       to its lateral, then the 3×3 conv {@code neck.layer_blocks.K.0} of the output stage;
+ *       {@link #neckWidth} channels (256 as torchvision's for the bottleneck ResNets, 128 for
+ *       resnet18/34). The output stage is layer1 with the ImageNet stem, layer3 with the small
+ *       one. Under these names the backbone and pyramid of torchvision's two-stage detectors
+ *       ({@code fasterrcnn_resnet50_fpn}, {@code maskrcnn_resnet50_fpn},
+ *       {@code keypointrcnn_resnet50_fpn}: {@code backbone.body.*}, {@code backbone.fpn.*})
+ *       load into centernet-resnet50 through {@link #torchvisionName};</li>
  *   <li>{@code head.heatmap}, {@code head.size}, {@code head.offset}: each a 3×3 conv to
  *       {@value #HEAD} channels, ReLU and a 1×1 conv, to C, 2 and 2 channels (CenterNet's heads);
  *       the heatmap's last bias starts at log(0.1/0.9) ≈ −2.19, a prior of 0.1 per location, as
  *       in CenterNet's code.</li>
  * </ul>
- * {@link #forward} returns the three maps concatenated, [N, C + 4, ⌈H/R⌉, ⌈W/R⌉] with R =
- * {@link #stride()}: channels 0..C−1 the heatmap logits, then the box's width and height in
- * output cells, then the centre's x and y offsets within its cell.
+ * {@link #forward} returns the three maps concatenated, [N, C + 4, H', W'] with H' and W' the
+ * output stage's size (⌈H/4⌉ and ⌈W/4⌉ for even sizes): channels 0..C−1 the heatmap logits, then
+ * the box's width and height in output cells, then the centre's x and y offsets within its cell.
  */
 public final class CenterNet extends Module {
-    static final int NECK = 128;
     static final int HEAD = 64;
+    /** CenterNet's output stride R: input pixels per heatmap cell. */
+    public static final int STRIDE = 4;
     /** The backbone's children, in torchvision's names and order (avgpool and fc left out). */
     public static final List<String> BACKBONE = List.of("conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4");
 
     private final int numClasses;
-    private final int levels; // stages feeding the neck, from layer4 downwards
-    private final int stride;
+    private final int level; // the output stage: 0..3 for layer1..layer4
+    private final int width;
 
     /** A detector on {@code backbone}'s layers (taken over, not copied); its {@code avgpool} and {@code fc} are dropped. */
     public CenterNet(ResNet backbone, int numClasses, ResNet.Stem stem, Rng rng) {
         if (numClasses < 1) throw new IllegalArgumentException("CenterNet: num_classes must be positive, got " + numClasses);
         this.numClasses = numClasses;
         for (String name : BACKBONE) registerModule(name, backbone.child(name));
-        boolean small = stem == ResNet.Stem.SMALL;
-        this.levels = small ? 2 : 3;
-        this.stride = small ? 4 : 8;
-        int width = 512 * backbone.expansion();
-        Sequential lateral = new Sequential();
-        for (int k = 0; k < levels; k++) lateral.add(new Conv2d(width >> k, NECK, new int[] {1, 1}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1, true, rng));
-        registerModule("neck", new ModuleDict().put("lateral", lateral).put("smooth", conv3x3(NECK, NECK, rng)));
+        this.level = stem == ResNet.Stem.SMALL ? 2 : 0; // the small stem keeps full resolution through layer1
+        this.width = neckWidth(backbone.expansion());
+        ModuleDict inner = new ModuleDict(), layer = new ModuleDict();
+        for (int l = level; l < 4; l++) inner.put(Integer.toString(l), new Sequential(conv((64 << l) * backbone.expansion(), width, 1, rng)));
+        layer.put(Integer.toString(level), new Sequential(conv(width, width, 3, rng)));
+        registerModule("neck", new ModuleDict().put("inner_blocks", inner).put("layer_blocks", layer));
         Sequential heatmap = head(numClasses, rng);
         Conv2d last = (Conv2d) heatmap.child("2");
         if (last.bias != null) Init.constant(last.bias, (float) Math.log(0.1 / 0.9));
         registerModule("head", new ModuleDict().put("heatmap", heatmap).put("size", head(2, rng)).put("offset", head(2, rng)));
+    }
+
+    /** The pyramid's channels on a ResNet whose blocks expand by {@code expansion}: torchvision's 256 for bottlenecks, 128 for basic blocks. */
+    static int neckWidth(int expansion) {
+        return expansion == 1 ? 128 : 256;
     }
 
     /** The detector on a ResNet of {@code depth} (18, 34, 50, 101, 152), built as {@link Models} builds it. */
@@ -81,18 +91,46 @@ public final class CenterNet extends Module {
         return new CenterNet(backbone, numClasses, stem, rng);
     }
 
-    private static Conv2d conv3x3(int in, int out, Rng rng) {
-        return new Conv2d(in, out, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1, true, rng);
+    private static Conv2d conv(int in, int out, int k, Rng rng) {
+        return new Conv2d(in, out, new int[] {k, k}, new int[] {1, 1}, new int[] {k / 2, k / 2}, new int[] {1, 1}, 1, true, rng);
     }
 
-    private static Sequential head(int out, Rng rng) {
-        return new Sequential(conv3x3(NECK, HEAD, rng), Activation.relu(),
-                new Conv2d(HEAD, out, new int[] {1, 1}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1, true, rng));
+    private Sequential head(int out, Rng rng) {
+        return new Sequential(conv(width, HEAD, 3, rng), Activation.relu(), conv(HEAD, out, 1, rng));
     }
 
     /** The output's downsampling R: input pixels per heatmap cell. */
     public int stride() {
-        return stride;
+        return STRIDE;
+    }
+
+    /**
+     * This model's name for the key {@code key} of a torchvision detection checkpoint's state
+     * dict, or null where it has none: {@code backbone.body.X} is the backbone's {@code X},
+     * {@code backbone.fpn.X} the neck's {@code neck.X} where the neck has it (the stages below
+     * the output stage, the pyramid's other output levels and torchvision's extra blocks are left out), and the detector's own heads
+     * ({@code rpn.*}, {@code roi_heads.*}) are left out.
+     */
+    public String torchvisionName(String key) {
+        if (key.startsWith("backbone.body.")) return key.substring("backbone.body.".length());
+        if (!key.startsWith("backbone.fpn.")) return null;
+        String own = "neck." + key.substring("backbone.fpn.".length());
+        for (int l = level; l < 4; l++) if (own.startsWith("neck.inner_blocks." + l + ".")) return own;
+        return own.startsWith("neck.layer_blocks." + level + ".") ? own : null;
+    }
+
+    /** The backbone's tensors of a torchvision detection checkpoint, by their names here ({@code backbone.body.} dropped). */
+    public static java.util.LinkedHashMap<String, int[]> backboneShapes(java.util.Map<String, int[]> torchvision) {
+        java.util.LinkedHashMap<String, int[]> out = new java.util.LinkedHashMap<>();
+        torchvision.forEach((k, shape) -> {
+            if (k.startsWith("backbone.body.")) out.put(k.substring("backbone.body.".length()), shape);
+        });
+        return out;
+    }
+
+    /** Whether a state dict's keys are a torchvision detection checkpoint's ({@code backbone.body.*}). */
+    public static boolean isTorchvisionDetection(java.util.Collection<String> keys) {
+        return keys.stream().anyMatch(k -> k.startsWith("backbone.body."));
     }
 
     public int numClasses() {
@@ -101,24 +139,29 @@ public final class CenterNet extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        Tensor p = pyramid(x);
+        Module head = child("head");
+        return ShapeOps.concat(1, head.child("heatmap").forward(p), head.child("size").forward(p), head.child("offset").forward(p));
+    }
+
+    /** The features the heads read: the pyramid's output level, [N, {@link #neckWidth}, H', W'] (torchvision's FPN level at stride 4). */
+    public Tensor pyramid(Tensor x) {
         if (x.dim() != 4) throw new IllegalArgumentException("CenterNet: expects images [N, C, H, W], got " + io.descent.tensor.Shape.str(x.shape()));
         Tensor y = ConvBatchNormFold.forward(child("conv1"), child("bn1"), child("relu"), x);
         y = child("maxpool").forward(y);
         Tensor[] stages = new Tensor[4];
         for (int l = 0; l < 4; l++) stages[l] = y = child("layer" + (l + 1)).forward(y);
-        Module neck = child("neck"), lateral = neck.child("lateral");
-        Tensor p = lateral.child("0").forward(stages[3]);
-        for (int k = 1; k < levels; k++) {
-            Tensor c = stages[3 - k];
-            p = lateral.child(Integer.toString(k)).forward(c).add(Upsample.nearest(p, c.size(2), c.size(3)));
+        Module inner = child("neck").child("inner_blocks");
+        Tensor p = inner.child("3").forward(stages[3]);
+        for (int l = 2; l >= level; l--) {
+            Tensor lateral = inner.child(Integer.toString(l)).forward(stages[l]);
+            p = lateral.add(Upsample.nearest(p, lateral.size(2), lateral.size(3)));
         }
-        p = Activations.relu(neck.child("smooth").forward(p));
-        Module head = child("head");
-        return ShapeOps.concat(1, head.child("heatmap").forward(p), head.child("size").forward(p), head.child("offset").forward(p));
+        return child("neck").child("layer_blocks").child(Integer.toString(level)).forward(p);
     }
 
     @Override
     protected String describe() {
-        return numClasses + " classes, stride " + stride;
+        return numClasses + " classes, stride " + STRIDE + ", pyramid of " + width;
     }
 }

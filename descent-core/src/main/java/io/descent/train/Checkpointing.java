@@ -42,7 +42,7 @@ public final class Checkpointing {
 
     /**
      * What {@code --checkpoint-segments S} asks of a model: cut into S segments where its forward
-     * pass is a chain ({@link #checkpointSequential}), else — a detector, whose neck reads three
+     * pass is a chain ({@link #checkpointSequential}), else — a detector, whose neck reads four
      * stages' outputs — its {@link #stages} checkpointed in place. S ≤ 1 leaves it as it is.
      */
     public static Module checkpoint(Module model, int segments) {

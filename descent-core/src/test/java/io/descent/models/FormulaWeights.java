@@ -13,8 +13,13 @@ final class FormulaWeights {
     private FormulaWeights() {}
 
     static void fill(Module model) {
+        fill(model.stateDict());
+    }
+
+    /** Fills the tensors of a state dict in its order (entry k by its position, as in Python). */
+    static void fill(Map<String, Tensor> state) {
         int k = 0;
-        for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
             String name = e.getKey();
             Tensor t = e.getValue();
             long idx = k++;
