@@ -32,8 +32,8 @@ final class TaskNames {
      */
     static void requireDetectorWeights(java.nio.file.Path weights, java.util.Map<String, int[]> shapes) {
         if (shapes.keySet().stream().noneMatch(k -> k.startsWith("head.heatmap."))) {
-            throw new IllegalArgumentException(weights + " holds no detector (no head.heatmap.* tensors); a classifier's weights are a detector's backbone:"
-                    + " descent finetune --task detect --weights " + weights);
+            throw new IllegalArgumentException(weights + " holds no CenterNet detector (no head.heatmap.* tensors); a classifier's or a torchvision detector's weights"
+                    + " are where one starts: descent finetune --task detect --weights " + weights);
         }
     }
 

@@ -96,8 +96,8 @@ class DetectionCommandsTest {
         }
         assertEquals(before.size() - 2, backbone);
         assertTrue(after.containsKey("head.heatmap.2.bias") && !after.containsKey("fc.weight"));
-        String noDetector = "descent: " + classifier + " holds no detector (no head.heatmap.* tensors); a classifier's weights are a detector's backbone:"
-                + " descent finetune --task detect --weights " + classifier;
+        String noDetector = "descent: " + classifier + " holds no CenterNet detector (no head.heatmap.* tensors); a classifier's or a torchvision detector's weights"
+                + " are where one starts: descent finetune --task detect --weights " + classifier;
         assertEquals(noDetector, Cli.run("detect", "--weights", classifier.toString(), classifier.toString()).err().strip());
         assertEquals(noDetector, Cli.run("evaluate", "--task", "detect", "--weights", classifier.toString()).err().strip());
     }
