@@ -15,7 +15,10 @@ uses dense maps: the two must agree. Stores in golden/centernet.safetensors:
 and in golden/model_centernet.safetensors the eval-mode forward pass of a centernet-resnet18
 (3 classes, ImageNet stem) built on torchvision's resnet18, with gen_models.py's formula
 weights (which the Java test recomputes, so no weights are stored): the input "x", the output
-in float64 "ref" and in float32 "torch32".
+in float64 "ref" and in float32 "torch32"; in golden/torchvision_fpn.safetensors the finest
+level of torchvision's own detection backbone (BackboneWithFPN) under formula weights, with
+its key list (torchvision_fpn_keys.txt), and fasterrcnn_resnet50_fpn's key list
+(fasterrcnn_resnet50_fpn_keys.txt): see torchvision_detection_fixture.
 """
 import math
 import os
