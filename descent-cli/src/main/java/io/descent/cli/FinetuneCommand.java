@@ -148,6 +148,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing run folder of the same name.")
     boolean overwrite;
 
+    /** Whether --weights is a torchvision detector's, whose pyramid (the neck) is pretrained as well as its backbone. */
+    private boolean torchvisionDetector;
+
     /** What the weights files of this run record (model, input size, task). */
     private Map<String, String> metadata = Map.of();
 
@@ -166,7 +169,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         // images, and grey images are repeated for a 3-channel first layer
         var shapes = Weights.shapes(weights);
         // a torchvision detector's state dict (fasterrcnn_resnet50_fpn's COCO weights): its backbone and pyramid, renamed
-        boolean torchvisionDetector = detect && CenterNet.isTorchvisionDetection(shapes.keySet());
+        torchvisionDetector = detect && CenterNet.isTorchvisionDetection(shapes.keySet());
         ModelOptions input = modelOptions.withInputFrom(torchvisionDetector ? CenterNet.backboneShapes(shapes) : shapes);
         TrainVal tv = dataOptions.open(input, seed, detect);
         int[] shape = tv.train().get(0).shape();
@@ -269,13 +272,13 @@ public final class FinetuneCommand implements Callable<Integer> {
     /** finetune, discriminative, gradual: the whole model trains through the Trainer, some groups frozen. */
     private Map<String, Double> fullModel(Module model, String headPath, double hLr, Task task, TrainConfig config,
                                           DataLoader train, DataLoader val, RunDirectory runDir) {
-        List<LayerGroup> groups = LayerGroups.of(model);
+        List<LayerGroup> groups = torchvisionDetector ? LayerGroups.withPretrainedNeck((CenterNet) model) : LayerGroups.of(model);
         int n = groups.size();
         GradualUnfreezing gradual = null;
         List<ParamGroup> pgs;
         double[] lrs;
         switch (strategy) {
-            case "features" -> { // a detector: everything but its new neck and heads frozen
+            case "features" -> { // a detector: everything but its new neck and heads (heads only, on a torchvision detector's pyramid) frozen
                 Freezing.freezeAllButLast(model, groups, 1);
                 lrs = new double[n];
                 java.util.Arrays.fill(lrs, hLr);

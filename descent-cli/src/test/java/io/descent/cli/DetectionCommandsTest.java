@@ -119,9 +119,12 @@ class DetectionCommandsTest {
                 "--max-steps", "2", "--batch", "8", "--runs-dir", dir.toString(), "--run", "tv");
         assertEquals(0, f.code(), f.err());
         Map<String, Tensor> after = Weights.read(dir.resolve("tv").resolve("model.safetensors"));
+        assertTrue(f.out().contains("layer4 0.00100 neck 0.00100 head 0.00100; trainable now: 12 of"), "the heads' 3 x 2 convs only: " + f.out());
         for (String k : List.of("conv1.weight", "layer4.1.bn2.running_var", "layer2.0.downsample.0.weight")) {
             assertArrayEquals(torchvision.get("backbone.body." + k).data(), after.get(k).data(), k + " is the file's and frozen");
         }
+        assertArrayEquals(torchvision.get("backbone.fpn.layer_blocks.0.0.weight").data(), after.get("neck.layer_blocks.0.0.weight").data(),
+                "the pretrained pyramid is frozen with the backbone");
         assertArrayEquals(new int[] {10, 64, 1, 1}, after.get("head.heatmap.2.weight").shape(), "a new head for the data's 10 classes");
     }
 

@@ -57,6 +57,18 @@ public final class LayerGroups {
         return out;
     }
 
+    /**
+     * A CenterNet's groups when its neck is pretrained too (a torchvision detector's backbone and
+     * FPN): {@code stem, layer1..layer4, neck, head}, so that feature extraction freezes the
+     * pyramid with the backbone and discriminative rates treat it as the layer below the heads.
+     */
+    public static List<LayerGroup> withPretrainedNeck(CenterNet model) {
+        List<LayerGroup> out = new ArrayList<>(of(model).subList(0, 5));
+        out.add(LayerGroup.of("neck", "neck"));
+        out.add(LayerGroup.of("head", "head"));
+        return out;
+    }
+
     private static List<LayerGroup> vgg(Module model) {
         List<LayerGroup> out = new ArrayList<>();
         List<String> block = new ArrayList<>();

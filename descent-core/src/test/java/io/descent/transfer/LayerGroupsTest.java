@@ -22,6 +22,17 @@ class LayerGroupsTest {
     }
 
     @Test
+    void aDetectorsNeckJoinsItsHeadsUnlessPretrained() {
+        var detector = (io.descent.models.CenterNet) io.descent.models.Models.create("centernet-resnet18",
+                new io.descent.models.Models.Config(3, 3, 32, ResNet.Stem.IMAGENET, 8, 1));
+        List<LayerGroup> fresh = LayerGroups.of(detector), pretrained = LayerGroups.withPretrainedNeck(detector);
+        assertEquals(List.of("stem", "layer1", "layer2", "layer3", "layer4", "head"), fresh.stream().map(LayerGroup::name).toList());
+        assertEquals(List.of("neck", "head"), fresh.getLast().paths());
+        assertEquals(List.of("stem", "layer1", "layer2", "layer3", "layer4", "neck", "head"), pretrained.stream().map(LayerGroup::name).toList());
+        assertEquals(List.of("head"), pretrained.getLast().paths());
+    }
+
+    @Test
     void discriminativeLrsShrinkByTheRatio() {
         assertArrayEquals(new double[] {1e-4 / 9, 1e-4 / 3, 1e-4, 1e-3}, LayerGroups.discriminativeLrs(4, 1e-3, 1e-4, 3), 1e-15);
         assertThrows(IllegalArgumentException.class, () -> LayerGroups.discriminativeLrs(3, 1e-3, 1e-4, 0.5));
