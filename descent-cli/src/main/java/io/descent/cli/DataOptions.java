@@ -3,6 +3,9 @@ package io.descent.cli;
 import io.descent.data.DataSpec;
 import io.descent.data.ImageFolder;
 import io.descent.data.TrainVal;
+import io.descent.data.TransformedDataset;
+import io.descent.data.transforms.Normalize;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The data flags train, evaluate and lr-find share (see {@link DataSpec} for their meaning). */
@@ -15,6 +18,9 @@ public final class DataOptions {
 
     @Option(names = "--shots", defaultValue = "0", paramLabel = "K", description = "Keep K training examples per class (0: all).")
     int shots;
+
+    @Mixin
+    NormalizeOptions normalization = new NormalizeOptions();
 
     @Option(names = "--workers", defaultValue = "1", description = "Data loader threads (default ${DEFAULT-VALUE}; 0: batches are built on the training thread).")
     int workers;
@@ -33,7 +39,12 @@ public final class DataOptions {
         if (detect && !DataSpec.detection(data)) throw new IllegalArgumentException("--data " + data + " has no boxes: --task detect needs shapes-detection, coco:FILE.json or voc:DIR");
         if (!detect && DataSpec.detection(data)) throw new IllegalArgumentException("--data " + data + " holds boxes, not class labels: add --task detect");
         int size = model.imageSize == null ? 0 : model.imageSize, channels = model.inChannels == null ? 0 : model.inChannels;
-        return new DataSpec(data, classes, shots, size, channels, seed, 0.1, ImageFolder.OnUnreadable.FAIL).open();
+        TrainVal tv = new DataSpec(data, classes, shots, size, channels, seed, 0.1, ImageFolder.OnUnreadable.FAIL).open();
+        Normalize n = normalization.transform();
+        if (n == null) return tv;
+        int c = tv.train().get(0).shape()[0];
+        if (c != 3) throw new IllegalArgumentException("--normalize imagenet is per RGB channel, and --data " + data + " gives " + c + "-channel images: add --in-channels 3");
+        return new TrainVal(new TransformedDataset(tv.train(), n, seed), new TransformedDataset(tv.val(), n, seed));
     }
 
     /** The number of classes after --classes. */

@@ -53,6 +53,9 @@ public final class DetectCommand implements Callable<Integer> {
     @Option(names = "--names", split = ",", paramLabel = "NAME,...", description = "Class names in class order (default: the built-in shapes' names for 10 classes, else none).")
     List<String> names;
 
+    @Mixin
+    NormalizeOptions normalization = new NormalizeOptions();
+
     @Option(names = "--output", paramLabel = "DIR", description = "Write each image with its boxes drawn as DIR/<image>.png.")
     Path output;
 
@@ -60,6 +63,7 @@ public final class DetectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var shapes = Weights.shapes(weights);
         TaskNames.requireDetectorWeights(weights, shapes);
+        normalization.defaultFrom(weights, shapes); // as the detector was trained
         modelOptions.defaultsFrom(weights);
         String name = modelOptions.model("centernet-resnet18");
         TaskNames.requireDetectorForDetection(name, true);
@@ -75,6 +79,7 @@ public final class DetectCommand implements Callable<Integer> {
             Example original = ImageDecoder.read(file, cfg.inChannels());
             int[] s = original.shape();
             Example input = new Resize(size, size).apply(original, new Rng(0));
+            if (normalization.transform() != null) input = normalization.transform().apply(input, new Rng(0));
             Detections d;
             try (var ng = GradMode.noGrad()) {
                 Tensor x = Tensor.wrap(input.data(), 1, s[0], size, size);

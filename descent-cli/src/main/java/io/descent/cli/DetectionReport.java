@@ -21,8 +21,13 @@ final class DetectionReport {
 
     private DetectionReport() {}
 
-    /** Adds to {@code report} a grid of the first {@value #IMAGES} validation images: truth above, detections scoring ≥ {@value #MIN_SCORE} below. */
-    static HtmlReport.Builder add(HtmlReport.Builder report, Module model, Task.Detection task, DataLoader val, List<String> classNames) {
+    /**
+     * Adds to {@code report} a grid of the first {@value #IMAGES} validation images: truth above,
+     * detections scoring ≥ {@value #MIN_SCORE} below; {@code normalized} (null: none) is what the
+     * inputs went through, undone for display.
+     */
+    static HtmlReport.Builder add(HtmlReport.Builder report, Module model, Task.Detection task, DataLoader val, List<String> classNames,
+                                  io.descent.data.transforms.Normalize normalized) {
         Batch b = val.epoch(0).iterator().next();
         int n = Math.min(IMAGES, b.size());
         int[] s = b.inputs().shape();
@@ -39,6 +44,7 @@ final class DetectionReport {
         float[][] images = new float[2 * n][];
         for (int i = 0; i < n; i++) {
             float[] img = Arrays.copyOfRange(x, i * per, (i + 1) * per);
+            if (normalized != null) img = normalized.invert(img, s[1]); // shown as the pixels it was
             Boxes truth = b.boxes().get(i);
             images[i] = BoxDrawing.draw(img, s[1], s[2], s[3], truth.xyxy(), truth.labels());
             images[n + i] = BoxDrawing.draw(img, s[1], s[2], s[3], found.get(i).xyxy(), found.get(i).labels());

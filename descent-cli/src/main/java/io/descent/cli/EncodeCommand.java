@@ -50,6 +50,7 @@ public final class EncodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         modelOptions.defaultsFrom(weights);
+        dataOptions.normalization.defaultFrom(weights, Weights.shapes(weights));
         TrainVal tv = dataOptions.open(modelOptions, 0);
         var data = switch (split) {
             case "train" -> tv.train();

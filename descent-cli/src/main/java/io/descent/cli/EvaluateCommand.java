@@ -66,7 +66,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         int classes = 0;
         for (Path w : weights) {
             var shapes = Weights.shapes(w); // what describes the tensors: they go straight into the model below
-            if (tv == null) tv = dataOptions.open(modelOptions.withInputFrom(shapes), 0, detect); // the first file decides the input
+            if (tv == null) { // the first file decides the input
+                dataOptions.normalization.defaultFrom(w, shapes);
+                tv = dataOptions.open(modelOptions.withInputFrom(shapes), 0, detect);
+            }
             int[] shape = tv.val().get(0).shape();
             Models.Config config = modelOptions.resolve(shapes, shape.length > 1 ? shape[1] : 0);
             classes = config.numClasses();

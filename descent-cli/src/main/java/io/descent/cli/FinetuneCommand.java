@@ -171,12 +171,13 @@ public final class FinetuneCommand implements Callable<Integer> {
         // a torchvision detector's state dict (fasterrcnn_resnet50_fpn's COCO weights): its backbone and pyramid, renamed
         torchvisionDetector = detect && CenterNet.isTorchvisionDetection(shapes.keySet());
         ModelOptions input = modelOptions.withInputFrom(torchvisionDetector ? CenterNet.backboneShapes(shapes) : shapes);
+        dataOptions.normalization.defaultFrom(weights, shapes); // torchvision's weights expect ImageNet-normalised inputs
         TrainVal tv = dataOptions.open(input, seed, detect);
         int[] shape = tv.train().get(0).shape();
         int numClasses = dataOptions.numClasses(tv);
         if (numClasses < 2 && !detect) throw new IllegalArgumentException("finetune needs at least 2 classes");
         Models.Config mc = input.forData(shape, numClasses, seed);
-        metadata = ModelOptions.metadata(modelName, mc, taskName);
+        metadata = ModelOptions.metadata(modelName, mc, taskName, dataOptions.normalization.name());
         Init.manualSeed(seed);
         Module model;
         String headPath;
@@ -216,16 +217,17 @@ public final class FinetuneCommand implements Callable<Integer> {
              DataLoader val = new DataLoader(tv.val(), LoaderOptions.DEFAULT.withBatchSize(256).withSeed(seed).withNumWorkers(dataOptions.workers));
              RunDirectory runDir = RunDirectory.create(dir, overwrite)) {
             runDir.writeConfig(configMap(modelName, numClasses, hLr));
-            System.out.printf("descent finetune: %s from %s, strategy %s, on %s: %d train / %d val examples, %d classes; %s, head lr %.3g, %d thread(s)%n",
-                    modelName, weights.getFileName(), strategy, dataOptions.data, tv.train().size(), tv.val().size(), numClasses, optimizer, hLr, Parallel.threads());
+            System.out.printf("descent finetune: %s from %s, strategy %s, on %s: %d train / %d val examples, %d classes, inputs normalised: %s; %s, head lr %.3g, %d thread(s)%n",
+                    modelName, weights.getFileName(), strategy, dataOptions.data, tv.train().size(), tv.val().size(), numClasses,
+                    dataOptions.normalization.name(), optimizer, hLr, Parallel.threads());
             long start = System.nanoTime();
-            // a detector's backbone gives maps at three scales, not one vector to cache: its features strategy trains neck and heads on the frozen backbone
+            // a detector's backbone gives maps at four scales, not one vector to cache: its features strategy trains neck and heads on the frozen backbone
             Map<String, Double> last = strategy.equals("features") && !detect
                     ? features(model, headPath, hLr, task, config, train, val, runDir)
                     : fullModel(model, headPath, hLr, task, config, train, val, runDir);
             double secs = (System.nanoTime() - start) / 1e9;
             if (task instanceof Task.Detection d) {
-                runDir.writeReport(DetectionReport.add(runDir.report("descent finetune: " + dir.getFileName()), model, d, val, tv.train().classes()).build());
+                runDir.writeReport(DetectionReport.add(runDir.report("descent finetune: " + dir.getFileName()), model, d, val, tv.train().classes(), dataOptions.normalization.transform()).build());
             }
             Weights.save(model, dir.resolve("model.safetensors"), metadata);
             StringBuilder sb = new StringBuilder();
@@ -345,6 +347,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         m.put("strategy", strategy);
         m.put("num_classes", numClasses);
         m.put("data", dataOptions.data);
+        m.put("normalize", dataOptions.normalization.name());
         if (dataOptions.classes != null) {
             List<Integer> cs = new ArrayList<>();
             for (int c : dataOptions.classes) cs.add(c);

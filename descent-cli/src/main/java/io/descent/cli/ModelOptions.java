@@ -19,10 +19,10 @@ public final class ModelOptions {
     static final String META_MODEL = "descent.model", META_TASK = "descent.task", META_IMAGE_SIZE = "descent.image_size";
 
     /** What a weights file records of the run that wrote it ({@code __metadata__}, strings). */
-    static Map<String, String> metadata(String model, Models.Config c, String task) {
+    static Map<String, String> metadata(String model, Models.Config c, String task, String normalize) {
         return Map.of(META_MODEL, model, META_TASK, task, META_IMAGE_SIZE, Integer.toString(c.imageSize()),
                 "descent.in_channels", Integer.toString(c.inChannels()), "descent.num_classes", Integer.toString(c.numClasses()),
-                "descent.stem", c.stem().name().toLowerCase(java.util.Locale.ROOT));
+                "descent.stem", c.stem().name().toLowerCase(java.util.Locale.ROOT), NormalizeOptions.META, normalize);
     }
 
     /**
@@ -121,8 +121,8 @@ public final class ModelOptions {
     /**
      * The configuration for training on examples of {@code shape} ([C, H, W]) with
      * {@code classes} classes: flags win; the stem defaults to small for images up to 64 px
-     * (a detector's to imagenet: its output grid is then 1/8 of the image, the small stem's 1/4
-     * costs ~16× the backbone's compute).
+     * (a detector's to imagenet: both give it a stride-4 output, the small stem at ~16× the
+     * backbone's compute).
      */
     public Models.Config forData(int[] shape, int classes, long seed) {
         int size = shape.length > 1 ? shape[1] : 1;

@@ -200,7 +200,7 @@ public final class TrainCommand implements Callable<Integer> {
             // checkpointing shares the model's parameters and names: only the forward pass changes
             Module trained = io.descent.train.Checkpointing.checkpoint(model, checkpointSegments);
             Trainer trainer = new Trainer(trained, opt, t, config).scheduler(scheduler).runDir(dir)
-                    .weightsMetadata(ModelOptions.metadata(modelName, mc, task));
+                    .weightsMetadata(ModelOptions.metadata(modelName, mc, task, dataOptions.normalization.name()));
             if (ema != null) trainer.ema(new Ema(model, ema, true, 1));
             if (earlyStop != null) trainer.earlyStopping(EarlyStopping.parse(earlyStop));
             Snapshots snapshotter = snapshots ? new Snapshots(built[0], steps, dir) : null;
@@ -227,7 +227,7 @@ public final class TrainCommand implements Callable<Integer> {
             List<Map<String, Double>> rows = trainer.fit(train, val);
             if (t instanceof Task.Reconstruction) writeReconstructionReport(runDir, model, val, "descent train: " + dir.getFileName());
             if (t instanceof Task.Detection d) {
-                runDir.writeReport(DetectionReport.add(runDir.report("descent train: " + dir.getFileName()), model, d, val, tv.train().classes()).build());
+                runDir.writeReport(DetectionReport.add(runDir.report("descent train: " + dir.getFileName()), model, d, val, tv.train().classes(), dataOptions.normalization.transform()).build());
             }
             runDir.close();
             double secs = (System.nanoTime() - start) / 1e9;
@@ -304,6 +304,7 @@ public final class TrainCommand implements Callable<Integer> {
         m.put("num_classes", mc.numClasses());
         m.put("in_channels", mc.inChannels());
         m.put("image_size", mc.imageSize());
+        m.put("normalize", dataOptions.normalization.name());
         m.put("data", dataOptions.data);
         m.put("task", task);
         m.put("epochs", epochs);

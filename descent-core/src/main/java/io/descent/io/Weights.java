@@ -21,12 +21,18 @@ public final class Weights {
         return isSafetensors(path) ? Safetensors.read(path) : Pth.readStateDict(path);
     }
 
+    /** Whether {@code path} names a PyTorch file (.pth, .pt, .bin), by its name. */
+    public static boolean isPytorch(Path path) {
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".pth") || name.endsWith(".pt") || name.endsWith(".bin");
+    }
+
     /** Whether {@code path} is an existing safetensors file (true) or PyTorch file (false); anything else is refused. */
     private static boolean isSafetensors(Path path) throws IOException {
         if (!Files.isRegularFile(path)) throw new IOException("weights file not found: " + path);
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".safetensors")) return true;
-        if (name.endsWith(".pth") || name.endsWith(".pt") || name.endsWith(".bin")) return false;
+        if (isPytorch(path)) return false;
         throw new IOException("unknown weights format for " + path + ": expected .safetensors, .pth or .pt");
     }
 

@@ -10,6 +10,9 @@ import java.util.Arrays;
  * applies to every channel. Acts on the input only: a reconstruction target keeps its scale.
  */
 public final class Normalize implements Transform {
+    /** torchvision's ImageNet statistics (RGB), what its pretrained classifiers and detectors expect. */
+    public static final Normalize IMAGENET = new Normalize(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+
     private final float[] mean;
     private final float[] std;
 
@@ -38,5 +41,16 @@ public final class Normalize implements Transform {
             for (int i = ch * plane, end = i + plane; i < end; i++) y[i] = (x[i] - m) * inv;
         }
         return e.withData(y, s);
+    }
+
+    /** The pixels a normalised image {@code x} ([C, H, W] flattened, {@code channels} planes) came from, for display. */
+    public float[] invert(float[] x, int channels) {
+        int plane = x.length / channels;
+        float[] y = new float[x.length];
+        for (int ch = 0; ch < channels; ch++) {
+            float m = mean[mean.length == 1 ? 0 : ch], sd = std[std.length == 1 ? 0 : ch];
+            for (int i = ch * plane, end = i + plane; i < end; i++) y[i] = x[i] * sd + m;
+        }
+        return y;
     }
 }
