@@ -71,6 +71,10 @@ class DetectionCommandsTest {
             assertTrue(io.descent.data.Shapes.CLASSES.contains(f[2]), "ten classes: the shapes' names " + line);
             assertTrue(Double.parseDouble(f[6]) <= 48 && Double.parseDouble(f[7]) <= 40, "inside the 48x40 image: " + line);
         }
+        Cli.Run n = Cli.run("detect", "--weights", run.resolve("best.safetensors").toString(), "--min-score", "0", "--max-detections", "5",
+                "--normalize", "imagenet", png.toString());
+        assertEquals(0, n.code(), n.err());
+        assertTrue(!n.out().equals(d.out()), "normalised inputs give other scores (the run recorded none, the default here)");
         java.awt.image.BufferedImage drawn = javax.imageio.ImageIO.read(dir.resolve("drawn").resolve("photo.png").toFile());
         assertEquals(48, drawn.getWidth());
         assertEquals(40, drawn.getHeight());
