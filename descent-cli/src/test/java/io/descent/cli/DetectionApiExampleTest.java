@@ -18,6 +18,9 @@ import io.descent.tensor.Tensor;
 import io.descent.train.TrainConfig;
 import io.descent.train.Task;
 import io.descent.train.Trainer;
+import io.descent.data.Dataset;
+import io.descent.data.TransformedDataset;
+import io.descent.data.transforms.Normalize;
 import io.descent.transfer.Freezing;
 import io.descent.transfer.LayerGroups;
 import java.nio.file.Path;
@@ -35,8 +38,10 @@ class DetectionApiExampleTest {
         int size = 32;
 
         // --- docs/DETECTION.md, "From Java" ---
-        var train = new ShapesDetection(64, 1, size, 3, 4);            // or CocoDetection.read(...), VocDetection.read(...)
-        var val = new ShapesDetection(16, 2, size, 3, 4);
+        Dataset train = new ShapesDetection(64, 1, size, 3, 4);        // or CocoDetection.read(...), VocDetection.read(...)
+        Dataset val = new ShapesDetection(16, 2, size, 3, 4);
+        train = new TransformedDataset(train, Normalize.IMAGENET, 0);   // inputs as torchvision's weights expect them
+        val = new TransformedDataset(val, Normalize.IMAGENET, 0);
         Module model = Models.create("centernet-resnet18", new Models.Config(10, 3, size, ResNet.Stem.IMAGENET, 32, 0));
         Weights.load(model, resnet18, true, List.of("fc.", "neck.", "head."));  // the classifier is the backbone
         Freezing.freezeAllButLast(model, LayerGroups.of(model), 1);              // train the neck and heads only
