@@ -148,8 +148,11 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing run folder of the same name.")
     boolean overwrite;
 
-    /** Whether --weights is a torchvision detector's, whose pyramid (the neck) is pretrained as well as its backbone. */
-    private boolean torchvisionDetector;
+    /**
+     * Whether --weights is a detector's (torchvision's or a CenterNet's), whose pyramid (the neck)
+     * is pretrained as well as its backbone: it is loaded and is a layer group of its own.
+     */
+    private boolean pretrainedNeck;
 
     /** What the weights files of this run record (model, input size, task). */
     private Map<String, String> metadata = Map.of();
@@ -163,13 +166,15 @@ public final class FinetuneCommand implements Callable<Integer> {
         if (!head.equals("linear") && !head.equals("mlp")) throw new IllegalArgumentException("--head must be linear or mlp, got '" + head + "'");
         if (!taskName.equals("classify") && !taskName.equals("detect")) throw new IllegalArgumentException("--task must be classify or detect, got '" + taskName + "'");
         boolean detect = taskName.equals("detect");
+        modelOptions.modelFrom(weights); // a Descent run's weights name their model
         String modelName = modelOptions.model(null);
         TaskNames.requireDetectorForDetection(modelName, detect);
         // the pretrained layers decide the input: an ImageNet ResNet keeps its 7×7 stem on small
         // images, and grey images are repeated for a 3-channel first layer
         var shapes = Weights.shapes(weights);
         // a torchvision detector's state dict (fasterrcnn_resnet50_fpn's COCO weights): its backbone and pyramid, renamed
-        torchvisionDetector = detect && CenterNet.isTorchvisionDetection(shapes.keySet());
+        boolean torchvisionDetector = detect && CenterNet.isTorchvisionDetection(shapes.keySet());
+        pretrainedNeck = torchvisionDetector || detect && shapes.keySet().stream().anyMatch(k -> k.startsWith("neck."));
         ModelOptions input = modelOptions.withInputFrom(torchvisionDetector ? CenterNet.backboneShapes(shapes) : shapes);
         dataOptions.normalization.defaultFrom(weights, shapes); // torchvision's weights expect ImageNet-normalised inputs
         TrainVal tv = dataOptions.open(input, seed, detect);
@@ -182,13 +187,14 @@ public final class FinetuneCommand implements Callable<Integer> {
         Module model;
         String headPath;
         if (detect) {
-            // a detector's neck and heads start from their random initial values: built without skipping them
+            // what the file does not give starts from its random initial values: built without skipping them
             model = Models.create(modelName, mc);
             headPath = "head";
             if (torchvisionDetector) {
                 Weights.load(model, weights, true, ((CenterNet) model)::torchvisionName, k -> k.startsWith("head.") || k.endsWith("num_batches_tracked"));
             } else {
-                Weights.load(model, weights, true, keepHead ? List.of("fc.") : List.of("fc.", "neck.", "head."));
+                // a classifier gives the backbone (its fc left over); a CenterNet the backbone and neck, and its heads with --keep-head
+                Weights.load(model, weights, true, keepHead ? List.of("fc.") : pretrainedNeck ? List.of("head.") : List.of("fc.", "neck.", "head."));
             }
         } else {
             try (var skip = Init.skipRandom()) { // every value is loaded below, or is the head's, which is replaced
@@ -274,7 +280,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     /** finetune, discriminative, gradual: the whole model trains through the Trainer, some groups frozen. */
     private Map<String, Double> fullModel(Module model, String headPath, double hLr, Task task, TrainConfig config,
                                           DataLoader train, DataLoader val, RunDirectory runDir) {
-        List<LayerGroup> groups = torchvisionDetector ? LayerGroups.withPretrainedNeck((CenterNet) model) : LayerGroups.of(model);
+        List<LayerGroup> groups = pretrainedNeck ? LayerGroups.withPretrainedNeck((CenterNet) model) : LayerGroups.of(model);
         int n = groups.size();
         GradualUnfreezing gradual = null;
         List<ParamGroup> pgs;

@@ -42,6 +42,11 @@ public final class ModelOptions {
         return meta.get(META_TASK);
     }
 
+    /** Fills {@code --model}, where left out, with the model a weights file records (train and finetune record theirs). */
+    void modelFrom(java.nio.file.Path weights) throws java.io.IOException {
+        if (model == null) model = io.descent.io.Weights.metadata(weights).get(META_MODEL);
+    }
+
     /** The model name, or {@code fallback} when --model was not given; null fallback makes it required. */
     public String model(String fallback) {
         if (model != null) return model;

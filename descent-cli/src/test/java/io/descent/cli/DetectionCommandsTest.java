@@ -78,6 +78,15 @@ class DetectionCommandsTest {
         java.awt.image.BufferedImage drawn = javax.imageio.ImageIO.read(dir.resolve("drawn").resolve("photo.png").toFile());
         assertEquals(48, drawn.getWidth());
         assertEquals(40, drawn.getHeight());
+
+        // a detector's weights start another: backbone and neck loaded (the neck frozen with the backbone), new heads
+        Cli.Run f = Cli.run("finetune", "--task", "detect", "--weights", run.resolve("best.safetensors").toString(), "--strategy", "features",
+                "--max-steps", "2", "--batch", "8", "--runs-dir", dir.toString(), "--run", "again");
+        assertEquals(0, f.code(), f.err());
+        assertTrue(f.out().contains("neck 0.00100 head 0.00100; trainable now: 12 of"), f.out());
+        Map<String, Tensor> before = Weights.read(run.resolve("best.safetensors")), after = Weights.read(dir.resolve("again").resolve("model.safetensors"));
+        assertArrayEquals(before.get("neck.layer_blocks.0.0.weight").data(), after.get("neck.layer_blocks.0.0.weight").data(), "the detector's pyramid, frozen");
+        assertTrue(!java.util.Arrays.equals(before.get("head.size.2.weight").data(), after.get("head.size.2.weight").data()), "new heads, trained");
     }
 
     @Test
