@@ -69,6 +69,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (tv == null) { // the first file decides the input
                 dataOptions.normalization.defaultFrom(w, shapes);
                 tv = dataOptions.open(modelOptions.withInputFrom(shapes), 0, detect);
+            } else {
+                dataOptions.normalization.requireAgrees(w);
             }
             int[] shape = tv.val().get(0).shape();
             Models.Config config = modelOptions.resolve(shapes, shape.length > 1 ? shape[1] : 0);

@@ -22,14 +22,29 @@ public final class NormalizeOptions {
                     + " 3-channel input layer; else none).")
     String normalize;
 
+    private boolean fromWeights;
+
     /** Fills the flag, when left out, from a weights file: what it records, else imagenet for a PyTorch file whose input layer takes 3 channels. */
     void defaultFrom(Path weights, Map<String, int[]> shapes) throws IOException {
         if (normalize == null) {
+            fromWeights = true;
             String recorded = Weights.metadata(weights).get(META);
             int[] first = ModelOptions.firstConv(shapes);
             normalize = recorded != null ? recorded : Weights.isPytorch(weights) && first != null && first[1] == 3 ? "imagenet" : "none";
         }
         name();
+    }
+
+    /**
+     * Refuses another weights file of an ensemble that records another normalisation than the
+     * one the first file gave (the flag, when given, holds for all of them).
+     */
+    void requireAgrees(Path weights) throws IOException {
+        String recorded = Weights.metadata(weights).get(META);
+        if (fromWeights && recorded != null && !recorded.equals(name())) {
+            throw new IllegalArgumentException(weights + " was trained on inputs normalised " + recorded + ", the first weights on " + name()
+                    + ": evaluate them apart, or choose one with --normalize");
+        }
     }
 
     /** imagenet or none (none when left out and not defaulted from weights). */

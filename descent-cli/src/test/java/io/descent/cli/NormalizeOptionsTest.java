@@ -54,6 +54,14 @@ class NormalizeOptionsTest {
         assertEquals(0, raw.code(), raw.err());
         assertNotEquals(e.out(), raw.out());
 
+        Cli.Run plain = Cli.run("train", "--model", "small-cnn", "--in-channels", "3", "--max-steps", "2", "--batch", "32", "--runs-dir", dir.toString(), "--run", "plain");
+        assertEquals(0, plain.code(), plain.err());
+        Path other = dir.resolve("plain").resolve("best.safetensors");
+        Cli.Run mixed = Cli.run("evaluate", "--weights", best + "," + other);
+        assertEquals("descent: " + other + " was trained on inputs normalised none, the first weights on imagenet: evaluate them apart, or choose one with --normalize",
+                mixed.err().strip());
+        assertEquals(0, Cli.run("evaluate", "--weights", best + "," + other, "--normalize", "imagenet").code(), "the flag holds for all");
+
         Cli.Run grey = Cli.run("train", "--normalize", "imagenet", "--max-steps", "1", "--runs-dir", dir.toString());
         assertEquals("descent: --normalize imagenet is per RGB channel, and --data shapes gives 1-channel images: add --in-channels 3", grey.err().strip());
     }
