@@ -11,7 +11,10 @@ import io.descent.ops.ShapeOps;
 import io.descent.ops.Upsample;
 import io.descent.tensor.Rng;
 import io.descent.tensor.Tensor;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An anchor-free object detector on a ResNet backbone: CenterNet ("Objects as Points", Zhou,
@@ -104,33 +107,36 @@ public final class CenterNet extends Module {
         return STRIDE;
     }
 
+    /** Where torchvision's detectors keep their backbone and their feature pyramid. */
+    private static final String TORCHVISION_BODY = "backbone.body.", TORCHVISION_FPN = "backbone.fpn.";
+
     /**
      * This model's name for the key {@code key} of a torchvision detection checkpoint's state
      * dict, or null where it has none: {@code backbone.body.X} is the backbone's {@code X},
      * {@code backbone.fpn.X} the neck's {@code neck.X} where the neck has it (the stages below
-     * the output stage, the pyramid's other output levels and torchvision's extra blocks are left out), and the detector's own heads
-     * ({@code rpn.*}, {@code roi_heads.*}) are left out.
+     * the output stage, the pyramid's other output levels and torchvision's extra blocks are
+     * left out), and the detector's own heads ({@code rpn.*}, {@code roi_heads.*}) are left out.
      */
     public String torchvisionName(String key) {
-        if (key.startsWith("backbone.body.")) return key.substring("backbone.body.".length());
-        if (!key.startsWith("backbone.fpn.")) return null;
-        String own = "neck." + key.substring("backbone.fpn.".length());
+        if (key.startsWith(TORCHVISION_BODY)) return key.substring(TORCHVISION_BODY.length());
+        if (!key.startsWith(TORCHVISION_FPN)) return null;
+        String own = "neck." + key.substring(TORCHVISION_FPN.length());
         for (int l = level; l < 4; l++) if (own.startsWith("neck.inner_blocks." + l + ".")) return own;
         return own.startsWith("neck.layer_blocks." + level + ".") ? own : null;
     }
 
     /** The backbone's tensors of a torchvision detection checkpoint, by their names here ({@code backbone.body.} dropped). */
-    public static java.util.LinkedHashMap<String, int[]> backboneShapes(java.util.Map<String, int[]> torchvision) {
-        java.util.LinkedHashMap<String, int[]> out = new java.util.LinkedHashMap<>();
+    public static LinkedHashMap<String, int[]> backboneShapes(Map<String, int[]> torchvision) {
+        LinkedHashMap<String, int[]> out = new LinkedHashMap<>();
         torchvision.forEach((k, shape) -> {
-            if (k.startsWith("backbone.body.")) out.put(k.substring("backbone.body.".length()), shape);
+            if (k.startsWith(TORCHVISION_BODY)) out.put(k.substring(TORCHVISION_BODY.length()), shape);
         });
         return out;
     }
 
     /** Whether a state dict's keys are a torchvision detection checkpoint's ({@code backbone.body.*}). */
-    public static boolean isTorchvisionDetection(java.util.Collection<String> keys) {
-        return keys.stream().anyMatch(k -> k.startsWith("backbone.body."));
+    public static boolean isTorchvisionDetection(Collection<String> keys) {
+        return keys.stream().anyMatch(k -> k.startsWith(TORCHVISION_BODY));
     }
 
     public int numClasses() {
