@@ -6,7 +6,9 @@ import static io.descent.io.WeightsFormatException.quote;
 import io.descent.io.TorchPickle.StorageRef;
 import io.descent.io.TorchPickle.TensorRef;
 import io.descent.io.Unpickler.Tuple;
+import io.descent.tensor.Shape;
 import io.descent.tensor.Tensor;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -314,9 +317,9 @@ public final class Pth {
         void readInto(Map<String, TensorRef> views, Map<String, Tensor> targets) throws IOException {
             for (Map.Entry<String, TensorRef> e : views.entrySet()) {
                 Tensor t = targets.get(e.getKey());
-                if (t != null && !java.util.Arrays.equals(t.shape(), Sizes.toInts(e.getValue().size()))) {
-                    throw new IllegalArgumentException(path + ": " + quote(e.getKey()) + " is " + io.descent.tensor.Shape.str(Sizes.toInts(e.getValue().size()))
-                            + ", its target " + io.descent.tensor.Shape.str(t.shape()));
+                int[] shape = Sizes.toInts(e.getValue().size());
+                if (t != null && !Arrays.equals(t.shape(), shape)) {
+                    throw new IllegalArgumentException(path + ": " + quote(e.getKey()) + " is " + Shape.str(shape) + ", its target " + Shape.str(t.shape()));
                 }
             }
             for (Map.Entry<String, TensorRef> e : views.entrySet()) {
@@ -342,7 +345,7 @@ public final class Pth {
                     dtype.decode(chunk.clear().limit(bytes), out, done, n);
                     done += n;
                 }
-            } catch (ZipException | java.io.EOFException ex) {
+            } catch (ZipException | EOFException ex) {
                 throw new WeightsFormatException(path + ": cannot read " + clip(e.getName()) + ": " + ex.getMessage(), ex);
             }
         }
