@@ -78,6 +78,7 @@ public final class ModelOptions {
      * 3-channel model.
      */
     public ModelOptions withInputFrom(Map<String, int[]> weights) {
+        weights = io.descent.io.Weights.unwrapped(weights); // saved from a DataParallel-wrapped model
         ModelOptions o = new ModelOptions();
         o.model = model;
         o.numClasses = numClasses;

@@ -25,4 +25,14 @@ class ModelOptionsTest {
             assertEquals(1, none.withInputFrom(sorted(model, 1)).inChannels, model + " (1 channel)");
         }
     }
+
+    @Test
+    void aDataParallelModelsKeysSayTheSame() {
+        Map<String, int[]> wrapped = new java.util.LinkedHashMap<>();
+        wrapped.put("module.conv1.weight", new int[] {64, 3, 7, 7});
+        wrapped.put("module.fc.weight", new int[] {1000, 512});
+        ModelOptions o = new ModelOptions().withInputFrom(wrapped);
+        assertEquals(3, o.inChannels);
+        assertEquals("imagenet", o.stem);
+    }
 }

@@ -92,6 +92,22 @@ public final class Weights {
         load(model, path, strict, k -> skipped.test(k) ? null : k, skipped);
     }
 
+    /** The prefix torch.nn.DataParallel and DistributedDataParallel give every key of the module they wrap. */
+    private static final String WRAPPED = "module.";
+
+    /** A state dict's shapes without the {@code module.} prefix of a wrapped module's, when every key has it (else as they are). */
+    public static Map<String, int[]> unwrapped(Map<String, int[]> shapes) {
+        if (!isWrapped(shapes.keySet(), java.util.Set.of())) return shapes;
+        LinkedHashMap<String, int[]> out = new LinkedHashMap<>();
+        shapes.forEach((k, v) -> out.put(k.substring(WRAPPED.length()), v));
+        return out;
+    }
+
+    /** Whether a file's keys all carry {@link #WRAPPED} and the model's none: a wrapped module's state dict, saved as it was. */
+    private static boolean isWrapped(java.util.Set<String> fileKeys, java.util.Set<String> modelKeys) {
+        return !fileKeys.isEmpty() && fileKeys.stream().allMatch(k -> k.startsWith(WRAPPED)) && modelKeys.stream().noneMatch(k -> k.startsWith(WRAPPED));
+    }
+
     /**
      * Loads {@code path} into {@code model} under other names: each of the file's keys goes
      * through {@code rename} to the model's name for it (null: not loaded), e.g. a torchvision
@@ -99,15 +115,19 @@ public final class Weights {
      * every renamed key must be the model's and every model key the file's, except those
      * {@code mayBeAbsent} accepts (they keep their values: a new head, or statistics the file does
      * not keep); shapes must match either way. As {@link #load(Module, Path)}, the checks come
-     * first and the tensors go straight into the model's arrays.
+     * first and the tensors go straight into the model's arrays. A state dict saved from a
+     * module wrapped in DataParallel or DistributedDataParallel, every key under {@code module.}
+     * (which the model's are not), is read without that prefix, as PyTorch's
+     * {@code consume_prefix_in_state_dict_if_present} would strip it.
      */
     public static void load(Module model, Path path, boolean strict, Function<String, String> rename, Predicate<String> mayBeAbsent)
             throws IOException {
         boolean safetensors = isSafetensors(path);
-        LinkedHashMap<String, int[]> shapes = new LinkedHashMap<>();
+        LinkedHashMap<String, int[]> shapes = new LinkedHashMap<>(), file = shapes(path);
         LinkedHashMap<String, Tensor> own = model.stateDict(), targets = new LinkedHashMap<>();
-        shapes(path).forEach((fileKey, shape) -> {
-            String k = rename.apply(fileKey);
+        boolean wrapped = isWrapped(file.keySet(), own.keySet());
+        file.forEach((fileKey, shape) -> {
+            String k = rename.apply(wrapped ? fileKey.substring(WRAPPED.length()) : fileKey);
             if (k == null) return;
             if (shapes.put(k, shape) != null) throw new IllegalArgumentException(path + ": two tensors load into '" + k + "'");
             if (own.containsKey(k)) targets.put(fileKey, own.get(k));

@@ -100,5 +100,14 @@ class WeightsTest {
         assertTrue(missing.getMessage().startsWith("loadStateDict into SmallCnn: missing key '0.bias'"), missing.getMessage());
         Weights.load(part, first, false, List.of());
         assertArrayEquals(src.stateDict().get("0.weight").data(), part.stateDict().get("0.weight").data(), "not strict: the keys both have");
+
+        // saved from a DataParallel-wrapped module: every key under "module."
+        Map<String, Tensor> wrapped = new java.util.LinkedHashMap<>();
+        src.stateDict().forEach((k, t) -> wrapped.put("module." + k, t));
+        Path ddp = dir.resolve("ddp.safetensors");
+        Safetensors.write(ddp, wrapped);
+        Module fromDdp = Models.create("small-cnn", new Models.Config(5, 1, 12, ResNet.Stem.SMALL, 16, 4));
+        Weights.load(fromDdp, ddp, true, List.of("9."));
+        assertArrayEquals(src.stateDict().get("3.weight").data(), fromDdp.stateDict().get("3.weight").data(), "'module.' dropped");
     }
 }
