@@ -97,7 +97,10 @@ final class TorchPickle implements Unpickler.Resolver {
             }
             default -> { }
         }
-        throw new WeightsFormatException("unsupported pickle global " + WeightsFormatException.clip(module + "." + name));
+        // a model class: the file holds a whole pickled model (torch.save(model)), not a state dict
+        String hint = module.startsWith("torch.nn.") || module.startsWith("torchvision.")
+                ? " (a whole model saved by torch.save(model)? save its state_dict() instead: torch.save(model.state_dict(), path))" : "";
+        throw new WeightsFormatException("unsupported pickle global " + WeightsFormatException.clip(module + "." + name) + hint);
     }
 
     @Override

@@ -131,6 +131,9 @@ class PthTest {
         assertEquals("pickle byte 2: unsupported pickle global posix.system", refusal(p, () -> Pth.read(p)));
         Path q = new TorchZip().proto().global("torch.storage", "_load_from_bytes").op('.').write(dir.resolve("bytes.pth"));
         assertEquals("pickle byte 2: unsupported pickle global torch.storage._load_from_bytes", refusal(q));
+        Path whole = new TorchZip().proto().global("torchvision.models.resnet", "ResNet").op('.').write(dir.resolve("whole.pth"));
+        assertEquals("pickle byte 2: unsupported pickle global torchvision.models.resnet.ResNet (a whole model saved by torch.save(model)?"
+                + " save its state_dict() instead: torch.save(model.state_dict(), path))", refusal(whole));
         Path r = new TorchZip().proto().op(0x8c, 8).op("builtins".getBytes()[0]).write(dir.resolve("short.pth"));
         assertEquals("pickle byte 2: string of 8 bytes runs past the end of the pickle", refusal(r));
     }
