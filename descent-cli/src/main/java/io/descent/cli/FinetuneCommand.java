@@ -186,22 +186,23 @@ public final class FinetuneCommand implements Callable<Integer> {
         Init.manualSeed(seed);
         Module model;
         String headPath;
+        Weights.Loaded loaded;
         if (detect) {
             // what the file does not give starts from its random initial values: built without skipping them
             model = Models.create(modelName, mc);
             headPath = "head";
             if (torchvisionDetector) {
-                Weights.load(model, weights, true, ((CenterNet) model)::torchvisionName, k -> k.startsWith("head.") || k.endsWith("num_batches_tracked"));
+                loaded = Weights.load(model, weights, true, ((CenterNet) model)::torchvisionName, k -> k.startsWith("head.") || k.endsWith("num_batches_tracked"));
             } else {
                 // a classifier gives the backbone (its fc left over); a CenterNet the backbone and neck, and its heads with --keep-head
-                Weights.load(model, weights, true, keepHead ? List.of("fc.") : pretrainedNeck ? List.of("head.") : List.of("fc.", "neck.", "head."));
+                loaded = Weights.load(model, weights, true, keepHead ? List.of("fc.") : pretrainedNeck ? List.of("head.") : List.of("fc.", "neck.", "head."));
             }
         } else {
             try (var skip = Init.skipRandom()) { // every value is loaded below, or is the head's, which is replaced
                 model = Models.create(modelName, mc);
             }
             headPath = Heads.path(model);
-            Weights.load(model, weights, true, keepHead ? List.of() : List.of(headPath + "."));
+            loaded = Weights.load(model, weights, true, keepHead ? List.of() : List.of(headPath + "."));
         }
         Rng rng = new Rng(seed * 0x9E3779B97F4A7C15L + 7);
         if (!keepHead && !detect) {
@@ -226,6 +227,7 @@ public final class FinetuneCommand implements Callable<Integer> {
             System.out.printf("descent finetune: %s from %s, strategy %s, on %s: %d train / %d val examples, %d classes, inputs normalised: %s; %s, head lr %.3g, %d thread(s)%n",
                     modelName, weights.getFileName(), strategy, dataOptions.data, tv.train().size(), tv.val().size(), numClasses,
                     dataOptions.normalization.name(), optimizer, hLr, Parallel.threads());
+            System.out.println("weights: " + loaded.summary());
             long start = System.nanoTime();
             // a detector's backbone gives maps at four scales, not one vector to cache: its features strategy trains neck and heads on the frozen backbone
             Map<String, Double> last = strategy.equals("features") && !detect

@@ -133,6 +133,8 @@ class DetectionCommandsTest {
         assertEquals(0, f.code(), f.err());
         Map<String, Tensor> after = Weights.read(dir.resolve("tv").resolve("model.safetensors"));
         assertTrue(f.out().contains("layer4 0.00100 neck 0.00100 head 0.00100; trainable now: 12 of"), "the heads' 3 x 2 convs only: " + f.out());
+        assertTrue(f.out().contains("weights: 110 tensors loaded; left out of the file: backbone.* (1), rpn.* (1); the model's own: *.num_batches_tracked (20), head.* (12)"),
+                "the coarser output conv and the RPN left out, heads and batch-norm counters the model's: " + f.out());
         for (String k : List.of("conv1.weight", "layer4.1.bn2.running_var", "layer2.0.downsample.0.weight")) {
             assertArrayEquals(torchvision.get("backbone.body." + k).data(), after.get(k).data(), k + " is the file's and frozen");
         }

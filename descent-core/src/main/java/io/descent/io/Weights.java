@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -87,9 +90,9 @@ public final class Weights {
      * without it only the shapes of the keys both have. Nothing is read into the model unless
      * the file passes these checks (the messages of {@link Module#loadStateDict}).
      */
-    public static void load(Module model, Path path, boolean strict, List<String> skipPrefixes) throws IOException {
+    public static Loaded load(Module model, Path path, boolean strict, List<String> skipPrefixes) throws IOException {
         Predicate<String> skipped = k -> skipPrefixes.stream().anyMatch(k::startsWith);
-        load(model, path, strict, k -> skipped.test(k) ? null : k, skipped);
+        return load(model, path, strict, k -> skipped.test(k) ? null : k, skipped);
     }
 
     /** The prefix torch.nn.DataParallel and DistributedDataParallel give every key of the module they wrap. */
@@ -97,14 +100,14 @@ public final class Weights {
 
     /** A state dict's shapes without the {@code module.} prefix of a wrapped module's, when every key has it (else as they are). */
     public static Map<String, int[]> unwrapped(Map<String, int[]> shapes) {
-        if (!isWrapped(shapes.keySet(), java.util.Set.of())) return shapes;
+        if (!isWrapped(shapes.keySet(), Set.of())) return shapes;
         LinkedHashMap<String, int[]> out = new LinkedHashMap<>();
         shapes.forEach((k, v) -> out.put(k.substring(WRAPPED.length()), v));
         return out;
     }
 
     /** Whether a file's keys all carry {@link #WRAPPED} and the model's none: a wrapped module's state dict, saved as it was. */
-    private static boolean isWrapped(java.util.Set<String> fileKeys, java.util.Set<String> modelKeys) {
+    private static boolean isWrapped(Set<String> fileKeys, Set<String> modelKeys) {
         return !fileKeys.isEmpty() && fileKeys.stream().allMatch(k -> k.startsWith(WRAPPED)) && modelKeys.stream().noneMatch(k -> k.startsWith(WRAPPED));
     }
 
@@ -120,17 +123,21 @@ public final class Weights {
      * (which the model's are not), is read without that prefix, as PyTorch's
      * {@code consume_prefix_in_state_dict_if_present} would strip it.
      */
-    public static void load(Module model, Path path, boolean strict, Function<String, String> rename, Predicate<String> mayBeAbsent)
+    public static Loaded load(Module model, Path path, boolean strict, Function<String, String> rename, Predicate<String> mayBeAbsent)
             throws IOException {
         boolean safetensors = isSafetensors(path);
         LinkedHashMap<String, int[]> shapes = new LinkedHashMap<>(), file = shapes(path);
         LinkedHashMap<String, Tensor> own = model.stateDict(), targets = new LinkedHashMap<>();
         boolean wrapped = isWrapped(file.keySet(), own.keySet());
+        Set<String> loaded = new HashSet<>();
         file.forEach((fileKey, shape) -> {
             String k = rename.apply(wrapped ? fileKey.substring(WRAPPED.length()) : fileKey);
             if (k == null) return;
             if (shapes.put(k, shape) != null) throw new IllegalArgumentException(path + ": two tensors load into '" + k + "'");
-            if (own.containsKey(k)) targets.put(fileKey, own.get(k));
+            if (own.containsKey(k)) {
+                targets.put(fileKey, own.get(k));
+                loaded.add(k);
+            }
         });
         own.forEach((k, t) -> {
             if (!shapes.containsKey(k) && mayBeAbsent.test(k)) shapes.put(k, t.shape()); // stays as it is
@@ -138,5 +145,30 @@ public final class Weights {
         model.requireLoadable(shapes, strict);
         if (safetensors) Safetensors.readInto(path, targets);
         else Pth.readInto(path, targets);
+        List<String> leftOut = file.keySet().stream().filter(k -> !targets.containsKey(k)).toList();
+        return new Loaded(targets.size(), leftOut, own.keySet().stream().filter(k -> !loaded.contains(k)).toList());
+    }
+
+    /**
+     * What a load did, as PyTorch's {@code load_state_dict} reports it: how many tensors were
+     * read, the file's keys left out, and the model's keys that kept their own values.
+     */
+    public record Loaded(int tensors, List<String> leftOut, List<String> kept) {
+        /** One line: the count, then each list by its keys' first name ({@code rpn.* (6)}). */
+        public String summary() {
+            return tensors + " tensors loaded" + (leftOut.isEmpty() ? "" : "; left out of the file: " + groups(leftOut))
+                    + (kept.isEmpty() ? "" : "; the model's own: " + groups(kept));
+        }
+
+        private static String groups(List<String> keys) {
+            Map<String, Integer> count = new LinkedHashMap<>();
+            for (String k : keys) {
+                String g = k.endsWith(".num_batches_tracked") ? "*.num_batches_tracked" : k.indexOf('.') < 0 ? k : k.substring(0, k.indexOf('.')) + ".*";
+                count.merge(g, 1, Integer::sum);
+            }
+            List<String> out = new ArrayList<>();
+            count.forEach((g, n) -> out.add(g + " (" + n + ")"));
+            return String.join(", ", out);
+        }
     }
 }

@@ -89,7 +89,10 @@ class WeightsTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Weights.load(dst, file));
         assertTrue(e.getMessage().contains("size mismatch for '9.weight': checkpoint has [10, 128], model has [5, 128]"), e.getMessage());
         float[] head = dst.stateDict().get("9.weight").toArray();
-        Weights.load(dst, file, true, List.of("9."));
+        Weights.Loaded loaded = Weights.load(dst, file, true, List.of("9."));
+        org.junit.jupiter.api.Assertions.assertEquals(List.of("9.weight", "9.bias"), loaded.leftOut());
+        org.junit.jupiter.api.Assertions.assertEquals(List.of("9.weight", "9.bias"), loaded.kept());
+        org.junit.jupiter.api.Assertions.assertEquals("6 tensors loaded; left out of the file: 9.* (2); the model's own: 9.* (2)", loaded.summary());
         assertArrayEquals(src.stateDict().get("0.weight").data(), dst.stateDict().get("0.weight").data());
         assertArrayEquals(head, dst.stateDict().get("9.weight").data(), "the new head keeps its own weights");
 
