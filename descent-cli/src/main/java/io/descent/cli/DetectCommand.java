@@ -7,6 +7,7 @@ import io.descent.data.transforms.Resize;
 import io.descent.detect.BoxDrawing;
 import io.descent.detect.CenterNetDecoder;
 import io.descent.detect.Detections;
+import io.descent.ensemble.FlipTest;
 import io.descent.io.Weights;
 import io.descent.models.Models;
 import io.descent.nn.Module;
@@ -56,6 +57,9 @@ public final class DetectCommand implements Callable<Integer> {
     @Mixin
     NormalizeOptions normalization = new NormalizeOptions();
 
+    @Option(names = "--flip-test", description = "CenterNet's flip test: the detector also runs on each mirror image (heatmaps and sizes averaged).")
+    boolean flipTest;
+
     @Option(names = "--output", paramLabel = "DIR", description = "Write each image with its boxes drawn as DIR/<image>.png.")
     Path output;
 
@@ -70,6 +74,7 @@ public final class DetectCommand implements Callable<Integer> {
         int size = modelOptions.imageSize != null ? modelOptions.imageSize : 64;
         Models.Config cfg = modelOptions.resolve(shapes, size);
         Module model = Models.load(name, cfg, weights);
+        if (flipTest) model = new FlipTest(model, cfg.numClasses());
         model.eval();
         CenterNetDecoder decoder = new CenterNetDecoder(maxDetections, minScore);
         List<String> classNames = names != null ? names : cfg.numClasses() == io.descent.data.Shapes.CLASSES.size() ? io.descent.data.Shapes.CLASSES : List.of();

@@ -6,6 +6,7 @@ import io.descent.data.TrainVal;
 import io.descent.data.Transform;
 import io.descent.data.transforms.Compose;
 import io.descent.ensemble.DetectorEnsemble;
+import io.descent.ensemble.FlipTest;
 import io.descent.ensemble.Ensemble;
 import io.descent.io.Weights;
 import io.descent.models.Models;
@@ -51,11 +52,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "256", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--flip-test", description = "detect: CenterNet's flip test, each detector also run on the mirror images (heatmaps and sizes averaged).")
+    boolean flipTest;
+
     @Override
     public Integer call() throws Exception {
         String recorded = modelOptions.defaultsFrom(weights.get(0)); // files written by train and finetune name their model, size and task
         if (task == null) task = recorded != null ? recorded : "classify";
         boolean detect = TaskNames.check(task);
+        if (flipTest && !detect) throw new IllegalArgumentException("--flip-test averages a detector's maps with its mirror image's: --task detect");
         if (detect) for (Path w : weights) TaskNames.requireDetectorWeights(w, Weights.shapes(w)); // before the model name, which may be the file's
         TaskNames.requireDetectorForDetection(modelOptions.model(null), detect);
         List<Transform> corruption = new ArrayList<>();
@@ -75,7 +80,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             int[] shape = tv.val().get(0).shape();
             Models.Config config = modelOptions.resolve(shapes, shape.length > 1 ? shape[1] : 0);
             classes = config.numClasses();
-            models.add(Models.load(modelOptions.model(null), config, w));
+            Module m = Models.load(modelOptions.model(null), config, w);
+            models.add(flipTest ? new FlipTest(m, classes) : m);
         }
         Task t = TaskNames.of(task, classes, 0f);
         try (DataLoader val = new DataLoader(tv.val(), LoaderOptions.DEFAULT.withBatchSize(batch).withNumWorkers(dataOptions.workers)

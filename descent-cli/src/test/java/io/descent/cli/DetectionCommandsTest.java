@@ -50,6 +50,10 @@ class DetectionCommandsTest {
             assertTrue(e.out().contains(printed), "evaluate reproduces the run's " + metric + ": " + printed + " in " + e.out());
         }
 
+        Cli.Run flip = Cli.run("evaluate", "--weights", run.resolve("best.safetensors").toString(), "--flip-test");
+        assertEquals(0, flip.code(), flip.err());
+        assertTrue(flip.out().contains(" map50 ") && !flip.out().equals(e.out()), "the flip test's own figures: " + flip.out());
+
         Cli.Run ens = Cli.run("evaluate", "--weights", run.resolve("best.safetensors") + "," + run.resolve("last.safetensors"));
         assertEquals(0, ens.code(), ens.err());
         assertTrue(ens.out().contains("ensemble of 2 on shapes-detection (1000 examples): loss "), "two detectors' averaged maps: " + ens.out());
@@ -179,6 +183,8 @@ class DetectionCommandsTest {
         assertEquals("descent: centernet-resnet18 is a detector: add --task detect", b.err().strip());
         Cli.Run m = Cli.run("train", "--task", "detect", "--mixup", "0.2", "--max-steps", "1", "--runs-dir", dir.toString());
         assertEquals("descent: --mixup and --cutmix mix class labels: not for --task detect", m.err().strip());
+        Cli.Run flip = Cli.run("evaluate", "--model", "small-cnn", "--weights", "x.safetensors", "--flip-test", "--task", "classify");
+        assertEquals("descent: --flip-test averages a detector's maps with its mirror image's: --task detect", flip.err().strip());
         Cli.Run f = Cli.run("train", "--task", "detect", "--data", "fashion-mnist", "--runs-dir", dir.toString());
         assertEquals("descent: --data fashion-mnist has no boxes: --task detect needs shapes-detection, coco:FILE.json or voc:DIR", f.err().strip());
     }
