@@ -17,7 +17,6 @@ import io.descent.optim.ParamGroup;
 import io.descent.optim.schedule.Schedule;
 import io.descent.optim.schedule.Scheduler;
 import io.descent.tensor.Rng;
-import io.descent.tensor.Tensor;
 import io.descent.train.RunLogger;
 import io.descent.train.Task;
 import io.descent.train.TrainConfig;
@@ -229,7 +228,7 @@ public final class FinetuneCommand implements Callable<Integer> {
                     dataOptions.normalization.name(), optimizer, hLr, Parallel.threads());
             System.out.println("weights: " + loaded.summary());
             long start = System.nanoTime();
-            // a detector's backbone gives maps at four scales, not one vector to cache: its features strategy trains neck and heads on the frozen backbone
+            // a detector's backbone gives maps at four scales, not one vector to cache: its features strategy trains the neck and heads (the heads only, on a pretrained neck) through the trainer
             Map<String, Double> last = strategy.equals("features") && !detect
                     ? features(model, headPath, hLr, task, config, train, val, runDir)
                     : fullModel(model, headPath, hLr, task, config, train, val, runDir);
@@ -288,7 +287,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         List<ParamGroup> pgs;
         double[] lrs;
         switch (strategy) {
-            case "features" -> { // a detector: everything but its new neck and heads (heads only, on a torchvision detector's pyramid) frozen
+            case "features" -> { // a detector: everything but its new neck and heads (heads only on a pretrained neck) frozen
                 Freezing.freezeAllButLast(model, groups, 1);
                 lrs = new double[n];
                 java.util.Arrays.fill(lrs, hLr);
