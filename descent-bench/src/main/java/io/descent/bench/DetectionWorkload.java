@@ -8,7 +8,6 @@ import io.descent.nn.Module;
 import io.descent.optim.AdamW;
 import io.descent.optim.Optimizer;
 import io.descent.optim.ParamGroup;
-import io.descent.tensor.Tensor;
 import io.descent.train.Task;
 import java.nio.file.Path;
 import java.util.ArrayList;

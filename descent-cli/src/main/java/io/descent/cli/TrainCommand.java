@@ -28,7 +28,6 @@ import io.descent.train.Snapshots;
 import io.descent.train.Task;
 import io.descent.train.TrainConfig;
 import io.descent.train.Trainer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
