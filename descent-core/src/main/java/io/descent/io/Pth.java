@@ -292,10 +292,15 @@ public final class Pth {
             }
             Map<TensorRef, Tensor> tensors = new IdentityHashMap<>();
             for (Map.Entry<StorageRef, List<TensorRef>> e : byStorage.entrySet()) {
-                ByteBuffer data = readStorage(e.getKey());
+                // contiguous views stream from the entry; a storage is read whole only for a strided one
+                ByteBuffer data = e.getValue().stream().allMatch(Archive::contiguous) ? null : readStorage(e.getKey());
                 for (TensorRef r : e.getValue()) {
                     float[] out = new float[numel.get(r)];
-                    gather(r, out, data);
+                    if (data == null) {
+                        if (out.length > 0) stream(r, out);
+                    } else {
+                        gather(r, out, data);
+                    }
                     tensors.put(r, Tensor.wrap(out, Sizes.toInts(r.size())));
                 }
             }
@@ -326,7 +331,7 @@ public final class Pth {
                 Tensor t = targets.get(e.getKey());
                 if (t == null || t.numel() == 0) continue;
                 TensorRef r = e.getValue();
-                if (isContiguous(Sizes.toInts(r.size()), r.stride())) stream(r, t.data());
+                if (contiguous(r)) stream(r, t.data());
                 else gather(r, t.data(), readStorage(r.storage()));
             }
         }
@@ -422,6 +427,10 @@ public final class Pth {
                     idx[d] = 0;
                 }
             }
+        }
+
+        private static boolean contiguous(TensorRef r) {
+            return isContiguous(Sizes.toInts(r.size()), r.stride());
         }
 
         private static boolean isContiguous(int[] size, long[] stride) {
