@@ -31,6 +31,13 @@ public final class Gemm {
     static final long PREPACK_MAX = 1L << 20;
     /** Cost of packing one float, counted in multiply-adds of the micro-kernel (~0.7 cycle at 32 per cycle). */
     private static final long PACK_COST = 24;
+    /**
+     * Cost of reading one float of a shared packed copy that another thread packed (it comes
+     * from that core's cache), in multiply-adds, half of packing it. On an AMD Zen 5 (2 threads)
+     * 512×784×128 TN, W1's first weight gradient, ran at 324 GFLOPS from shared copies against
+     * 368–377 with each thread packing its own, where the model without this term chose sharing.
+     */
+    private static final long REMOTE_COST = 12;
     /** Cost of one more fork/join of the team (up to waking a parked worker), in multiply-adds (~10 µs). */
     private static final long FORK_COST = 1L << 20;
 
@@ -99,13 +106,21 @@ public final class Gemm {
      * into the other thread's half) and sweeps twice the tiles per A sliver. Measured on 2
      * threads, median of 15 paired rounds: 768³ (a tie) 284 GFLOPS by rows against 261 by
      * columns; 1024³ (rows by a hair) NN/NT/TN 284-287 against 272-273.
+     *
+     * <p>Shared copies only on grids of more than one row of blocks: on a single row every
+     * thread reads every A sliver, half of them packed by (and still in the cache of) the other
+     * core, and A's values are the kernel's broadcasts, loaded one float at a time on the FMA
+     * chains' path, where B's vectors stream and are prefetched. On an AMD Zen 5 (2 threads,
+     * {@code bench gemm} beside OpenBLAS) the shared single row ran 128×128×3136 NN and TN at
+     * 189 GFLOPS (0.87× OpenBLAS); two rows of blocks sharing B's copy 276–297, each thread
+     * packing its own columns' A 271–276; 512³ 314 against 343.
      */
     static Split split(GemmDriver.Problem q, int t) {
         int mr = GemmMicroKernel.MR, nr = GemmMicroKernel.NR, k = q.k();
         int tilesM = ceilDiv(q.m(), mr), tilesN = ceilDiv(q.n(), nr);
         long mPad = (long) tilesM * mr, nPad = (long) tilesN * nr, packsB = q.bInPlace() ? 0 : 1;
         Split own = null, sharedGrid = null;
-        long ownCost = Long.MAX_VALUE, sharedWork = Long.MAX_VALUE;
+        long ownCost = Long.MAX_VALUE, sharedWork = Long.MAX_VALUE, sharedRemote = 0;
         for (int r = Math.min(t, tilesM); r >= 1; r--) { // from the most rows: on a tie, rows
             int cols = Math.min(t / r, tilesN);
             long rowsEach = (long) ceilDiv(tilesM, r) * mr, colsEach = (long) ceilDiv(tilesN, cols) * nr;
@@ -114,13 +129,16 @@ public final class Gemm {
                 ownCost = cost;
                 own = new Split(r, cols, false);
             }
-            if (rowsEach * colsEach <= sharedWork) { // on a tie, columns (as measured when this path was a 1-D split)
+            if (r > 1 && rowsEach * colsEach <= sharedWork) { // on a tie, columns (as measured when this path was a 1-D split)
                 sharedWork = rowsEach * colsEach;
                 sharedGrid = new Split(r, cols, true);
+                // floats of the copies this thread reads that other threads packed (A's rows are
+                // packed inside the block on a grid of one column)
+                sharedRemote = ((cols == 1 ? 0 : rowsEach) + packsB * colsEach) * (t - 1) / t;
             }
         }
-        long shared = GemmDriver.prepackedSize(q.m(), q.n(), k) > PREPACK_MAX ? Long.MAX_VALUE
-                : k * (sharedWork + PACK_COST * (mPad + packsB * nPad) / t) + FORK_COST;
+        long shared = sharedGrid == null || GemmDriver.prepackedSize(q.m(), q.n(), k) > PREPACK_MAX ? Long.MAX_VALUE
+                : k * (sharedWork + PACK_COST * (mPad + packsB * nPad) / t + REMOTE_COST * sharedRemote) + FORK_COST;
         return shared < ownCost ? sharedGrid : own;
     }
 

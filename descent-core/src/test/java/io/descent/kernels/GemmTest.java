@@ -288,10 +288,18 @@ class GemmTest {
         // two threads: rows or columns, as before grids existed
         Gemm.Split two = Gemm.split(problem(1024, 1024, 1024), 2);
         assertEquals(2, two.rows() * two.cols(), two.toString());
-        // a deep product with a small C (11 × 4 tiles with AVX-512, from shared packed copies;
-        // 32 × 8 with AVX2, B read in place): every one of 16 threads gets a block
+        // a deep product with a small C (11 × 4 tiles with AVX-512, 32 × 8 with AVX2; B read in
+        // place): at least one block per row of tiles, on 11 or more of 16 threads
         Gemm.Split deep = Gemm.split(problem(128, 128, 3136), 16);
-        assertEquals(16, deep.rows() * deep.cols(), deep.toString());
+        assertTrue(deep.rows() * deep.cols() >= Math.min(16, (128 + GemmMicroKernel.MR - 1) / GemmMicroKernel.MR), deep.toString());
+        // shared packed copies never on a single row of blocks (A's broadcasts would be read
+        // from the other cores' caches)
+        for (int[] s : new int[][] {{128, 128, 3136}, {512, 512, 512}, {12, 4096, 512}, {128, 512, 256}}) {
+            for (int t : new int[] {2, 3, 16}) {
+                Gemm.Split sp = Gemm.split(problem(s[0], s[1], s[2]), t);
+                assertFalse(sp.shared() && sp.rows() == 1, Arrays.toString(s) + " on " + t + " threads: " + sp);
+            }
+        }
     }
 
     private static GemmDriver.Problem problem(int m, int n, int k) {
