@@ -24,8 +24,18 @@ final class GemmDotTiled {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final int L = 16;
     private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
-    /** Whether the machine has what the lane sums need (otherwise NT products stay tiled). */
+    /** Whether the machine has what the lane sums need. */
     static final boolean AVAILABLE = Transpose16.AVAILABLE;
+    /**
+     * Whether {@link Gemm} sends suiting products here: only where 512-bit FMAs run at half rate
+     * ({@link VectorHardware#HALF_RATE_512}, the AMD Zen 4 these figures come from). With
+     * full-width units the packed tiles are faster (AMD Zen 5, {@code bench gemm}, GFLOPS here
+     * → tiled: 128×128×3136 one thread 123–128 → 141–154, two 226–248 → 221–232; 128×512×784
+     * one thread 128–144 → 171–176, two 230–248 → 268–282; 64×576×3136 one 105–117 → 131–141):
+     * four rows of A and four of B streamed per 16 FMAs, ~0.55 of the FMA peak, where the
+     * 12-row tile broadcasts from one sliver in L1.
+     */
+    static final boolean CHOSEN = AVAILABLE && VectorHardware.HALF_RATE_512;
     /** Shortest k sent here. */
     static final int MIN_K = 768;
     /** Most rows of A: above it A no longer stays near while B's blocks pass it, and packing pays (256×256×2048: 83 against 95 tiled; 1024³: 80 against 101). */
@@ -62,7 +72,7 @@ final class GemmDotTiled {
     private GemmDotTiled() {}
 
     static boolean suits(boolean transA, boolean transB, int m, int n, int k) {
-        return AVAILABLE && !transA && transB && k >= MIN_K && k <= MAX_K && m >= 4 && m <= MAX_M && n >= 4;
+        return CHOSEN && !transA && transB && k >= MIN_K && k <= MAX_K && m >= 4 && m <= MAX_M && n >= 4;
     }
 
     /** The product; the threads share out B's rows in groups of 4. */

@@ -36,5 +36,44 @@ final class VectorHardware {
      */
     static final boolean TWO_VECTOR_PERMUTES = S.vectorBitSize() >= 512;
 
+    /**
+     * Whether 512-bit vector instructions go through 256-bit units in two passes (AMD Zen 4, CPU
+     * family 0x19: AVX-512 at half the FMA rate of full-width units). Kernels whose advantage is
+     * to issue fewer, wider operations per load are chosen only there: on a Zen 5 (family 0x1A,
+     * full-width units, twice the FMA rate) the same kernels ran at 0.72–0.81× of the packed
+     * tiles (docs/PERFORMANCE.md, session 24). Read from /proc/cpuinfo (the JVM exposes no
+     * CPUID); false where it cannot be read, as for every other CPU.
+     */
+    static final boolean HALF_RATE_512 = S.vectorBitSize() >= 512 && isAmdFamily(cpuinfo(), 0x19);
+
+    /** Whether {@code cpuinfo} (the text of /proc/cpuinfo) describes an AMD CPU of {@code family}. */
+    static boolean isAmdFamily(String cpuinfo, int family) {
+        boolean amd = false;
+        Integer fam = null;
+        for (String line : cpuinfo.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon < 0) continue;
+            String key = line.substring(0, colon).trim(), value = line.substring(colon + 1).trim();
+            if (key.equals("vendor_id")) amd = value.equals("AuthenticAMD");
+            else if (key.equals("cpu family") && fam == null) {
+                try {
+                    fam = Integer.parseInt(value);
+                } catch (NumberFormatException e) {
+                    return false;
+                }
+            }
+            if (line.isBlank() && fam != null) break; // the first processor's block is enough
+        }
+        return amd && fam != null && fam == family;
+    }
+
+    private static String cpuinfo() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
     private VectorHardware() {}
 }
