@@ -58,11 +58,7 @@ public final class DjlE2e {
         if (!supports(w)) return fail("DJL runs W1 and W2 only");
         String cp = classPath(target());
         if (cp == null) return fail("DJL runner not built: run " + BUILD_HINT);
-        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true",
-                "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=" + threads, "-cp", cp, MAIN,
-                w.name(), Integer.toString(threads), Long.toString(seed)));
-        if (dataDir != null) cmd.add(dataDir.toString());
+        List<String> cmd = command(cp, w, threads, seed, dataDir);
         try {
             Map<String, Object> m = PyTorchE2e.runJson(cmd, threads, null, "DJL runner");
             return m == null ? fail(PyTorchE2e.lastProblem()) : parse(m);
@@ -70,6 +66,20 @@ public final class DjlE2e {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             return fail(e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The child JVM's command line. The Vector API module is added because the runner reads its
+     * batches through Descent's data set classes, whose kernels use it (without it the child
+     * failed with ClassNotFoundException: jdk.incubator.vector.Vector).
+     */
+    static List<String> command(String cp, E2eWorkload w, int threads, long seed, Path dataDir) {
+        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=" + threads,
+                "-cp", cp, MAIN, w.name(), Integer.toString(threads), Long.toString(seed)));
+        if (dataDir != null) cmd.add(dataDir.toString());
+        return cmd;
     }
 
     /** The runner's JSON object: the Python script's keys, and {@code djl} for the version. */

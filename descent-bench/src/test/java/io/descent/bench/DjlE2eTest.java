@@ -48,6 +48,17 @@ class DjlE2eTest {
     }
 
     @Test
+    void theChildGetsTheVectorModuleTheThreadsAndTheData() {
+        java.util.List<String> cmd = DjlE2e.command("cp", Workload.W2, 2, 7, Path.of("/data"));
+        int add = cmd.indexOf("--add-modules");
+        assertTrue(add > 0 && cmd.get(add + 1).equals("jdk.incubator.vector"), cmd.toString());
+        assertTrue(cmd.contains("-Dai.djl.pytorch.num_threads=2") && cmd.contains("-Dai.djl.offline=true"), cmd.toString());
+        assertEquals(java.util.List.of("W2", "2", "7", "/data"), cmd.subList(cmd.size() - 4, cmd.size()));
+        java.util.List<String> noData = DjlE2e.command("cp", Workload.W1, 1, 0, null);
+        assertEquals(java.util.List.of("W1", "1", "0"), noData.subList(noData.size() - 3, noData.size()));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void parsesTheRunnersLine() throws Exception {
         Map<String, Object> m = (Map<String, Object>) Json.parse("{\"workload\": \"W1\", \"images_per_s\": 21694.887, \"test_accuracy\": 0.8355, "
