@@ -40,8 +40,8 @@ final class VectorHardware {
      * Whether 512-bit vector instructions go through 256-bit units in two passes (AMD Zen 4, CPU
      * family 0x19: AVX-512 at half the FMA rate of full-width units). Kernels whose advantage is
      * to issue fewer, wider operations per load are chosen only there: on a Zen 5 (family 0x1A,
-     * full-width units, twice the FMA rate) the same kernels ran at 0.72–0.81× of the packed
-     * tiles (docs/PERFORMANCE.md, session 24). Read from /proc/cpuinfo (the JVM exposes no
+     * full-width units, twice the FMA rate) the same kernels ran at 0.7–0.85× of the packed
+     * tiles' speed (docs/PERFORMANCE.md, session 24). Read from /proc/cpuinfo (the JVM exposes no
      * CPUID); false where it cannot be read, as for every other CPU.
      */
     static final boolean HALF_RATE_512 = S.vectorBitSize() >= 512 && isAmdFamily(cpuinfo(), 0x19);
@@ -51,6 +51,7 @@ final class VectorHardware {
         boolean amd = false;
         Integer fam = null;
         for (String line : cpuinfo.split("\n")) {
+            if (line.isBlank() && fam != null) break; // the first processor's block is enough
             int colon = line.indexOf(':');
             if (colon < 0) continue;
             String key = line.substring(0, colon).trim(), value = line.substring(colon + 1).trim();
@@ -62,7 +63,6 @@ final class VectorHardware {
                     return false;
                 }
             }
-            if (line.isBlank() && fam != null) break; // the first processor's block is enough
         }
         return amd && fam != null && fam == family;
     }

@@ -19,5 +19,6 @@ class VectorHardwareTest {
         assertFalse(VectorHardware.isAmdFamily(cpu("AuthenticAMD", "x"), 0x19), "unreadable family");
         assertFalse(VectorHardware.isAmdFamily("", 0x19), "no /proc/cpuinfo");
         assertFalse(VectorHardware.isAmdFamily("vendor_id : AuthenticAMD\n", 0x19), "no family line");
+        assertFalse(VectorHardware.isAmdFamily(cpu("GenuineIntel", "25") + cpu("AuthenticAMD", "25"), 0x19), "the first processor decides");
     }
 }
