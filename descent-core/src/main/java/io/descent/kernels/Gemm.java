@@ -16,7 +16,7 @@ import java.util.Arrays;
  * Either each thread packs for itself (its block's rows of A and columns of B), or,
  * for operands of moderate size, all threads first pack both operands together and then
  * compute from the shared copies; a small cost model (arithmetic of the busiest thread,
- * packing, one more fork/join) picks among these. Each element's summation order depends on
+ * packing, reading copies other threads packed, one more fork/join) picks among these. Each element's summation order depends on
  * nothing but k, so results are bit-identical for any thread count and from run to run.
  * Called from inside a {@link Parallel} worker, it runs on that thread.
  */

@@ -145,7 +145,8 @@ final class GemmDriver {
      * slab by slab just before it uses them, while they are in its own cache (packed up front
      * by whichever thread came first, half were read from the other core's);
      * likewise A's on a grid of one column. The layout, and so every bit of
-     * C, is the same either way.
+     * C, is the same either way. ({@link Gemm#split} no longer picks a grid of one row for this
+     * path: there every block reads all of A, half of it packed in another core's cache.)
      */
     static void runPrepacked(Problem q, int tr, int tc) {
         Scratch s = SCRATCH.get();
