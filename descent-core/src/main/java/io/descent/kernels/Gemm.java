@@ -163,7 +163,7 @@ public final class Gemm {
          * Where element (r, s) of op(A) lies in {@link #data}, for code that writes a packed
          * operand directly: slabs of {@code KC} columns, each cut into MR-row slivers stored
          * column by column, so elements (r, s) and (r, s + 1) are MR floats apart within a slab
-         * (slabs start at multiples of {@value GemmDriver#KC} columns). Rows from m up to a
+         * (slabs start at multiples of {@link GemmDriver#KC} columns). Rows from m up to a
          * multiple of MR are padding: whatever they hold only reaches tile rows never stored.
          */
         public int index(int r, int s) {

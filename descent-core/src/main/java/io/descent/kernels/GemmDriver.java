@@ -7,12 +7,13 @@ import static io.descent.kernels.GemmMicroKernel.NR;
  * The cache-blocked loop nests of {@link Gemm} (Goto's algorithm as BLIS lays it out, with the
  * operands' cache roles chosen for a row-major C). For each NC-wide column block and KC-deep
  * slab of k, B's KC×NC block is packed and stays in L2; for each MC-tall row block, A's MC×KC
- * block is packed and the macro-kernel sweeps its tiles with the A sliver (MR×KC, 12 KiB) held
+ * block is packed and the macro-kernel sweeps its tiles with the A sliver (MR×KC, 12–24 KiB) held
  * in L1 while the B slivers stream from L2, so consecutive tiles walk along C's rows, which
- * the hardware prefetchers follow. Sizes for a core with 48 KiB L1d and 1–2 MiB L2 (and
- * measured best on the benchmark machine): KC = 256, NC = 32·NR (1,024 columns with AVX-512,
- * a 1 MiB B block), MC = 32·MR = 384 rows. Each slab of k reads and writes C once. A row-major
- * B is read in place when op(A) is short (see {@link Problem#bInPlace}).
+ * the hardware prefetchers follow. Sizes for a core with 32–48 KiB L1d and 1–2 MiB L2 (and
+ * measured best on the benchmark machines): KC = 256, or 512 with a 48 KiB L1d (see
+ * {@link #KC}); NC = 32·NR·256/KC (with AVX-512 1,024 or 512 columns: a 1 MiB B block);
+ * MC = 32·MR = 384 rows. Each slab of k reads and writes C once. A row-major B is read in place
+ * when op(A) is short (see {@link Problem#bInPlace}).
  *
  * <p>Two ways to run it on several threads, both over disjoint rectangles of C:
  * {@link #run} packs per thread (each thread packs the rows of A and the columns of B that its
@@ -24,12 +25,25 @@ import static io.descent.kernels.GemmMicroKernel.NR;
  * allocates nothing.
  */
 final class GemmDriver {
-    /** Depth of a k slab. Fixed, so each element's summation order is independent of threads. */
-    static final int KC = 256;
+    /**
+     * Depth of a k slab. Fixed for the machine, so each element's summation order is independent
+     * of threads. 512 where the L1 data cache holds 48 KiB or more: the 12-row tile's A sliver
+     * (24 KiB) still fits half of it beside the streaming B sliver, and C is read and written half
+     * as often (on a Zen 5, one thread: 2048³ +2–5 %, the other shapes of {@code bench gemm} +0–4 %;
+     * two threads +0–11 %; the 4-row AVX2 tile on the same CPU +0–4 %; docs/PERFORMANCE.md,
+     * session 25); 256 with a 32 KiB L1.
+     */
+    static final int KC = depth(VectorHardware.L1D_BYTES);
     /** Rows of an A block (a multiple of MR). */
     static final int MC = 32 * MR;
-    /** Columns of a B block (a multiple of NR). */
-    static final int NC = 32 * NR;
+    /** Columns of a B block (a multiple of NR): B's block keeps its size at either depth (1 MiB with 16-lane vectors). */
+    static final int NC = 32 * NR * 256 / KC;
+
+    /** {@link #KC} on a core with {@code l1dBytes} of L1 data cache. */
+    static int depth(int l1dBytes) {
+        return l1dBytes >= 48 * 1024 ? 512 : 256;
+    }
+
     /**
      * Widest row-major B (leading dimension, floats) that {@link Problem#bInPlace} reads without
      * packing. With the 4-row tile (16 registers, e.g. a Zen 3 with a 32 KiB 8-way L1) rows 2 KiB
@@ -233,13 +247,25 @@ final class GemmDriver {
             for (int jr = 0; jr < nc; jr += NR) {
                 int nr = Math.min(NR, nc - jr);
                 if (inPlace && nr == NR) GemmMicroKernel.kernel(kc, ap, aBase + ir * kc, b, bRow + jr, ldb, tile);
-                else if (MR == 12 && GemmMicroKernel.L == 16 && nr <= 8) GemmMicroKernel.kernel12Half(kc, ap, aBase + ir * kc, bp, bBase + jr * kc, NR, tile);
+                else if (HALF_EDGES && nr <= 8) GemmMicroKernel.kernel12Half(kc, ap, aBase + ir * kc, bp, bBase + jr * kc, NR, tile);
                 else if (MR == 12 && nr <= GemmMicroKernel.L) GemmMicroKernel.kernel12Narrow(kc, ap, aBase + ir * kc, bp, bBase + jr * kc, NR, tile);
                 else GemmMicroKernel.kernel(kc, ap, aBase + ir * kc, bp, bBase + jr * kc, NR, tile);
                 GemmMicroKernel.store(tile, mr, nr, alpha, beta, bias, biasAt + ir, c, ci + jr, ldc);
             }
         }
     }
+
+    /**
+     * Whether right-edge tiles at most 8 columns wide take {@link GemmMicroKernel#kernel12Half}
+     * (256-bit vectors): only where 512-bit FMAs run at half rate, the one place it saves work.
+     * Elsewhere {@link GemmMicroKernel#kernel12Narrow} does them (same bits, and the same work on
+     * full-width units), and the GEMM runs on one vector shape. With both shapes in the hot path,
+     * C2 compiled kernel12Half with the Vector API's boxed fallbacks in 5 of 6 JVMs of one test
+     * (tools/gemm-ab, a 256×196×2304 product after two others, 512-deep slabs: 16.9 KB of code
+     * against 3.4 KB, JFR's allocation samples all in it); the product then ran at 4–80 GFLOPS
+     * instead of 160 for the rest of the run (docs/PERFORMANCE.md, session 25).
+     */
+    static final boolean HALF_EDGES = MR == 12 && GemmMicroKernel.L == 16 && VectorHardware.HALF_RATE_512;
 
     static int roundUp(int x, int multiple) {
         return (x + multiple - 1) / multiple * multiple;

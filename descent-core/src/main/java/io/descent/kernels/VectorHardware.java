@@ -1,5 +1,8 @@
 package io.descent.kernels;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -44,10 +47,41 @@ final class VectorHardware {
      * tiles' speed (docs/PERFORMANCE.md, session 24). Read from /proc/cpuinfo (the JVM exposes no
      * CPUID); false where it cannot be read, as for every other CPU.
      */
-    static final boolean HALF_RATE_512 = S.vectorBitSize() >= 512 && isAmdFamily(cpuinfo(), 0x19);
+    static final boolean HALF_RATE_512 = S.vectorBitSize() >= 512 && amdFamily(cpuinfo()) == 0x19;
 
-    /** Whether {@code cpuinfo} (the text of /proc/cpuinfo) describes an AMD CPU of {@code family}. */
-    static boolean isAmdFamily(String cpuinfo, int family) {
+    /**
+     * Bytes of level-1 data cache per core, which bounds how deep a slab of k the GEMM can hold
+     * an A sliver for ({@link GemmDriver#KC}): Linux's sysfs description of cpu0's caches where
+     * the kernel provides it, else 48 KiB on AMD family 0x1A and later (Zen 5; virtual machines
+     * often hide sysfs's cache folders, as on the machine that measured this), else 32 KiB, the
+     * smallest L1d of the x86 cores of the last decade.
+     */
+    static final int L1D_BYTES = l1DataBytes(Path.of("/sys/devices/system/cpu/cpu0/cache"), cpuinfo());
+
+    static int l1DataBytes(Path caches, String cpuinfo) {
+        try (var dirs = Files.list(caches)) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("index")).sorted().toList()) {
+                if (read(d, "level").equals("1") && read(d, "type").equals("Data")) return cacheBytes(read(d, "size"));
+            }
+        } catch (IOException | RuntimeException e) {
+            // no sysfs cache description: fall through to the CPU's family
+        }
+        return amdFamily(cpuinfo) >= 0x1A ? 48 * 1024 : 32 * 1024;
+    }
+
+    /** A sysfs cache size ("48K", "1024K", "32M", or bytes) in bytes. */
+    static int cacheBytes(String size) {
+        char unit = size.isEmpty() ? ' ' : Character.toUpperCase(size.charAt(size.length() - 1));
+        int scale = unit == 'K' ? 1 << 10 : unit == 'M' ? 1 << 20 : 1;
+        return Math.multiplyExact(Integer.parseInt(scale == 1 ? size : size.substring(0, size.length() - 1)), scale);
+    }
+
+    private static String read(Path dir, String file) throws IOException {
+        return Files.readString(dir.resolve(file)).trim();
+    }
+
+    /** The CPU family of the first processor in {@code cpuinfo} (the text of /proc/cpuinfo) if it is AMD's, else -1. */
+    static int amdFamily(String cpuinfo) {
         boolean amd = false;
         Integer fam = null;
         for (String line : cpuinfo.split("\n")) {
@@ -60,17 +94,17 @@ final class VectorHardware {
                 try {
                     fam = Integer.parseInt(value);
                 } catch (NumberFormatException e) {
-                    return false;
+                    return -1;
                 }
             }
         }
-        return amd && fam != null && fam == family;
+        return amd && fam != null ? fam : -1;
     }
 
     private static String cpuinfo() {
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo"));
-        } catch (java.io.IOException | RuntimeException e) {
+            return Files.readString(Path.of("/proc/cpuinfo"));
+        } catch (IOException | RuntimeException e) {
             return "";
         }
     }
