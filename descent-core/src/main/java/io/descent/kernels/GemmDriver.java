@@ -260,7 +260,7 @@ final class GemmDriver {
      * (256-bit vectors): only where 512-bit FMAs run at half rate, the one place it saves work.
      * Elsewhere {@link GemmMicroKernel#kernel12Narrow} does them (same bits, and the same work on
      * full-width units), and the GEMM runs on one vector shape. With both shapes in the hot path,
-     * C2 compiled kernel12Half with the Vector API's boxed fallbacks in 5 of 6 JVMs of one test
+     * C2 compiled kernel12Half with the Vector API's boxed fallbacks in 15 of 19 JVMs of one test
      * (tools/gemm-ab, a 256×196×2304 product after two others, 512-deep slabs: 16.9 KB of code
      * against 3.4 KB, JFR's allocation samples all in it); the product then ran at 4–80 GFLOPS
      * instead of 160 for the rest of the run (docs/PERFORMANCE.md, session 25).
