@@ -39,6 +39,9 @@ final class VectorHardware {
      */
     static final boolean TWO_VECTOR_PERMUTES = S.vectorBitSize() >= 512;
 
+    /** The CPU family if the CPU is AMD's, else -1: /proc/cpuinfo read once, for the flags below. */
+    private static final int AMD_FAMILY = amdFamily(cpuinfo());
+
     /**
      * Whether 512-bit vector instructions go through 256-bit units in two passes (AMD Zen 4, CPU
      * family 0x19: AVX-512 at half the FMA rate of full-width units). Kernels whose advantage is
@@ -47,7 +50,7 @@ final class VectorHardware {
      * tiles' speed (docs/PERFORMANCE.md, session 24). Read from /proc/cpuinfo (the JVM exposes no
      * CPUID); false where it cannot be read, as for every other CPU.
      */
-    static final boolean HALF_RATE_512 = S.vectorBitSize() >= 512 && amdFamily(cpuinfo()) == 0x19;
+    static final boolean HALF_RATE_512 = S.vectorBitSize() >= 512 && AMD_FAMILY == 0x19;
 
     /**
      * Bytes of level-1 data cache per core, which bounds how deep a slab of k the GEMM can hold
@@ -56,9 +59,10 @@ final class VectorHardware {
      * often hide sysfs's cache folders, as on the machine that measured this), else 32 KiB, the
      * smallest L1d of the x86 cores of the last decade.
      */
-    static final int L1D_BYTES = l1DataBytes(Path.of("/sys/devices/system/cpu/cpu0/cache"), cpuinfo());
+    static final int L1D_BYTES = l1DataBytes(Path.of("/sys/devices/system/cpu/cpu0/cache"), AMD_FAMILY);
 
-    static int l1DataBytes(Path caches, String cpuinfo) {
+    /** {@link #L1D_BYTES} from the sysfs folder {@code caches}, else from {@code amdFamily} ({@link #amdFamily}'s value). */
+    static int l1DataBytes(Path caches, int amdFamily) {
         try (var dirs = Files.list(caches)) {
             for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("index")).sorted().toList()) {
                 if (read(d, "level").equals("1") && read(d, "type").equals("Data")) return cacheBytes(read(d, "size"));
@@ -66,7 +70,7 @@ final class VectorHardware {
         } catch (IOException | RuntimeException e) {
             // no sysfs cache description: fall through to the CPU's family
         }
-        return amdFamily(cpuinfo) >= 0x1A ? 48 * 1024 : 32 * 1024;
+        return amdFamily >= 0x1A ? 48 * 1024 : 32 * 1024;
     }
 
     /** A sysfs cache size ("48K", "1024K", "32M", or bytes) in bytes. */

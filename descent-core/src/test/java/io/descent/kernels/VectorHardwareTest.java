@@ -38,18 +38,18 @@ class VectorHardwareTest {
         cache(caches, "index0", "1", "Data", "48K");
         cache(caches, "index1", "1", "Instruction", "32K");
         cache(caches, "index2", "2", "Unified", "2048K");
-        assertEquals(48 * 1024, VectorHardware.l1DataBytes(caches, cpu("GenuineIntel", "6")), "sysfs decides");
+        assertEquals(48 * 1024, VectorHardware.l1DataBytes(caches, VectorHardware.amdFamily(cpu("GenuineIntel", "6"))), "sysfs decides");
         Path instructionFirst = tmp.resolve("other");
         cache(instructionFirst, "index0", "1", "Instruction", "64K");
         cache(instructionFirst, "index1", "1", "Data", "32K");
-        assertEquals(32 * 1024, VectorHardware.l1DataBytes(instructionFirst, cpu("AuthenticAMD", "26")), "the data cache, not the instruction cache");
+        assertEquals(32 * 1024, VectorHardware.l1DataBytes(instructionFirst, VectorHardware.amdFamily(cpu("AuthenticAMD", "26"))), "the data cache, not the instruction cache");
         Path none = tmp.resolve("none");
-        assertEquals(48 * 1024, VectorHardware.l1DataBytes(none, cpu("AuthenticAMD", "26")), "Zen 5 without sysfs");
-        assertEquals(32 * 1024, VectorHardware.l1DataBytes(none, cpu("AuthenticAMD", "25")), "Zen 4 without sysfs");
-        assertEquals(32 * 1024, VectorHardware.l1DataBytes(none, cpu("GenuineIntel", "6")), "unknown: the smaller");
+        assertEquals(48 * 1024, VectorHardware.l1DataBytes(none, VectorHardware.amdFamily(cpu("AuthenticAMD", "26"))), "Zen 5 without sysfs");
+        assertEquals(32 * 1024, VectorHardware.l1DataBytes(none, VectorHardware.amdFamily(cpu("AuthenticAMD", "25"))), "Zen 4 without sysfs");
+        assertEquals(32 * 1024, VectorHardware.l1DataBytes(none, VectorHardware.amdFamily(cpu("GenuineIntel", "6"))), "unknown: the smaller");
         Path garbled = tmp.resolve("garbled");
         cache(garbled, "index0", "1", "Data", "lots");
-        assertEquals(48 * 1024, VectorHardware.l1DataBytes(garbled, cpu("AuthenticAMD", "26")), "an unreadable size falls back");
+        assertEquals(48 * 1024, VectorHardware.l1DataBytes(garbled, VectorHardware.amdFamily(cpu("AuthenticAMD", "26"))), "an unreadable size falls back");
         assertEquals(1 << 20, VectorHardware.cacheBytes("1M"));
         assertEquals(49152, VectorHardware.cacheBytes("49152"));
     }
